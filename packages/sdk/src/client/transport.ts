@@ -1,0 +1,213 @@
+import { toConnectionError } from "./connection.js";
+import {
+  CoderAbortError,
+  type CoderError,
+  CoderTimeoutError,
+  CoderUnexpectedResponseError,
+} from "./errors.js";
+import type { ClientHooks } from "./hooks.js";
+import { backoffDelay, isRetryable, parseRetryAfter, RETRY_STATUSES, sleep } from "./retry.js";
+import { responseOrigins } from "./unwrap.js";
+import { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./version.js";
+
+/** Coder's header names (codersdk/client.go). */
+export const SESSION_TOKEN_HEADER = "Coder-Session-Token";
+export const BUILD_VERSION_HEADER = "X-Coder-Build-Version";
+
+/**
+ * Per-call switches. openapi-fetch copies init keys that `Request` does not know onto the Request object, so a
+ * facade passes them next to `params` and the transport reads them here.
+ */
+export interface CallOptions {
+  /** Force (true) or forbid (false) retries; by default only idempotent methods are retried. */
+  sptRetry?: boolean;
+  /** Deadline of one attempt in milliseconds; overrides the client's `timeoutMs`. */
+  sptTimeoutMs?: number;
+  /** The answer is not JSON (a file download, text logs): skip the "is this Coder's JSON?" check. */
+  sptRaw?: boolean;
+}
+
+/** What the transport needs to know; see `createCoderClient` for the public options. */
+export interface TransportOptions {
+  baseUrl: string;
+  token?: string | undefined;
+  fetch?: typeof fetch | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryAfterMs: number;
+  userAgent: string;
+  hooks: ClientHooks;
+}
+
+/** The state a transport exposes: the server version seen on the last answer. */
+export interface TransportState {
+  serverVersion: string | undefined;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/**
+ * Builds the one `fetch` every SDK request goes through: auth header, user agent, per-attempt timeout, retries
+ * with `Retry-After`, a redirect guard that drops the token when the origin changes, the build-version warning
+ * and the non-JSON check. openapi-fetch calls it with a single `Request`.
+ */
+export function createTransport(options: TransportOptions): { fetch: typeof fetch; state: TransportState } {
+  const state: TransportState = { serverVersion: undefined };
+  const origin = new URL(options.baseUrl).origin;
+  let versionChecked = false;
+
+  const noteVersion = (response: Response) => {
+    const version = response.headers.get(BUILD_VERSION_HEADER);
+    if (!version) return;
+    state.serverVersion = version;
+    if (versionChecked) return;
+    versionChecked = true;
+    if (!isTestedCoderVersion(version)) {
+      const { min, maxExclusive } = TESTED_CODER_VERSIONS;
+      options.hooks.onWarning?.({
+        code: "version-untested",
+        message: `Coder ${version} is outside the versions this SDK was tested against (>=${min.join(".")} <${maxExclusive.join(".")}); continuing.`,
+      });
+    }
+  };
+
+  const transportFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const call = request as Request & CallOptions;
+    const userSignal = request.signal;
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const retryable = isRetryable(request.method, call.sptRetry);
+    const timeoutMs = call.sptTimeoutMs ?? options.timeoutMs;
+    const traceUrl = stripQuery(request.url);
+
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      const timeout = AbortSignal.timeout(timeoutMs);
+      let response: Response;
+      try {
+        response = await sendFollowingRedirects(request, body, AbortSignal.any([userSignal, timeout]));
+      } catch (error) {
+        const failure = toFailure(error, userSignal, timeout, timeoutMs, origin, request.method, traceUrl);
+        options.hooks.onRequest?.({
+          method: request.method,
+          url: traceUrl,
+          error: failure.message,
+          attempt,
+          durationMs: performance.now() - started,
+        });
+        if (failure instanceof CoderAbortError || !retryable || attempt >= options.maxRetries) throw failure;
+        await pause(attempt, backoffDelay(attempt), failure.name);
+        continue;
+      }
+      options.hooks.onRequest?.({
+        method: request.method,
+        url: traceUrl,
+        status: response.status,
+        attempt,
+        durationMs: performance.now() - started,
+      });
+      noteVersion(response);
+      // Coder's rate limiter runs before any handler, so a 429 means nothing was done: safe for every method.
+      const mayRetry = response.status === 429 || (retryable && RETRY_STATUSES.has(response.status));
+      if (mayRetry && attempt < options.maxRetries) {
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"), options.maxRetryAfterMs);
+        await response.body?.cancel();
+        await pause(attempt, retryAfter ?? backoffDelay(attempt), `status ${response.status}`);
+        continue;
+      }
+      if (!call.sptRaw) await assertJson(response, request.method, traceUrl);
+      responseOrigins.set(response, { method: request.method, path: new URL(traceUrl).pathname });
+      return response;
+    }
+
+    async function pause(attempt: number, delayMs: number, reason: string) {
+      options.hooks.onRetry?.({
+        method: request.method,
+        url: traceUrl,
+        attempt: attempt + 1,
+        delayMs,
+        reason,
+      });
+      try {
+        await sleep(delayMs, userSignal);
+      } catch {
+        throw new CoderAbortError(`${request.method} ${new URL(traceUrl).pathname} was aborted`);
+      }
+    }
+  };
+
+  const sendFollowingRedirects = async (
+    request: Request,
+    body: ArrayBuffer | undefined,
+    signal: AbortSignal,
+  ): Promise<Response> => {
+    let url = new URL(request.url);
+    let method = request.method;
+    let payload = body;
+    const headers = new Headers(request.headers);
+    headers.set("User-Agent", options.userAgent);
+    for (let hop = 0; ; hop++) {
+      // The token goes only to the deployment's own origin, whatever a redirect says.
+      if (options.token && url.origin === origin) headers.set(SESSION_TOKEN_HEADER, options.token);
+      else headers.delete(SESSION_TOKEN_HEADER);
+      const fetchImpl = options.fetch ?? globalThis.fetch;
+      const response = await fetchImpl(
+        new Request(url, { method, headers, body: payload ?? null, signal, redirect: "manual" }),
+      );
+      const location = response.headers.get("location");
+      if (!REDIRECTS.has(response.status) || !location || hop >= MAX_REDIRECTS) return response;
+      await response.body?.cancel();
+      url = new URL(location, url);
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === "POST")
+      ) {
+        method = "GET";
+        payload = undefined;
+        headers.delete("content-type");
+      }
+    }
+  };
+
+  return { fetch: transportFetch as typeof fetch, state };
+}
+
+function toFailure(
+  error: unknown,
+  userSignal: AbortSignal,
+  timeout: AbortSignal,
+  timeoutMs: number,
+  origin: string,
+  method: string,
+  url: string,
+): CoderError {
+  const path = new URL(url).pathname;
+  if (userSignal.aborted)
+    return new CoderAbortError(`${method} ${path} was aborted`, { cause: userSignal.reason });
+  if (timeout.aborted) return new CoderTimeoutError(`${method} ${path} took longer than ${timeoutMs} ms`);
+  return toConnectionError(error, origin);
+}
+
+/**
+ * Everything under `/api/v2` answers JSON; an HTML page means a proxy or another web app answered instead, and
+ * plain text comes from the WebSocket library (426, 403 Origin). Quote the first bytes, as Coder's Go SDK does.
+ */
+async function assertJson(response: Response, method: string, url: string): Promise<void> {
+  if (response.status === 204 || response.headers.get("content-length") === "0") return;
+  const type = response.headers.get("content-type") ?? "";
+  if (/[/+]json\b/i.test(type)) return;
+  const text = await response.text();
+  throw new CoderUnexpectedResponseError({
+    status: response.status,
+    contentType: type,
+    bodyStart: text.slice(0, 2048),
+    method,
+    path: new URL(url).pathname,
+  });
+}
+
+function stripQuery(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}

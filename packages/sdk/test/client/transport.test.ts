@@ -1,0 +1,242 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  CoderAbortError,
+  CoderConnectionError,
+  CoderTimeoutError,
+  CoderUnexpectedResponseError,
+} from "../../src/client/errors.js";
+import type { CoderWarning, RetryInfo } from "../../src/client/hooks.js";
+import { createTransport, type TransportOptions } from "../../src/client/transport.js";
+
+const TOKEN = "AbCdEfGhIj-0123456789abcdefghijkl";
+const BASE = "http://coder.test";
+
+type Handler = (request: Request, index: number) => Response | Promise<Response>;
+
+/** A transport whose `fetch` is a scripted handler; records every request it saw (nothing global is patched). */
+function observed(handler: Handler, overrides: Partial<TransportOptions> = {}) {
+  const seen: Request[] = [];
+  const retries: RetryInfo[] = [];
+  const warnings: CoderWarning[] = [];
+  const transport = createTransport({
+    baseUrl: BASE,
+    token: TOKEN,
+    timeoutMs: 2000,
+    maxRetries: 2,
+    maxRetryAfterMs: 5000,
+    userAgent: "spt-coder-test",
+    hooks: { onRetry: (r) => retries.push(r), onWarning: (w) => warnings.push(w) },
+    fetch: async (input) => {
+      const request = input as Request;
+      seen.push(request.clone());
+      return handler(request, seen.length - 1);
+    },
+    ...overrides,
+  });
+  return { fetch: transport.fetch, state: transport.state, seen, retries, warnings };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+
+describe("transport", () => {
+  it("sends the token in the Coder-Session-Token header only, never in the URL", async () => {
+    const t = observed(() => json(200, {}));
+    await t.fetch(new Request(`${BASE}/api/v2/users/me`));
+    expect(t.seen[0]?.headers.get("coder-session-token")).toBe(TOKEN);
+    expect(t.seen[0]?.url).not.toContain(TOKEN);
+    expect(t.seen[0]?.headers.get("user-agent")).toBe("spt-coder-test");
+  });
+
+  it("honours Retry-After in seconds on a 429, then succeeds", async () => {
+    const t = observed((_r, i) => (i === 0 ? json(429, { message: "slow down" }, { "retry-after": "1" }) : json(200, {})));
+    const started = Date.now();
+    const res = await t.fetch(new Request(`${BASE}/api/v2/users/me`));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(t.retries).toEqual([expect.objectContaining({ attempt: 1, delayMs: 1000, reason: "status 429" })]);
+  });
+
+  it("honours Retry-After as an HTTP date and caps it", async () => {
+    const date = new Date(Date.now() + 3_600_000).toUTCString();
+    const t = observed((_r, i) => (i === 0 ? json(503, {}, { "retry-after": date }) : json(200, {})), {
+      maxRetryAfterMs: 50,
+    });
+    await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
+    expect(t.retries[0]?.delayMs).toBe(50);
+  });
+
+  it.each([502, 503, 504, 408])("retries a GET after %i with backoff", async (status) => {
+    const t = observed((_r, i) => (i < 2 ? json(status, {}) : json(200, { ok: true })));
+    const res = await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
+    expect(res.status).toBe(200);
+    expect(t.seen).toHaveLength(3);
+    expect(t.retries[0]!.delayMs).toBeGreaterThanOrEqual(375);
+    expect(t.retries[0]!.delayMs).toBeLessThanOrEqual(500);
+    expect(t.retries[1]!.delayMs).toBeGreaterThanOrEqual(750);
+  });
+
+  it("gives up after maxRetries and returns the last answer", async () => {
+    const t = observed(() => json(503, { message: "down" }), { maxRetries: 1 });
+    const res = await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
+    expect(res.status).toBe(503);
+    expect(t.seen).toHaveLength(2);
+  });
+
+  it("never retries a POST that creates a workspace after a 503", async () => {
+    const t = observed(() => json(503, { message: "down" }));
+    const res = await t.fetch(
+      new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" }),
+    );
+    expect(res.status).toBe(503);
+    expect(t.seen).toHaveLength(1);
+  });
+
+  it("never retries a POST after a connection error", async () => {
+    const t = observed(() => {
+      throw new TypeError("fetch failed", { cause: { code: "ECONNRESET" } });
+    });
+    await expect(
+      t.fetch(new Request(`${BASE}/api/v2/workspaces/x/builds`, { method: "POST", body: "{}" })),
+    ).rejects.toBeInstanceOf(CoderConnectionError);
+    expect(t.seen).toHaveLength(1);
+  });
+
+  it("retries a POST marked safe, replaying the same body", async () => {
+    const t = observed((_r, i) => (i === 0 ? json(503, {}) : json(201, { hash: "x" })));
+    const request = Object.assign(
+      new Request(`${BASE}/api/v2/files`, { method: "POST", body: new Uint8Array([1, 2, 3]) }),
+      { sptRetry: true },
+    );
+    await t.fetch(request);
+    expect(t.seen).toHaveLength(2);
+    expect(new Uint8Array(await t.seen[1]!.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
+  it("retries a GET after a connection reset", async () => {
+    const t = observed((_r, i) => {
+      if (i === 0) throw new TypeError("fetch failed", { cause: { code: "ECONNRESET" } });
+      return json(200, {});
+    });
+    expect((await t.fetch(new Request(`${BASE}/api/v2/buildinfo`))).status).toBe(200);
+    expect(t.retries[0]?.reason).toBe("CoderConnectionError");
+  });
+
+  it("times out one attempt and reports CoderTimeoutError", async () => {
+    const t = observed(
+      (request) =>
+        new Promise((_resolve, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason))),
+      { timeoutMs: 30, maxRetries: 0 },
+    );
+    await expect(t.fetch(new Request(`${BASE}/api/v2/buildinfo`))).rejects.toBeInstanceOf(CoderTimeoutError);
+  });
+
+  it("turns a user abort into CoderAbortError and never retries it", async () => {
+    const controller = new AbortController();
+    const t = observed((request) => {
+      setTimeout(() => controller.abort(), 10);
+      return new Promise((_resolve, reject) =>
+        request.signal.addEventListener("abort", () => reject(request.signal.reason)),
+      );
+    });
+    await expect(
+      t.fetch(new Request(`${BASE}/api/v2/buildinfo`, { signal: controller.signal })),
+    ).rejects.toBeInstanceOf(CoderAbortError);
+    expect(t.seen).toHaveLength(1);
+  });
+
+  it("aborts while sleeping before a retry", async () => {
+    const controller = new AbortController();
+    const t = observed(() => json(429, {}, { "retry-after": "30" }));
+    setTimeout(() => controller.abort(), 20);
+    await expect(
+      t.fetch(new Request(`${BASE}/api/v2/buildinfo`, { signal: controller.signal })),
+    ).rejects.toBeInstanceOf(CoderAbortError);
+  });
+
+  it("reports an HTML answer as not Coder, quoting the first bytes", async () => {
+    const t = observed(
+      () => new Response("<!doctype html><title>Router login</title>", { headers: { "content-type": "text/html" } }),
+    );
+    const failure = await t.fetch(new Request(`${BASE}/api/v2/buildinfo`)).catch((e) => e);
+    expect(failure).toBeInstanceOf(CoderUnexpectedResponseError);
+    expect(failure.message).toContain("Router login");
+    expect(failure.message).toContain("is this a Coder server?");
+  });
+
+  it("records the server version and warns once when it is untested", async () => {
+    const t = observed(() => json(200, {}, { "x-coder-build-version": "v2.12.0+abc" }));
+    await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
+    await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
+    expect(t.state.serverVersion).toBe("v2.12.0+abc");
+    expect(t.warnings).toEqual([expect.objectContaining({ code: "version-untested" })]);
+  });
+
+  it("does not warn for a tested version", async () => {
+    const t = observed(() => json(200, {}, { "x-coder-build-version": "v2.36.1+abc1234" }));
+    await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
+    expect(t.warnings).toEqual([]);
+  });
+});
+
+describe("transport over real loopback sockets", () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  });
+
+  async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it("maps a refused connection to CoderConnectionError('refused')", async () => {
+    const url = await listen(() => {});
+    await new Promise((r) => servers.pop()!.close(r));
+    const { fetch } = createTransport({
+      baseUrl: url,
+      token: TOKEN,
+      timeoutMs: 2000,
+      maxRetries: 0,
+      maxRetryAfterMs: 1000,
+      userAgent: "t",
+      hooks: {},
+    });
+    const failure = await fetch(new Request(`${url}/api/v2/buildinfo`)).catch((e) => e);
+    expect(failure).toBeInstanceOf(CoderConnectionError);
+    expect(failure.reason).toBe("refused");
+    expect(failure.message).not.toContain(TOKEN);
+  });
+
+  it("never sends the token to another origin after a redirect", async () => {
+    const seenTokens: Array<string | undefined> = [];
+    const other = await listen((req, res) => {
+      seenTokens.push(req.headers["coder-session-token"] as string | undefined);
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    const coder = await listen((req, res) => {
+      seenTokens.push(req.headers["coder-session-token"] as string | undefined);
+      if (req.url?.startsWith("/api/v2/hop")) res.writeHead(302, { location: "/api/v2/users/me" }).end();
+      else res.writeHead(307, { location: `${other}/steal` }).end();
+    });
+    const { fetch } = createTransport({
+      baseUrl: coder,
+      token: TOKEN,
+      timeoutMs: 2000,
+      maxRetries: 0,
+      maxRetryAfterMs: 1000,
+      userAgent: "t",
+      hooks: {},
+    });
+    const res = await fetch(new Request(`${coder}/api/v2/hop`));
+    expect(res.status).toBe(200);
+    expect(seenTokens).toEqual([TOKEN, TOKEN, undefined]);
+  });
+});
