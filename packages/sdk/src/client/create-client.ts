@@ -1,0 +1,110 @@
+import createClient from "openapi-fetch";
+import { agentsResource } from "../resources/agents.js";
+import { buildInfoResource } from "../resources/buildinfo.js";
+import { buildsResource } from "../resources/builds.js";
+import { filesResource } from "../resources/files.js";
+import { organizationsResource } from "../resources/organizations.js";
+import { regionsResource } from "../resources/regions.js";
+import { templateVersionsResource } from "../resources/template-versions.js";
+import { templatesResource } from "../resources/templates.js";
+import { usersResource } from "../resources/users.js";
+import { workspacesResource } from "../resources/workspaces.js";
+import type { paths } from "../types.js";
+import type { ClientHooks } from "./hooks.js";
+import { setClientInternals } from "./internals.js";
+import { createTransport } from "./transport.js";
+import { isLoopbackHost, normalizeCoderUrl } from "./url.js";
+
+/** The SDK's version, sent in the User-Agent. */
+export const SDK_VERSION = "0.1.0";
+
+/** Options of {@link createCoderClient}. */
+export interface CoderClientOptions extends ClientHooks {
+  /** The deployment: `host`, `host:port` or `http(s)://host/path`; normalised with `normalizeCoderUrl`. */
+  url: string;
+  /** The session token, sent only in the `Coder-Session-Token` header and only to the deployment's origin. */
+  token?: string | undefined;
+  /** A `fetch` to use; by default the global one, looked up at call time (so msw can intercept it). */
+  fetch?: typeof fetch | undefined;
+  /** Deadline of one attempt, in milliseconds; default 30 000. */
+  timeoutMs?: number | undefined;
+  /** Retries of a failed idempotent request; default 2. */
+  maxRetries?: number | undefined;
+  /** The longest `Retry-After` the client will sleep, in milliseconds; default 60 000 (Coder's limiter window). */
+  maxRetryAfterMs?: number | undefined;
+  /** Prepended to the SDK's own User-Agent. */
+  userAgent?: string | undefined;
+}
+
+/** A typed Coder v2 API client: one thin facade per resource over the generated types. */
+export interface CoderClient {
+  /** The normalised base URL. */
+  readonly url: string;
+  /** The server version from the last `X-Coder-Build-Version` header, once a request has been answered. */
+  readonly serverVersion: string | undefined;
+  readonly buildInfo: ReturnType<typeof buildInfoResource>;
+  readonly users: ReturnType<typeof usersResource>;
+  readonly organizations: ReturnType<typeof organizationsResource>;
+  readonly files: ReturnType<typeof filesResource>;
+  readonly templates: ReturnType<typeof templatesResource>;
+  readonly templateVersions: ReturnType<typeof templateVersionsResource>;
+  readonly workspaces: ReturnType<typeof workspacesResource>;
+  readonly builds: ReturnType<typeof buildsResource>;
+  readonly agents: ReturnType<typeof agentsResource>;
+  readonly regions: ReturnType<typeof regionsResource>;
+}
+
+/**
+ * Creates a client for one Coder deployment. Every request goes through one transport: auth header, timeout,
+ * retries with `Retry-After`, a redirect guard, the server-version warning. HTTP errors become typed errors
+ * (`CoderApiError` and its subclasses); the client never prints.
+ *
+ * @throws {CoderInvalidInputError} when the URL cannot be used.
+ */
+export function createCoderClient(options: CoderClientOptions): CoderClient {
+  const url = normalizeCoderUrl(options.url);
+  const userAgent = [options.userAgent, `spt-coder-sdk/${SDK_VERSION} node/${process.versions.node}`]
+    .filter(Boolean)
+    .join(" ");
+  const hooks: ClientHooks = {
+    onWarning: options.onWarning,
+    onRequest: options.onRequest,
+    onRetry: options.onRetry,
+  };
+  const parsed = new URL(url);
+  if (options.token && parsed.protocol === "http:" && !isLoopbackHost(parsed.hostname)) {
+    hooks.onWarning?.({
+      code: "insecure-transport",
+      message: `The session token is sent over plain http to ${parsed.host}; anyone on the network path can read it. Use https://.`,
+    });
+  }
+  const transport = createTransport({
+    baseUrl: url,
+    token: options.token,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 2,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    userAgent,
+    hooks,
+  });
+  const api = createClient<paths>({ baseUrl: url, fetch: transport.fetch });
+  const client: CoderClient = {
+    url,
+    get serverVersion() {
+      return transport.state.serverVersion;
+    },
+    buildInfo: buildInfoResource(api),
+    users: usersResource(api),
+    organizations: organizationsResource(api),
+    files: filesResource(api),
+    templates: templatesResource(api),
+    templateVersions: templateVersionsResource(api),
+    workspaces: workspacesResource(api),
+    builds: buildsResource(api),
+    agents: agentsResource(api),
+    regions: regionsResource(api),
+  };
+  setClientInternals(client, { baseUrl: url, token: options.token, userAgent });
+  return client;
+}

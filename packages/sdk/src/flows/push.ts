@@ -1,0 +1,194 @@
+import { packTemplate } from "../archive/index.js";
+import type { CoderClient } from "../client/create-client.js";
+import { CoderAbortError, CoderInvalidInputError } from "../client/errors.js";
+import { followJobLogs } from "../jobs/follow.js";
+import { LogTail } from "../jobs/log-tail.js";
+import { assertValidName } from "../names.js";
+import type { Template, TemplateVersion } from "../types.js";
+import { MissingTemplateVariablesError, ProvisionerJobError } from "./errors.js";
+import { type FlowEventHandler, stage } from "./events.js";
+import { resolveOrganization } from "./organization.js";
+
+/** Options of {@link pushTemplate}. Give `dir` (packed with Coder's rules) or a ready `archive`. */
+export interface PushTemplateOptions {
+  /** Organization name or id; default: the default organization. */
+  org?: string | undefined;
+  /** Template name (Coder's name rules). */
+  name: string;
+  dir?: string | undefined;
+  archive?: Uint8Array | undefined;
+  /** Follow symlinks that stay inside `dir` when packing (default: skip symlinks). */
+  followSymlinks?: boolean | undefined;
+  /** Terraform variable values; they win over values found in tfvars files. */
+  variables?: Record<string, string> | undefined;
+  /** Provisioner tags; default: the active version's tags when the template exists, as the coder CLI does. */
+  tags?: Record<string, string> | undefined;
+  message?: string | undefined;
+  /** Promote the new version when the template exists (default true). */
+  activate?: boolean | undefined;
+  /** Create a version even when the archive is the one the active version was built from. */
+  force?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: FlowEventHandler | undefined;
+}
+
+/** What {@link pushTemplate} did. */
+export interface PushTemplateResult {
+  template: Template;
+  /** The version created, or the active one when `unchanged`. */
+  version: TemplateVersion;
+  /** The template did not exist and was created. */
+  created: boolean;
+  /** Nothing was pushed: the active version was built from the same bytes. */
+  unchanged: boolean;
+}
+
+/**
+ * Does what `coder templates push` does, as a library call: pack, upload, create a version, follow its import
+ * job, then create the template (201) or promote the version. Identical bytes get the same file id from Coder
+ * (sha256 dedup per uploader) and our archives are reproducible, so an unchanged folder creates no version.
+ * On abort the running import job is canceled on the server before the promise rejects.
+ */
+export async function pushTemplate(
+  client: CoderClient,
+  options: PushTemplateOptions,
+): Promise<PushTemplateResult> {
+  const { onEvent, signal } = options;
+  assertValidName("template", options.name);
+  const io = { signal };
+
+  const org = await resolveOrganization(client, options.org, io);
+  const packed = await packArchive(options, onEvent);
+  const variables = { ...packed.variables, ...options.variables };
+  const existing = await client.templates.getByName(org.id, options.name, io);
+
+  const upload = await stage(onEvent, "Uploading template", () => client.files.upload(packed.bytes, io));
+  if (existing && !options.force) {
+    const active = await client.templateVersions.get(existing.active_version_id, io);
+    if (active.job.file_id === upload.id && active.job.status === "succeeded" && !options.variables) {
+      onEvent?.({
+        type: "info",
+        message: `Template "${existing.name}" is unchanged; no new version was created.`,
+      });
+      return { template: existing, version: active, created: false, unchanged: true };
+    }
+  }
+
+  const tags = options.tags ?? (existing ? await activeTags(client, existing, io) : {});
+  const version = await client.templateVersions.create(
+    org.id,
+    {
+      storage_method: "file",
+      provisioner: "terraform",
+      file_id: upload.id,
+      tags,
+      message: options.message ?? "Uploaded by spt-coder",
+      user_variable_values: Object.entries(variables)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => ({ name, value })),
+      ...(existing ? { template_id: existing.id } : {}),
+    },
+    io,
+  );
+  const created = [`template version ${version.name} (${version.id})`];
+  warnUnmatchedProvisioners(version, onEvent);
+
+  await stage(onEvent, "Importing template", () => followImport(client, version, created, options));
+
+  if (existing) {
+    if (options.activate ?? true) {
+      await stage(onEvent, "Promoting version", () => client.templates.promote(existing.id, version.id, io));
+    }
+    return {
+      template: await client.templates.get(existing.id, io),
+      version,
+      created: false,
+      unchanged: false,
+    };
+  }
+  const template = await stage(onEvent, "Creating template", () =>
+    client.templates.create(org.id, { name: options.name, template_version_id: version.id }, io),
+  );
+  return { template, version, created: true, unchanged: false };
+}
+
+async function packArchive(options: PushTemplateOptions, onEvent: FlowEventHandler | undefined) {
+  if (options.archive) return { bytes: options.archive, variables: {} as Record<string, string> };
+  if (!options.dir)
+    throw new CoderInvalidInputError("pushTemplate needs a template folder (dir) or an archive.");
+  const dir = options.dir;
+  return stage(onEvent, "Packing template", async () => {
+    const packed = await packTemplate(dir, { followSymlinks: options.followSymlinks ?? false });
+    for (const warning of packed.warnings) onEvent?.({ type: "warning", code: "archive", message: warning });
+    return {
+      bytes: packed.bytes,
+      variables: Object.fromEntries(packed.variables.map((v) => [v.name, v.value])),
+    };
+  });
+}
+
+/** The coder CLI reuses the active version's provisioner tags when none are given. */
+async function activeTags(client: CoderClient, template: Template, io: { signal?: AbortSignal | undefined }) {
+  const active = await client.templateVersions.get(template.active_version_id, io);
+  return active.job.tags ?? {};
+}
+
+function warnUnmatchedProvisioners(version: TemplateVersion, onEvent: FlowEventHandler | undefined) {
+  const matched = version.matched_provisioners;
+  if (version.job.status !== "pending" || !matched) return;
+  if (matched.count === 0) {
+    onEvent?.({
+      type: "warning",
+      code: "no-provisioners",
+      message: "The import is queued, but no provisioner accepts its tags; it will wait until one does.",
+    });
+  } else if (matched.available === 0) {
+    onEvent?.({
+      type: "warning",
+      code: "provisioners-stale",
+      message: "Provisioners that accept the tags have not been seen recently; the import may wait.",
+    });
+  }
+}
+
+/** Follows the import; on abort cancels the job on the server first. Throws typed errors on failure. */
+async function followImport(
+  client: CoderClient,
+  version: TemplateVersion,
+  created: string[],
+  options: PushTemplateOptions,
+): Promise<void> {
+  const tail = new LogTail();
+  const stream = followJobLogs(client, {
+    job: { kind: "template-version", id: version.id },
+    signal: options.signal,
+  });
+  try {
+    for await (const log of stream) {
+      tail.add(log);
+      options.onEvent?.({ type: "log", source: "import", log });
+    }
+  } catch (error) {
+    if (error instanceof CoderAbortError) {
+      await client.templateVersions.cancel(version.id).catch(() => {});
+      throw new CoderAbortError(`The template import was canceled on the server (version ${version.name}).`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const job = stream.job ?? version.job;
+  if (job.status === "succeeded") return;
+  if (job.error_code === "REQUIRED_TEMPLATE_VARIABLES") {
+    const variables = await client.templateVersions.variables(version.id);
+    const supplied = new Set(Object.keys(options.variables ?? {}));
+    const missing = variables.filter(
+      (v) =>
+        v.required &&
+        !supplied.has(v.name) &&
+        (v.default_value === "" || (v.sensitive && v.default_value === "*redacted*")),
+    );
+    if (missing.length) throw new MissingTemplateVariablesError(missing, version.id, created);
+  }
+  throw new ProvisionerJobError("import", job, tail.all, created);
+}

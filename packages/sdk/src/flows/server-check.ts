@@ -1,0 +1,40 @@
+import type { CoderClient } from "../client/create-client.js";
+import { CoderApiError, CoderUnexpectedResponseError } from "../client/errors.js";
+import type { BuildInfoResponse } from "../types.js";
+import { NotCoderServerError } from "./errors.js";
+
+/**
+ * Answers "is this URL a Coder server?" the way Coder's own clients tell: `GET /api/v2/buildinfo` (no auth
+ * needed) must answer JSON with a string `version` and a `dashboard_url`, and carry the `X-Coder-Build-Version`
+ * header that Coder adds to every response. Connection problems surface as `CoderConnectionError` (with a
+ * reason: dns, refused, tls...), anything else that answers becomes {@link NotCoderServerError}.
+ */
+export async function checkCoderServer(
+  client: CoderClient,
+  options: { signal?: AbortSignal } = {},
+): Promise<BuildInfoResponse> {
+  let info: BuildInfoResponse;
+  try {
+    info = await client.buildInfo.get(options);
+  } catch (error) {
+    if (error instanceof CoderUnexpectedResponseError || error instanceof CoderApiError) {
+      throw new NotCoderServerError(
+        `${client.url} is not a Coder server: GET /api/v2/buildinfo answered ${describe(error)}. ` +
+          "Check the URL (it is the address you open Coder at in a browser), or run `spt-coder server` to start a local Coder.",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  if (typeof info?.version !== "string" || typeof info.dashboard_url !== "string" || !client.serverVersion) {
+    throw new NotCoderServerError(
+      `${client.url} is not a Coder server: /api/v2/buildinfo answered JSON without Coder's version fields and header.`,
+    );
+  }
+  return info;
+}
+
+function describe(error: CoderUnexpectedResponseError | CoderApiError): string {
+  if (error instanceof CoderApiError) return `HTTP ${error.status} (${error.apiMessage})`;
+  return `HTTP ${error.status} with ${error.contentType || "no content type"}: ${JSON.stringify(error.bodyStart.slice(0, 80))}`;
+}

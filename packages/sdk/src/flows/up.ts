@@ -1,0 +1,182 @@
+import { type CoderClient, createCoderClient } from "../client/create-client.js";
+import type { CoderWarning } from "../client/hooks.js";
+import { assertValidName } from "../names.js";
+import type { Workspace, WorkspaceBuild } from "../types.js";
+import { type AppUrl, workspaceAppUrls } from "./apps.js";
+import { TemplateUnavailableError } from "./errors.js";
+import { type FlowEventHandler, stage } from "./events.js";
+import { resolveOrganization } from "./organization.js";
+import { pushTemplate } from "./push.js";
+import { checkCoderServer } from "./server-check.js";
+import { waitForAgents, waitForBuild } from "./wait.js";
+import { createWorkspace, startWorkspace, stopWorkspace } from "./workspace.js";
+
+/** The template `up` uses when none is named: the Turbo Flow workspace shipped in `template/`. */
+export const DEFAULT_TEMPLATE = "spt-flow";
+
+/** Options of {@link up}. Give `url` and `token`, or a ready `client`. */
+export interface UpOptions {
+  url?: string | undefined;
+  token?: string | undefined;
+  client?: CoderClient | undefined;
+  /** Organization name or id; default: the default organization. */
+  org?: string | undefined;
+  /** Template name; default {@link DEFAULT_TEMPLATE}. */
+  template?: string | undefined;
+  /** A local template folder, pushed when the template does not exist yet. */
+  templateDir?: string | undefined;
+  /** Workspace name (Coder's name rules). */
+  workspace: string;
+  /** Rich parameter values by name, e.g. `{ repo_url }`. */
+  parameters?: Record<string, string> | undefined;
+  /** Terraform variable values for a push. */
+  variables?: Record<string, string> | undefined;
+  /** Wait for the build and the agents (default true). */
+  wait?: boolean | undefined;
+  /** Deadline for the agents to become ready; default 10 minutes. */
+  agentTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: FlowEventHandler | undefined;
+}
+
+/** What {@link up} did and where the workspace can be opened. */
+export interface UpResult {
+  workspace: Workspace;
+  build: WorkspaceBuild;
+  apps: AppUrl[];
+  /** A new workspace was created (false: an existing one was reused or started). */
+  created: boolean;
+  /** The template was missing and was pushed from `templateDir`. */
+  templateCreated: boolean;
+  /** An agent's startup script failed or timed out: usable, with a warning. */
+  degraded: boolean;
+}
+
+const SETTLED = new Set(["running", "stopped", "failed", "canceled", "deleted"]);
+
+/**
+ * The decision tree as one call: check that the URL is a Coder server; reuse the workspace when it exists
+ * (running: as is; stopped, failed or canceled: start it; busy: wait for its build); otherwise find the
+ * template, push it from `templateDir` when it is missing (or fail with {@link TemplateUnavailableError}),
+ * resolve the parameters and create the workspace; then wait for the build and the agents. Calling it twice never
+ * creates two workspaces. Progress arrives as typed events through `onEvent`.
+ */
+export async function up(options: UpOptions): Promise<UpResult> {
+  assertValidName("workspace", options.workspace);
+  const { onEvent, signal } = options;
+  const client =
+    options.client ?? createCoderClient({ url: options.url ?? "", token: options.token, onWarning });
+  const io = { signal };
+  const templateName = options.template ?? DEFAULT_TEMPLATE;
+
+  await stage(onEvent, "Checking the Coder server", () => checkCoderServer(client, io));
+  let workspace = await client.workspaces.getByName("me", options.workspace, io);
+  let created = false;
+  let templateCreated = false;
+  const createdItems: string[] = [];
+
+  if (workspace) workspace = await settle(client, workspace, options);
+  if (!workspace || workspace.latest_build.status === "deleted") {
+    const org = await resolveOrganization(client, options.org, io);
+    let template = await stage(onEvent, `Finding template ${templateName}`, () =>
+      client.templates.getByName(org.id, templateName, io),
+    );
+    if (!template) {
+      if (!options.templateDir) throw new TemplateUnavailableError(templateName, org.name);
+      onEvent?.({
+        type: "info",
+        message: `Template "${templateName}" is missing; pushing it from ${options.templateDir}`,
+      });
+      const pushed = await pushTemplate(client, {
+        org: org.id,
+        name: templateName,
+        dir: options.templateDir,
+        variables: options.variables,
+        signal,
+        onEvent,
+      });
+      template = pushed.template;
+      templateCreated = true;
+      createdItems.push(`template ${template.name}`);
+    }
+    const made = await stage(onEvent, `Creating workspace ${options.workspace}`, () =>
+      createWorkspace(client, {
+        name: options.workspace,
+        templateId: template.id,
+        templateVersionId: template.active_version_id,
+        parameters: options.parameters,
+        signal,
+      }),
+    );
+    workspace = made.workspace;
+    created = made.created;
+    createdItems.push(`workspace ${workspace.name}`);
+  } else if (workspace.latest_build.status !== "running") {
+    const ws = workspace;
+    const build = await stage(onEvent, `Starting workspace ${ws.name}`, () =>
+      startWorkspace(client, ws, { parameters: options.parameters, signal }),
+    );
+    workspace = { ...ws, latest_build: build };
+  }
+
+  let build = workspace.latest_build;
+  let degraded = false;
+  if (options.wait ?? true) {
+    if (build.status !== "running") {
+      build = await stage(onEvent, "Building workspace", () =>
+        waitForBuild(client, build.id, { signal, onEvent, created: createdItems }),
+      );
+    }
+    const ws = workspace;
+    const ready = await stage(onEvent, "Waiting for the workspace agent", () =>
+      waitForAgents(client, ws.id, {
+        signal,
+        onEvent,
+        created: createdItems,
+        timeoutMs: options.agentTimeoutMs,
+        workspace:
+          build.id === ws.latest_build.id &&
+          build.status === "running" &&
+          ws.latest_build.status === "running"
+            ? ws
+            : undefined,
+      }),
+    );
+    workspace = ready.workspace;
+    build = workspace.latest_build;
+    degraded = ready.degraded;
+  }
+  const apps = await workspaceAppUrls(client, workspace, io);
+  return { workspace, build, apps, created, templateCreated, degraded };
+
+  function onWarning(warning: CoderWarning) {
+    onEvent?.({ type: "warning", ...warning });
+  }
+}
+
+/**
+ * Brings an existing workspace to a state `up` can act on: waits out a build in progress, and cleans up after a
+ * failed start the way `coder start` does (a stop build first), so the next start begins from a clean slate.
+ */
+async function settle(client: CoderClient, workspace: Workspace, options: UpOptions): Promise<Workspace> {
+  const { signal, onEvent } = options;
+  let current = workspace;
+  if (!SETTLED.has(current.latest_build.status)) {
+    const busy = current.latest_build;
+    onEvent?.({
+      type: "info",
+      message: `Workspace ${current.name} is ${busy.status}; waiting for that build.`,
+    });
+    await waitForBuild(client, busy.id, { signal, onEvent }).catch((error) => {
+      if (!(error instanceof Error && error.name === "ProvisionerJobError")) throw error;
+    });
+    current = (await client.workspaces.get(current.id, { signal, includeDeleted: true })) ?? current;
+  }
+  if (current.latest_build.status === "failed" && current.latest_build.transition === "start") {
+    onEvent?.({ type: "info", message: "The last start build failed. Cleaning up before retrying..." });
+    const stop = await stopWorkspace(client, current, { signal });
+    await waitForBuild(client, stop.id, { signal, onEvent });
+    current = await client.workspaces.get(current.id, { signal });
+  }
+  return current;
+}

@@ -1,0 +1,138 @@
+import type { CoderClient } from "../client/create-client.js";
+import { CoderAbortError } from "../client/errors.js";
+import { sleep } from "../client/retry.js";
+import { followJobLogs } from "../jobs/follow.js";
+import { LogTail } from "../jobs/log-tail.js";
+import type { Workspace, WorkspaceAgent, WorkspaceBuild } from "../types.js";
+import { AgentNotReadyError, ProvisionerJobError } from "./errors.js";
+import type { FlowEventHandler } from "./events.js";
+
+/** Options shared by the waits. */
+export interface WaitOptions {
+  signal?: AbortSignal | undefined;
+  onEvent?: FlowEventHandler | undefined;
+  /** Things that already exist, quoted by errors (e.g. `workspace dev`). */
+  created?: string[] | undefined;
+}
+
+/**
+ * Follows a workspace build's logs until its job finishes and returns the build as it ended. Throws
+ * {@link ProvisionerJobError} (with the last log lines) when the job failed or was canceled. Aborting stops
+ * following only: as with the coder CLI, the build keeps running on the server.
+ */
+export async function waitForBuild(
+  client: CoderClient,
+  buildId: string,
+  options: WaitOptions = {},
+): Promise<WorkspaceBuild> {
+  const tail = new LogTail();
+  const stream = followJobLogs(client, {
+    job: { kind: "workspace-build", id: buildId },
+    signal: options.signal,
+  });
+  for await (const log of stream) {
+    tail.add(log);
+    options.onEvent?.({ type: "log", source: "build", log });
+  }
+  const build = await client.builds.get(buildId, { signal: options.signal });
+  if (build.job.status !== "succeeded") {
+    throw new ProvisionerJobError("build", build.job, tail.all, options.created ?? []);
+  }
+  return build;
+}
+
+/** Options of {@link waitForAgents}. */
+export interface WaitForAgentsOptions extends WaitOptions {
+  /** Give up after this long; default 10 minutes. The agent's own connection timeout is not terminal. */
+  timeoutMs?: number | undefined;
+  /** A fresh copy of the workspace, to spare the first request. */
+  workspace?: Workspace | undefined;
+}
+
+/** The outcome of {@link waitForAgents}: `degraded` when a startup script failed or timed out. */
+export interface AgentsReady {
+  workspace: Workspace;
+  degraded: boolean;
+}
+
+/**
+ * Waits until every agent of the workspace's latest build is connected and ready, as `coder ssh` decides it:
+ * ready = connected + lifecycle `ready`; `start_error` / `start_timeout` are usable but degraded (a warning);
+ * any shutting-down state is an error; `timeout` is not terminal (the agent may still connect). Polls the
+ * workspace (one request for all agents) with the CLI's back-off: 500 ms for the first minute, then 1, 2, 4, 8 s.
+ */
+export async function waitForAgents(
+  client: CoderClient,
+  workspaceId: string,
+  options: WaitForAgentsOptions = {},
+): Promise<AgentsReady> {
+  const started = Date.now();
+  const deadline = started + (options.timeoutMs ?? 600_000);
+  let workspace = options.workspace ?? (await client.workspaces.get(workspaceId, { signal: options.signal }));
+  for (;;) {
+    const agents = agentsOf(workspace);
+    const verdict = judge(agents);
+    if (verdict === "ready" || verdict === "degraded") {
+      if (verdict === "degraded") {
+        options.onEvent?.({
+          type: "warning",
+          code: "agent-degraded",
+          message: "A startup script failed or timed out; the workspace is usable but may be incomplete.",
+        });
+      }
+      return { workspace, degraded: verdict === "degraded" };
+    }
+    if (verdict === "shutting-down") {
+      throw new AgentNotReadyError("The workspace agent is shutting down.", options.created ?? []);
+    }
+    if (Date.now() >= deadline) {
+      throw new AgentNotReadyError(
+        `The workspace agent was not ready after ${Math.round((Date.now() - started) / 1000)} s (status ${describeAgents(agents)}).`,
+        options.created ?? [],
+      );
+    }
+    try {
+      await sleep(agentPollDelay(Date.now() - started), options.signal);
+    } catch (error) {
+      throw new CoderAbortError("Waiting for the workspace agent was aborted", { cause: error });
+    }
+    workspace = await client.workspaces.get(workspaceId, { signal: options.signal });
+  }
+}
+
+/** The coder CLI's agent poll back-off (cli/cliui/agent.go). */
+export function agentPollDelay(elapsedMs: number): number {
+  if (elapsedMs < 60_000) return 500;
+  if (elapsedMs < 120_000) return 1000;
+  if (elapsedMs < 300_000) return 2000;
+  if (elapsedMs < 600_000) return 4000;
+  return 8000;
+}
+
+/** Every agent of the latest build's resources. */
+export function agentsOf(workspace: Workspace): WorkspaceAgent[] {
+  return workspace.latest_build.resources.flatMap((r) => r.agents ?? []);
+}
+
+function judge(agents: WorkspaceAgent[]): "ready" | "degraded" | "waiting" | "shutting-down" {
+  let degraded = false;
+  for (const agent of agents) {
+    const state = agent.lifecycle_state;
+    if (
+      state === "shutting_down" ||
+      state === "shutdown_timeout" ||
+      state === "shutdown_error" ||
+      state === "off"
+    ) {
+      return "shutting-down";
+    }
+    if (agent.status !== "connected") return "waiting";
+    if (state === "start_error" || state === "start_timeout") degraded = true;
+    else if (state !== "ready") return "waiting";
+  }
+  return degraded ? "degraded" : "ready";
+}
+
+function describeAgents(agents: WorkspaceAgent[]): string {
+  return agents.map((a) => `${a.name}: ${a.status}/${a.lifecycle_state}`).join(", ") || "no agents";
+}

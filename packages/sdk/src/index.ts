@@ -1,0 +1,67 @@
+/**
+ * `@spt-coder/sdk`: a typed client for the Coder v2 REST API and the provisioning flows on top of it
+ * (pack and push templates, resolve rich parameters, build workspaces, follow logs, `up`), with no coder binary.
+ *
+ * This file is the public surface, and only that.
+ */
+
+export * from "./archive/index.js";
+export {
+  type CoderClient,
+  type CoderClientOptions,
+  createCoderClient,
+  SDK_VERSION,
+} from "./client/create-client.js";
+export * from "./client/errors.js";
+export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
+export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
+export { isLoopbackHost, normalizeCoderUrl } from "./client/url.js";
+export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
+export { type AppUrl, workspaceAppUrls } from "./flows/apps.js";
+export {
+  AgentNotReadyError,
+  CoderFlowError,
+  MissingTemplateVariablesError,
+  NotCoderServerError,
+  type ParameterProblem,
+  ParameterValidationError,
+  ProvisionerJobError,
+  TemplateUnavailableError,
+} from "./flows/errors.js";
+export type { FlowEvent, FlowEventHandler } from "./flows/events.js";
+export { resolveOrganization } from "./flows/organization.js";
+export { type PushTemplateOptions, type PushTemplateResult, pushTemplate } from "./flows/push.js";
+export { checkCoderServer } from "./flows/server-check.js";
+export { DEFAULT_TEMPLATE, type UpOptions, type UpResult, up } from "./flows/up.js";
+export {
+  type AgentsReady,
+  agentPollDelay,
+  agentsOf,
+  type WaitForAgentsOptions,
+  type WaitOptions,
+  waitForAgents,
+  waitForBuild,
+} from "./flows/wait.js";
+export {
+  type BuildOptions,
+  type CreateWorkspaceOptions,
+  createWorkspace,
+  deleteWorkspace,
+  resolveBuildParameters,
+  restartWorkspace,
+  startWorkspace,
+  stopWorkspace,
+} from "./flows/workspace.js";
+export {
+  type FollowJobLogsOptions,
+  followJobLogs,
+  JOB_POLL_INTERVAL_MS,
+  type JobLogStream,
+  type JobRef,
+} from "./jobs/follow.js";
+export { isJobTerminal } from "./jobs/job-status.js";
+export { assertValidName, nameProblem } from "./names.js";
+export * from "./parameters/index.js";
+export type { CallInit } from "./resources/api.js";
+export type { ArchiveMediaType } from "./resources/files.js";
+export type * from "./types.js";

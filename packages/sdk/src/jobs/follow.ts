@@ -1,0 +1,197 @@
+import type { CoderClient } from "../client/create-client.js";
+import { CoderAbortError } from "../client/errors.js";
+import { clientInternals } from "../client/internals.js";
+import { backoffDelay, sleep } from "../client/retry.js";
+import type { ProvisionerJob, ProvisionerJobLog } from "../types.js";
+import { isJobTerminal } from "./job-status.js";
+import { type LogSocket, openLogSocket, type SocketEnd } from "./log-socket.js";
+import { AsyncQueue } from "./queue.js";
+
+/** The job poll interval, as the coder CLI's (1 s). Log polling in the fallback uses the same pace. */
+export const JOB_POLL_INTERVAL_MS = 1000;
+
+/** Which provisioner job to follow: a template version's import or a workspace build. */
+export interface JobRef {
+  kind: "template-version" | "workspace-build";
+  id: string;
+}
+
+/** Options of {@link followJobLogs}. */
+export interface FollowJobLogsOptions {
+  job: JobRef;
+  /** Start after this log id (resume); default 0, the whole log. */
+  after?: number;
+  signal?: AbortSignal;
+  /** Job (and fallback log) poll interval; default {@link JOB_POLL_INTERVAL_MS}. */
+  pollIntervalMs?: number;
+  /** `auto` (default) tries the WebSocket and falls back to polling; the others force one way. */
+  transport?: "auto" | "websocket" | "polling";
+  /** How long to wait for the socket to close after the job is seen finished; default 2 s. */
+  closeGraceMs?: number;
+  /** Called with every fresh copy of the job. */
+  onJob?: (job: ProvisionerJob) => void;
+}
+
+/** The logs of one provisioner job as an `AsyncIterable`; `job` holds the last state seen. */
+export interface JobLogStream extends AsyncIterable<ProvisionerJobLog> {
+  /** The job as last fetched; after the loop ends it is finished (succeeded, failed or canceled). */
+  readonly job: ProvisionerJob | undefined;
+  /** How logs arrived last: over the WebSocket or by polling `?after=`. */
+  readonly via: "websocket" | "polling" | undefined;
+  /** Stops following: closes the socket and ends the loop. Leaving a `for await` loop does the same. */
+  close(): void;
+}
+
+const MAX_SOCKET_RECONNECTS = 5;
+
+/**
+ * Follows the logs of a provisioner job until it finishes, as the coder CLI does: the WebSocket follow stream
+ * plus a job poll alongside. The poll matters because canceling a still-pending job never publishes
+ * end-of-logs, so the socket could stay open forever. After a dropped socket it reconnects with `after=<last id>`
+ * (no duplicate, no gap); when the socket cannot be used at all (a proxy without upgrades, an in-process mock) it
+ * polls `GET .../logs?after=` instead. Works on Node 20 and 24 (it uses the `ws` package, not a global).
+ */
+export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions): JobLogStream {
+  const { kind, id } = options.job;
+  const interval = options.pollIntervalMs ?? JOB_POLL_INTERVAL_MS;
+  const graceMs = options.closeGraceMs ?? 2000;
+  const internals = clientInternals(client);
+  const queue = new AsyncQueue<ProvisionerJobLog>();
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let lastId = options.after ?? 0;
+  let job: ProvisionerJob | undefined;
+  let via: "websocket" | "polling" | undefined;
+  let socket: LogSocket | undefined;
+
+  const accept = (log: ProvisionerJobLog) => {
+    if (log.id <= lastId) return; // a resumed socket may repeat what we already have
+    lastId = log.id;
+    queue.push(log);
+  };
+
+  const fetchJob = async () => {
+    const fresh =
+      kind === "template-version"
+        ? (await client.templateVersions.get(id, { signal })).job
+        : (await client.builds.get(id, { signal })).job;
+    job = fresh;
+    options.onJob?.(fresh);
+    return fresh;
+  };
+
+  const pollLogs = async () => {
+    const logs =
+      kind === "template-version"
+        ? await client.templateVersions.logs(id, lastId, { signal })
+        : await client.builds.logs(id, lastId, { signal });
+    for (const log of logs) accept(log);
+  };
+
+  const socketUrl = () => {
+    const path = kind === "template-version" ? "templateversions" : "workspacebuilds";
+    return `${internals.baseUrl.replace(/^http/, "ws")}/api/v2/${path}/${encodeURIComponent(id)}/logs?follow&after=${lastId}`;
+  };
+
+  /** Follows over WebSocket; returns false when polling must take over. */
+  const followSocket = async (): Promise<boolean> => {
+    let failures = 0;
+    let everOpened = false;
+    while (!signal.aborted) {
+      socket = openLogSocket(socketUrl(), internals.token, internals.userAgent, (log) => {
+        via = "websocket";
+        accept(log);
+      });
+      const end = await Promise.race([socket.finished, closeWhenJobEnds(socket)]);
+      socket = undefined;
+      if (end.kind === "done") return true;
+      if (signal.aborted) return true;
+      if (end.opened) everOpened = true;
+      if (!everOpened) return false; // never worked: the socket is not usable here
+      if (isJobTerminal(job)) return false; // finished while dropped: one poll collects the rest
+      if (++failures > MAX_SOCKET_RECONNECTS) return false;
+      await sleep(backoffDelay(failures - 1), signal).catch(() => {});
+    }
+    return true;
+  };
+
+  /** Polls the job beside an open socket; closes the socket when the job ended but the stream did not. */
+  const closeWhenJobEnds = async (open: LogSocket): Promise<SocketEnd> => {
+    let settled = false;
+    open.finished.then(() => {
+      settled = true;
+    });
+    while (!settled && !signal.aborted) {
+      await sleep(interval, signal).catch(() => {});
+      if (settled || signal.aborted) break;
+      if (isJobTerminal(await fetchJob())) {
+        await Promise.race([open.finished, sleep(graceMs, signal).catch(() => {})]);
+        if (!settled) open.close();
+        break;
+      }
+    }
+    return open.finished;
+  };
+
+  const pollUntilDone = async () => {
+    via = "polling";
+    for (;;) {
+      const finished = isJobTerminal(job);
+      await pollLogs();
+      if (finished) return;
+      await sleep(interval, signal);
+      await fetchJob();
+    }
+  };
+
+  const run = async () => {
+    try {
+      if (isJobTerminal(await fetchJob()) || options.transport === "polling") {
+        await pollUntilDone();
+      } else if (await followSocket()) {
+        if (!isJobTerminal(job)) await fetchJob();
+        if (!isJobTerminal(job)) await pollUntilDone();
+      } else {
+        if (options.transport === "websocket") throw new Error("The log WebSocket could not be used");
+        await pollUntilDone();
+      }
+      if (signal.aborted) throw signal.reason;
+      queue.end();
+    } catch (error) {
+      if (options.signal?.aborted) queue.fail(new CoderAbortError("Following the job logs was aborted"));
+      else if (stop.signal.aborted)
+        queue.end(); // the consumer left the loop: nothing to report
+      else queue.fail(error);
+    } finally {
+      socket?.close();
+    }
+  };
+
+  let started = false;
+  const close = () => {
+    stop.abort();
+    socket?.close();
+    queue.end();
+  };
+
+  return {
+    get job() {
+      return job;
+    },
+    get via() {
+      return via;
+    },
+    close,
+    async *[Symbol.asyncIterator]() {
+      if (!started) {
+        started = true;
+        void run();
+      }
+      try {
+        yield* queue;
+      } finally {
+        close();
+      }
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import WebSocket from "ws";
+import { SESSION_TOKEN_HEADER } from "../client/transport.js";
+import type { ProvisionerJobLog } from "../types.js";
+
+/** How a log socket ended: `done` is Coder's normal close (1000) after the job completed. */
+export type SocketEnd = { kind: "done" } | { kind: "dropped"; opened: boolean; reason: string };
+
+/** An open log follow socket that can be closed from outside (job finished without end-of-logs, abort). */
+export interface LogSocket {
+  finished: Promise<SocketEnd>;
+  close(): void;
+}
+
+/**
+ * Opens Coder's log follow WebSocket (`...?follow&after=N`). The token travels in the `Coder-Session-Token`
+ * header, never in the URL; no `Origin` header is sent, since Coder rejects an Origin whose host differs from the
+ * Host (403). Permessage-deflate is off, as in Coder's Go SDK. The server only writes: we never send a frame.
+ */
+export function openLogSocket(
+  url: string,
+  token: string | undefined,
+  userAgent: string,
+  onLog: (log: ProvisionerJobLog) => void,
+): LogSocket {
+  const headers: Record<string, string> = { "User-Agent": userAgent };
+  if (token) headers[SESSION_TOKEN_HEADER] = token;
+  const socket = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false });
+  let opened = false;
+  let closedByUs = false;
+  const finished = new Promise<SocketEnd>((resolve) => {
+    socket.on("open", () => {
+      opened = true;
+    });
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) return;
+      // Provisioner logs come one object per frame; agent logs come as arrays. Accept both.
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        return; // not a log frame; Coder sends nothing else, so there is nothing to act on
+      }
+      for (const log of Array.isArray(parsed) ? parsed : [parsed]) onLog(log as ProvisionerJobLog);
+    });
+    socket.on("unexpected-response", (_request, response) => {
+      response.resume();
+      resolve({ kind: "dropped", opened: false, reason: `upgrade refused with HTTP ${response.statusCode}` });
+      socket.terminate();
+    });
+    socket.on("error", (error) => resolve({ kind: "dropped", opened, reason: error.message }));
+    socket.on("close", (code) => {
+      if (code === 1000 && !closedByUs) resolve({ kind: "done" });
+      else
+        resolve({
+          kind: "dropped",
+          opened,
+          reason: closedByUs ? "closed by client" : `closed with code ${code}`,
+        });
+    });
+  });
+  return {
+    finished,
+    close() {
+      closedByUs = true;
+      socket.terminate();
+    },
+  };
+}

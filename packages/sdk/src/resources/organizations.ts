@@ -1,0 +1,30 @@
+import { unwrap } from "../client/unwrap.js";
+import type { Organization } from "../types.js";
+import { type Api, type CallInit, init } from "./api.js";
+
+/** Organizations. The `{organization}` segment takes an id, a name, or `default`. */
+export function organizationsResource(api: Api) {
+  return {
+    /** Every organization the caller may read (all of them for owners). */
+    list(call?: CallInit): Promise<Organization[]> {
+      return unwrap(api.GET("/api/v2/organizations", init(call)));
+    },
+    /** The organizations the caller is a member of. */
+    listMine(call?: CallInit): Promise<Organization[]> {
+      return unwrap(api.GET("/api/v2/users/me/organizations", init(call)));
+    },
+    /** One organization by id or name. */
+    get(idOrName: string, call?: CallInit): Promise<Organization> {
+      return unwrap(
+        api.GET("/api/v2/organizations/{organization}", {
+          params: { path: { organization: idOrName } },
+          ...init(call),
+        }),
+      );
+    },
+    /** The organization with `is_default`, through Coder's `default` path alias. */
+    getDefault(call?: CallInit): Promise<Organization> {
+      return this.get("default", call);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { unwrap } from "../client/unwrap.js";
+import type {
+  CreateTemplateVersionRequest,
+  Preset,
+  ProvisionerJobLog,
+  TemplateVersion,
+  TemplateVersionExternalAuth,
+  TemplateVersionParameter,
+  TemplateVersionVariable,
+  WorkspaceResource,
+} from "../types.js";
+import { type Api, type CallInit, init } from "./api.js";
+
+/** Template versions and their import jobs. */
+export function templateVersionsResource(api: Api) {
+  const path = (id: string) => ({ params: { path: { templateversion: id } } });
+  return {
+    /**
+     * Creates a version from an uploaded file and starts its import job (201). Without `template_id` the version
+     * is free-standing and can become a new template. Coder may parse the Terraform synchronously and answer 400
+     * with `validations` (bad HCL, bad workspace tags) before any job exists.
+     */
+    create(org: string, body: CreateTemplateVersionRequest, call?: CallInit): Promise<TemplateVersion> {
+      return unwrap(
+        api.POST("/api/v2/organizations/{organization}/templateversions", {
+          params: { path: { organization: org } },
+          body,
+          ...init(call),
+        }),
+      );
+    },
+    /** A version with its job. */
+    get(id: string, call?: CallInit): Promise<TemplateVersion> {
+      return unwrap(api.GET("/api/v2/templateversions/{templateversion}", { ...path(id), ...init(call) }));
+    },
+    /** Import logs after log id `after` (a plain list; follow them with `followJobLogs`). */
+    async logs(id: string, after = 0, call?: CallInit): Promise<ProvisionerJobLog[]> {
+      // Without `format=text` the answer is always the JSON array (the contract also lists the text form).
+      const logs = await unwrap(
+        api.GET("/api/v2/templateversions/{templateversion}/logs", {
+          params: { path: { templateversion: id }, query: { after } },
+          ...init(call),
+        }),
+      );
+      return logs as ProvisionerJobLog[];
+    },
+    /** Cancels the import job. A pending job is completed at once; a running one is asked to stop. */
+    async cancel(id: string, call?: CallInit): Promise<void> {
+      await unwrap(
+        api.PATCH("/api/v2/templateversions/{templateversion}/cancel", { ...path(id), ...init(call) }),
+      );
+    },
+    /** Terraform variables; 403 until the job completes (sensitive values come back as `*redacted*`). */
+    variables(id: string, call?: CallInit): Promise<TemplateVersionVariable[]> {
+      return unwrap(
+        api.GET("/api/v2/templateversions/{templateversion}/variables", { ...path(id), ...init(call) }),
+      );
+    },
+    /** Rich parameters; 425 Too Early until the job completes. */
+    richParameters(id: string, call?: CallInit): Promise<TemplateVersionParameter[]> {
+      return unwrap(
+        api.GET("/api/v2/templateversions/{templateversion}/rich-parameters", { ...path(id), ...init(call) }),
+      );
+    },
+    /** External-auth providers the template needs, and whether the caller linked them. */
+    externalAuth(id: string, call?: CallInit): Promise<TemplateVersionExternalAuth[]> {
+      return unwrap(
+        api.GET("/api/v2/templateversions/{templateversion}/external-auth", { ...path(id), ...init(call) }),
+      );
+    },
+    /** Resources the import found; 400 until the job completes. */
+    resources(id: string, call?: CallInit): Promise<WorkspaceResource[]> {
+      return unwrap(
+        api.GET("/api/v2/templateversions/{templateversion}/resources", { ...path(id), ...init(call) }),
+      );
+    },
+    /** Presets; Coder answers JSON `null` when there are none, which this returns as `[]`. */
+    async presets(id: string, call?: CallInit): Promise<Preset[]> {
+      const presets = await unwrap(
+        api.GET("/api/v2/templateversions/{templateversion}/presets", { ...path(id), ...init(call) }),
+      );
+      return presets ?? [];
+    },
+  };
+}
