@@ -197,7 +197,9 @@ async function assertJson(response: Response, method: string, url: string): Prom
   if (response.status === 204 || response.headers.get("content-length") === "0") return;
   const type = response.headers.get("content-type") ?? "";
   if (/[/+]json\b/i.test(type)) return;
-  const text = await response.text();
+  // An empty body (a bare 502 from a proxy) carries no claim about what answered; let the status speak.
+  const text = await response.clone().text();
+  if (text === "") return;
   throw new CoderUnexpectedResponseError({
     status: response.status,
     contentType: type,

@@ -54,7 +54,9 @@ describe("transport", () => {
   });
 
   it("honours Retry-After in seconds on a 429, then succeeds", async () => {
-    const t = observed((_r, i) => (i === 0 ? json(429, { message: "slow down" }, { "retry-after": "1" }) : json(200, {})));
+    const t = observed((_r, i) =>
+      i === 0 ? json(429, { message: "slow down" }, { "retry-after": "1" }) : json(200, {}),
+    );
     const started = Date.now();
     const res = await t.fetch(new Request(`${BASE}/api/v2/users/me`));
     expect(res.status).toBe(200);
@@ -130,7 +132,9 @@ describe("transport", () => {
   it("times out one attempt and reports CoderTimeoutError", async () => {
     const t = observed(
       (request) =>
-        new Promise((_resolve, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason))),
+        new Promise((_resolve, reject) =>
+          request.signal.addEventListener("abort", () => reject(request.signal.reason)),
+        ),
       { timeoutMs: 30, maxRetries: 0 },
     );
     await expect(t.fetch(new Request(`${BASE}/api/v2/buildinfo`))).rejects.toBeInstanceOf(CoderTimeoutError);
@@ -161,7 +165,10 @@ describe("transport", () => {
 
   it("reports an HTML answer as not Coder, quoting the first bytes", async () => {
     const t = observed(
-      () => new Response("<!doctype html><title>Router login</title>", { headers: { "content-type": "text/html" } }),
+      () =>
+        new Response("<!doctype html><title>Router login</title>", {
+          headers: { "content-type": "text/html" },
+        }),
     );
     const failure = await t.fetch(new Request(`${BASE}/api/v2/buildinfo`)).catch((e) => e);
     expect(failure).toBeInstanceOf(CoderUnexpectedResponseError);

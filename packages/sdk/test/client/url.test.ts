@@ -42,7 +42,10 @@ describe("normalizeCoderUrl", () => {
   });
 
   it("never echoes credentials or a query back", () => {
-    const secrets = ["https://admin:hunter2@coder.example.com", "https://coder.example.com/?coder_session_token=s3cr3t"];
+    const secrets = [
+      "https://admin:hunter2@coder.example.com",
+      "https://coder.example.com/?coder_session_token=s3cr3t",
+    ];
     for (const input of secrets) {
       try {
         normalizeCoderUrl(input);
