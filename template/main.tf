@@ -1,0 +1,466 @@
+# spt-flow: a Turbo Flow system-engineering workspace on Docker, with optional nested
+# virtualization (/dev/kvm). A light apt-based image plus startup scripts (scripts/*.sh);
+# tools are installed into the persistent home volume. README.md explains every knob.
+
+terraform {
+  # 1.9 is what the newest Coder modules ask for; nothing older is tested.
+  required_version = ">= 1.9"
+  required_providers {
+    coder = {
+      source  = "coder/coder"
+      version = ">= 2.5.0, < 3.0.0"
+    }
+    docker = {
+      source = "kreuzwerker/docker"
+      # v3 and v4 both work: every devices block sets all three attributes, which v3 needs to
+      # avoid replacing the container at every plan.
+      version = ">= 3.0.2, < 5.0.0"
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Admin settings: template variables, set with `coder templates push --var name=value`.
+# ---------------------------------------------------------------------------------------------
+
+variable "docker_socket" {
+  type        = string
+  default     = ""
+  description = "Docker daemon address for the provisioner, e.g. unix:///var/run/docker.sock. Empty: the Docker provider's default."
+}
+
+variable "kvm_passthrough" {
+  type        = string
+  default     = "auto"
+  description = "Whether /dev/kvm is passed into workspaces that ask for nested virtualization: auto (only when the provisioner sees /dev/kvm, i.e. runs on the Docker host), always, or never."
+  validation {
+    condition     = contains(["auto", "always", "never"], var.kvm_passthrough)
+    error_message = "The kvm_passthrough variable must be auto, always or never."
+  }
+}
+
+variable "node_version" {
+  type        = string
+  default     = "22.16.0"
+  description = "Node.js version installed into ~/.local/node (Turbo Flow keeps Node 18-24)."
+}
+
+variable "go_version" {
+  type        = string
+  default     = "1.24.4"
+  description = "Go version installed into ~/.local/go."
+}
+
+variable "rust_toolchain" {
+  type        = string
+  default     = "stable"
+  description = "Rust toolchain installed with rustup (stable, or a version such as 1.87.0)."
+}
+
+variable "code_server_version" {
+  type        = string
+  default     = "4.100.3"
+  description = "code-server version installed into ~/.local."
+}
+
+variable "gh_version" {
+  type        = string
+  default     = "2.74.0"
+  description = "GitHub CLI version installed into ~/.local/gh."
+}
+
+variable "nex_version" {
+  type        = string
+  default     = "0.4.1"
+  description = "Synadia Nex version, built with go install."
+}
+
+variable "firecracker_version" {
+  type        = string
+  default     = "1.12.0"
+  description = "Firecracker release installed into ~/.local/bin when nested virtualization is on."
+}
+
+variable "kuasar_version" {
+  type        = string
+  default     = "1.0.1"
+  description = "Kuasar release installed into ~/.local/kuasar when nested virtualization is usable (x86_64 only)."
+}
+
+provider "docker" {
+  host = var.docker_socket != "" ? var.docker_socket : null
+}
+
+provider "coder" {}
+
+data "coder_provisioner" "me" {}
+
+data "coder_workspace" "me" {}
+
+data "coder_workspace_owner" "me" {}
+
+# ---------------------------------------------------------------------------------------------
+# Workspace parameters: what a user picks when creating the workspace.
+# Coder hands every value over as a string, so booleans go through tobool().
+# ---------------------------------------------------------------------------------------------
+
+data "coder_parameter" "enable_nested_virt" {
+  name         = "enable_nested_virt"
+  display_name = "Nested virtualization"
+  description  = "Pass /dev/kvm into the workspace and install Firecracker (and Kuasar where the host allows it). The workspace still starts on a host without KVM and says so."
+  type         = "bool"
+  default      = true
+  mutable      = true
+  icon         = "/icon/memory.svg"
+  order        = 1
+}
+
+data "coder_parameter" "workspace_image" {
+  name         = "workspace_image"
+  display_name = "Base image"
+  description  = "An apt-based image; the startup scripts add everything else."
+  type         = "string"
+  default      = "ubuntu:22.04"
+  mutable      = true
+  icon         = "/icon/ubuntu.svg"
+  order        = 2
+
+  option {
+    name        = "Ubuntu 22.04 LTS"
+    value       = "ubuntu:22.04"
+    description = "The tested default."
+    icon        = "/icon/ubuntu.svg"
+  }
+  option {
+    name        = "Ubuntu 24.04 LTS"
+    value       = "ubuntu:24.04"
+    description = "Newer packages; its built-in user ubuntu becomes coder."
+    icon        = "/icon/ubuntu.svg"
+  }
+  option {
+    name        = "Debian 12"
+    value       = "debian:12"
+    description = "Debian bookworm."
+    icon        = "/icon/debian.svg"
+  }
+}
+
+data "coder_parameter" "repo_url" {
+  name         = "repo_url"
+  display_name = "Repository"
+  description  = "Git repository cloned into the home folder at the first start: https://host/owner/repo, ssh://[user@]host[:port]/path or user@host:path."
+  type         = "string"
+  default      = "https://github.com/marcuspat/turbo-flow-claude"
+  # The clone lives on the home volume; a new URL would not replace it.
+  mutable = false
+  icon    = "/icon/git.svg"
+  order   = 3
+
+  validation {
+    regex = "^(https://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/\\.?[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+/?|ssh://([A-Za-z0-9_][A-Za-z0-9._-]*@)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/\\.?[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+/?|[A-Za-z0-9_][A-Za-z0-9._-]*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*:/?\\.?[A-Za-z0-9_~-][A-Za-z0-9._~-]*(/\\.?[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)$"
+    error = "Enter a git URL as https://host/owner/repo, ssh://[user@]host[:port]/owner/repo or user@host:owner/repo (no spaces, no credentials, no ./.. segments)."
+  }
+}
+
+data "coder_parameter" "setup_script" {
+  name         = "setup_script"
+  display_name = "Setup script"
+  description  = "Script inside the repository, run once with bash after the clone (log: ~/.local/state/spt-flow/setup.log). Choosing another one runs it at the next start."
+  type         = "string"
+  default      = "devpods/setup.sh"
+  mutable      = true
+  icon         = "/icon/terminal.svg"
+  order        = 4
+
+  validation {
+    regex = "^\\.?[A-Za-z0-9_-][A-Za-z0-9._-]*(/\\.?[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"
+    error = "Enter a path relative to the repository root, such as devpods/setup.sh: no leading /, no . or .. segments, letters, digits, . _ - only."
+  }
+}
+
+data "coder_parameter" "install_wasm_tools" {
+  name         = "install_wasm_tools"
+  display_name = "Rust WebAssembly targets"
+  description  = "Add the wasm32-wasip1 and wasm32-unknown-unknown targets to the Rust toolchain."
+  type         = "bool"
+  default      = true
+  mutable      = true
+  icon         = "/icon/rust.svg"
+  order        = 5
+}
+
+locals {
+  username    = "coder"
+  home        = "/home/coder"
+  scripts_dir = "/opt/spt-flow"
+  nested_virt = tobool(data.coder_parameter.enable_nested_virt.value)
+  # fileexists() returns false for a missing path and fails on a device node, so a failure
+  # means /dev/kvm is there. Only meaningful when the provisioner runs on the Docker host.
+  kvm_on_provisioner = try(fileexists("/dev/kvm"), true)
+  # Docker refuses to create a container whose device is missing on the host: pass /dev/kvm
+  # only when it is there, so a host without KVM still gets a working workspace.
+  kvm_passthrough = local.nested_virt && (var.kvm_passthrough == "always" || (var.kvm_passthrough == "auto" && local.kvm_on_provisioner))
+  # Last path segment without .git: the folder git clone would pick.
+  repo_name_pattern = "([^/:]+?)(?:\\.git)?/?$"
+  repo_name         = try(regex(local.repo_name_pattern, data.coder_parameter.repo_url.value)[0], "workspace")
+  repo_dir          = "${local.home}/${local.repo_name}"
+  code_server_port  = 13337
+  # The whole PATH, because coder_agent.env replaces variables instead of extending them.
+  path = join(":", [
+    "${local.home}/.local/bin",
+    "${local.home}/.local/node/bin",
+    "${local.home}/.npm-global/bin",
+    "${local.home}/.local/go/bin",
+    "${local.home}/go/bin",
+    "${local.home}/.cargo/bin",
+    "${local.home}/.claude/bin",
+    "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+  ])
+}
+
+resource "coder_agent" "main" {
+  arch = data.coder_provisioner.me.arch
+  os   = "linux"
+
+  env = {
+    GIT_AUTHOR_NAME          = coalesce(data.coder_workspace_owner.me.full_name, data.coder_workspace_owner.me.name)
+    GIT_AUTHOR_EMAIL         = data.coder_workspace_owner.me.email
+    GIT_COMMITTER_NAME       = coalesce(data.coder_workspace_owner.me.full_name, data.coder_workspace_owner.me.name)
+    GIT_COMMITTER_EMAIL      = data.coder_workspace_owner.me.email
+    PATH                     = local.path
+    WORKSPACE_FOLDER         = local.repo_dir
+    AGENTS_DIR               = "${local.repo_dir}/agents"
+    SPT_REPO_URL             = data.coder_parameter.repo_url.value
+    SPT_REPO_DIR             = local.repo_dir
+    SPT_SETUP_SCRIPT         = data.coder_parameter.setup_script.value
+    SPT_NESTED_VIRT          = tostring(local.nested_virt)
+    SPT_KVM_PASSTHROUGH      = tostring(local.kvm_passthrough)
+    SPT_KVM_PASSTHROUGH_MODE = var.kvm_passthrough
+    SPT_INSTALL_WASM_TOOLS   = tostring(tobool(data.coder_parameter.install_wasm_tools.value))
+    SPT_NODE_VERSION         = var.node_version
+    SPT_GO_VERSION           = var.go_version
+    SPT_RUST_TOOLCHAIN       = var.rust_toolchain
+    SPT_CODE_SERVER_VERSION  = var.code_server_version
+    SPT_CODE_SERVER_PORT     = tostring(local.code_server_port)
+    SPT_GH_VERSION           = var.gh_version
+    SPT_NEX_VERSION          = var.nex_version
+    SPT_FIRECRACKER_VERSION  = var.firecracker_version
+    SPT_KUASAR_VERSION       = var.kuasar_version
+  }
+
+  display_apps {
+    vscode                 = true
+    vscode_insiders        = false
+    web_terminal           = true
+    ssh_helper             = true
+    port_forwarding_helper = true
+  }
+
+  metadata {
+    key          = "0_kvm"
+    display_name = "KVM"
+    script       = "${local.scripts_dir}/kvm-report.sh --short"
+    interval     = 60
+    timeout      = 30
+  }
+  metadata {
+    key          = "1_turbo_flow"
+    display_name = "Turbo Flow setup"
+    script       = "cat \"$HOME/.local/state/spt-flow/setup.status\" 2>/dev/null || echo pending"
+    interval     = 15
+    timeout      = 1
+  }
+  metadata {
+    key          = "2_cpu_usage"
+    display_name = "CPU Usage"
+    script       = "coder stat cpu"
+    interval     = 10
+    timeout      = 1
+  }
+  metadata {
+    key          = "3_ram_usage"
+    display_name = "RAM Usage"
+    script       = "coder stat mem"
+    interval     = 10
+    timeout      = 1
+  }
+  metadata {
+    key          = "4_home_disk"
+    display_name = "Home Disk"
+    script       = "coder stat disk --path $${HOME}"
+    interval     = 60
+    timeout      = 1
+  }
+}
+
+# Start scripts run in parallel and none blocks login: the editor, the tools and the Turbo Flow
+# setup come up while the user is already in. Each writes its own log in Coder's UI.
+
+resource "coder_script" "kvm_report" {
+  agent_id           = coder_agent.main.id
+  display_name       = "KVM check"
+  icon               = "/icon/memory.svg"
+  run_on_start       = true
+  start_blocks_login = false
+  timeout            = 120
+  script             = "exec ${local.scripts_dir}/kvm-report.sh"
+}
+
+resource "coder_script" "code_server" {
+  agent_id           = coder_agent.main.id
+  display_name       = "code-server"
+  icon               = "/icon/code.svg"
+  run_on_start       = true
+  start_blocks_login = false
+  timeout            = 1800
+  script             = "exec ${local.scripts_dir}/code-server.sh"
+}
+
+resource "coder_script" "tools" {
+  agent_id           = coder_agent.main.id
+  display_name       = "Developer tools"
+  icon               = "/icon/widgets.svg"
+  run_on_start       = true
+  start_blocks_login = false
+  timeout            = 3600
+  script             = "exec ${local.scripts_dir}/install-tools.sh"
+}
+
+resource "coder_script" "turbo_flow" {
+  agent_id           = coder_agent.main.id
+  display_name       = "Turbo Flow"
+  icon               = "/icon/git.svg"
+  run_on_start       = true
+  start_blocks_login = false
+  timeout            = 5400
+  script             = "exec ${local.scripts_dir}/turbo-flow.sh"
+}
+
+resource "coder_app" "code_server" {
+  agent_id     = coder_agent.main.id
+  slug         = "code-server"
+  display_name = "code-server"
+  url          = "http://localhost:${local.code_server_port}/?folder=${local.repo_dir}"
+  icon         = "/icon/code.svg"
+  subdomain    = false
+  share        = "owner"
+  order        = 1
+
+  healthcheck {
+    url       = "http://localhost:${local.code_server_port}/healthz"
+    interval  = 5
+    threshold = 12
+  }
+}
+
+resource "docker_volume" "home_volume" {
+  name = "coder-${data.coder_workspace.me.id}-home"
+  # The home folder outlives containers and template changes.
+  lifecycle {
+    ignore_changes = all
+  }
+  labels {
+    label = "coder.owner"
+    value = data.coder_workspace_owner.me.name
+  }
+  labels {
+    label = "coder.owner_id"
+    value = data.coder_workspace_owner.me.id
+  }
+  labels {
+    label = "coder.workspace_id"
+    value = data.coder_workspace.me.id
+  }
+  # The workspace name may change; the volume keeps the name it was created under.
+  labels {
+    label = "coder.workspace_name_at_creation"
+    value = data.coder_workspace.me.name
+  }
+}
+
+resource "docker_container" "workspace" {
+  # One container per start; stopping the workspace destroys it, the home volume stays.
+  count    = data.coder_workspace.me.start_count
+  image    = data.coder_parameter.workspace_image.value
+  name     = "coder-${data.coder_workspace_owner.me.name}-${lower(data.coder_workspace.me.name)}"
+  hostname = data.coder_workspace.me.name
+  # The root bootstrap prepares the image, then runs the agent's init script as the user.
+  # Inside the container, the Coder server on localhost is reached through the host gateway.
+  entrypoint = [
+    "/bin/bash",
+    "${local.scripts_dir}/bootstrap.sh",
+    replace(coder_agent.main.init_script, "/localhost|127\\.0\\.0\\.1/", "host.docker.internal"),
+  ]
+  env = [
+    "CODER_AGENT_TOKEN=${coder_agent.main.token}",
+    "SPT_USER=${local.username}",
+    "SPT_HOME=${local.home}",
+    "SPT_NESTED_VIRT=${local.nested_virt}",
+    "SPT_KVM_PASSTHROUGH=${local.kvm_passthrough}",
+  ]
+
+  host {
+    host = "host.docker.internal"
+    ip   = "host-gateway"
+  }
+
+  volumes {
+    container_path = local.home
+    volume_name    = docker_volume.home_volume.name
+    read_only      = false
+  }
+
+  # KVM through a device, not `privileged`: the workspace gets /dev/kvm and nothing else.
+  dynamic "devices" {
+    for_each = local.kvm_passthrough ? ["/dev/kvm"] : []
+    content {
+      host_path      = devices.value
+      container_path = devices.value
+      permissions    = "rwm"
+    }
+  }
+
+  # The scripts are copied in before the container starts, so they stay plain files here.
+  dynamic "upload" {
+    for_each = fileset(path.module, "scripts/*.sh")
+    content {
+      file       = "${local.scripts_dir}/${basename(upload.value)}"
+      content    = file("${path.module}/${upload.value}")
+      executable = true
+    }
+  }
+
+  labels {
+    label = "coder.owner"
+    value = data.coder_workspace_owner.me.name
+  }
+  labels {
+    label = "coder.owner_id"
+    value = data.coder_workspace_owner.me.id
+  }
+  labels {
+    label = "coder.workspace_id"
+    value = data.coder_workspace.me.id
+  }
+  labels {
+    label = "coder.workspace_name"
+    value = data.coder_workspace.me.name
+  }
+}
+
+resource "coder_metadata" "workspace" {
+  count       = data.coder_workspace.me.start_count
+  resource_id = docker_container.workspace[0].id
+  item {
+    key   = "image"
+    value = data.coder_parameter.workspace_image.value
+  }
+  item {
+    key   = "/dev/kvm passed in"
+    value = local.kvm_passthrough ? "yes" : (local.nested_virt ? "no (host has no /dev/kvm, or kvm_passthrough = never)" : "no (nested virtualization off)")
+  }
+  item {
+    key   = "repository"
+    value = data.coder_parameter.repo_url.value
+  }
+}
