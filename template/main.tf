@@ -173,8 +173,8 @@ data "coder_parameter" "setup_script" {
   order        = 4
 
   validation {
-    regex = "^\\.?[A-Za-z0-9_-][A-Za-z0-9._-]*(/\\.?[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"
-    error = "Enter a path relative to the repository root, such as devpods/setup.sh: no leading /, no . or .. segments, letters, digits, . _ - only."
+    regex = "^\\.?[A-Za-z0-9_][A-Za-z0-9._-]*(/\\.?[A-Za-z0-9_][A-Za-z0-9._-]*)*$"
+    error = "Enter a path relative to the repository root, such as devpods/setup.sh: no leading / or -, no . or .. segments, only letters, digits and . _ -."
   }
 }
 

@@ -18,10 +18,6 @@ SPT_KVM_PASSTHROUGH_MODE="${SPT_KVM_PASSTHROUGH_MODE:-auto}"
 # run is repeated through passwordless sudo when that is available.
 kvm_ok_output() {
   local out
-  if ! command -v kvm-ok >/dev/null 2>&1; then
-    echo "kvm-ok is not installed (package cpu-checker)"
-    return 0
-  fi
   out=$(timeout 20 kvm-ok 2>&1)
   if ! grep -q 'KVM acceleration can' <<<"$out" && sudo -n true >/dev/null 2>&1; then
     out=$(timeout 20 sudo -n kvm-ok 2>&1)
@@ -30,8 +26,13 @@ kvm_ok_output() {
 }
 
 # "KVM acceleration can be used", "... can NOT be used", or why there is no verdict.
+# kvm-ok comes from cpu-checker, which the bootstrap installs only with nested virtualization.
 kvm_verdict() {
   local out line
+  if ! command -v kvm-ok >/dev/null 2>&1; then
+    echo "not installed (package cpu-checker)"
+    return 0
+  fi
   out=$(kvm_ok_output)
   line=$(grep -m 1 'KVM acceleration can' <<<"$out")
   if [ -n "$line" ]; then
@@ -68,6 +69,7 @@ report_short() {
   case "$verdict" in
     "KVM acceleration can be used") verdict="can be used" ;;
     "KVM acceleration can NOT be used") verdict="can NOT be used" ;;
+    "not installed"*) verdict="not installed" ;;
     *) verdict="no verdict" ;;
   esac
   echo "kvm-ok: $verdict | $KVM_DEVICE: $access"

@@ -15,7 +15,8 @@ PATH="$SPT_PREFIX/bin:$SPT_PREFIX/node/bin:$HOME/.npm-global/bin:$SPT_PREFIX/go/
 export PATH
 
 spt_log() { printf '[%s] %s\n' "$SPT_LOG_TAG" "$*"; }
-spt_warn() { printf '[%s] WARNING: %s\n' "$SPT_LOG_TAG" "$*"; }
+# On stderr, so a warning inside $(...) still reaches the log.
+spt_warn() { printf '[%s] WARNING: %s\n' "$SPT_LOG_TAG" "$*" >&2; }
 
 # Coder hands parameter values over as strings ("true"/"false").
 spt_is_true() {
