@@ -1,0 +1,97 @@
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Sandbox } from "./helpers/sandbox.js";
+
+const CAPABLE = "INFO: /dev/kvm exists\nKVM acceleration can be used";
+const INCAPABLE = "INFO: Your CPU does not support KVM extensions\nKVM acceleration can NOT be used";
+// What kvm-ok prints as a non-root user on a CPU without VT-x/AMD-V: hints, no verdict.
+const NON_ROOT_NO_FLAGS =
+  "INFO: Your CPU does not support KVM extensions\nINFO: For more detailed results, you should run this as root\nHINT:   sudo /usr/sbin/kvm-ok";
+
+describe("kvm-report.sh prints kvm-ok's verdict and /dev/kvm access", () => {
+  let box: Sandbox;
+  let kvm: string;
+
+  beforeEach(() => {
+    box = new Sandbox();
+    kvm = join(box.dir, "kvm");
+  });
+  afterEach(() => box.remove());
+
+  function report(env: Record<string, string>, args: string[] = []) {
+    return box.run(
+      "kvm-report.sh",
+      { SPT_NESTED_VIRT: "true", SPT_KVM_PASSTHROUGH: "true", KVM_DEVICE: kvm, ...env },
+      args,
+    );
+  }
+
+  it("reports a capable host as ready, in the log and in the metadata line", () => {
+    writeFileSync(kvm, "");
+    const full = report({ STUB_KVM_OK_OUTPUT: CAPABLE });
+    expect(full.status).toBe(0);
+    expect(full.output).toContain("[kvm] kvm-ok: KVM acceleration can be used");
+    expect(full.output).toMatch(/\[kvm\] .*kvm: read\/write access for /);
+    expect(full.output).toContain("nested virtualization: ready");
+    const short = report({ STUB_KVM_OK_OUTPUT: CAPABLE }, ["--short"]);
+    expect(short.output.trim()).toBe(`kvm-ok: can be used | ${kvm}: rw`);
+  });
+
+  it("prints the negative verdict the stub gives, and says the workspace still works", () => {
+    writeFileSync(kvm, "");
+    const run = report({ STUB_KVM_OK_OUTPUT: INCAPABLE, STUB_KVM_OK_EXIT: "1" });
+    expect(run.status).toBe(0);
+    expect(run.output).toContain("kvm-ok: KVM acceleration can NOT be used");
+    expect(run.output).toContain("nested virtualization: NOT available here; the workspace works");
+    expect(report({ STUB_KVM_OK_OUTPUT: INCAPABLE, STUB_KVM_OK_EXIT: "1" }, ["--short"]).output.trim()).toBe(
+      `kvm-ok: can NOT be used | ${kvm}: rw`,
+    );
+  });
+
+  it("asks kvm-ok again through passwordless sudo when it gives no verdict as a user", () => {
+    writeFileSync(kvm, "");
+    const run = report({
+      STUB_KVM_OK_OUTPUT: NON_ROOT_NO_FLAGS,
+      STUB_KVM_OK_EXIT: "1",
+      STUB_KVM_OK_ROOT_OUTPUT: INCAPABLE,
+    });
+    expect(run.calls).toEqual(["kvm-ok ", "sudo -n true", "sudo -n kvm-ok", "kvm-ok "]);
+    expect(run.output).toContain("kvm-ok: KVM acceleration can NOT be used");
+  });
+
+  it("says why there is no verdict when sudo is not available", () => {
+    writeFileSync(kvm, "");
+    const run = report({ STUB_KVM_OK_OUTPUT: NON_ROOT_NO_FLAGS, STUB_KVM_OK_EXIT: "1", STUB_SUDO: "deny" });
+    expect(run.output).toContain("kvm-ok: no verdict (INFO: Your CPU does not support KVM extensions)");
+  });
+
+  it("explains a missing device: not passed in by the provisioner, or turned off by the admin", () => {
+    const auto = report({
+      STUB_KVM_OK_OUTPUT: "INFO: /dev/kvm does not exist",
+      SPT_KVM_PASSTHROUGH: "false",
+    });
+    expect(auto.status).toBe(0);
+    expect(auto.output).toMatch(/kvm: not present: the Coder provisioner saw no .* kvm_passthrough = always/);
+    expect(auto.output).toContain("nested virtualization: NOT available here");
+    const never = report({ SPT_KVM_PASSTHROUGH: "false", SPT_KVM_PASSTHROUGH_MODE: "never" });
+    expect(never.output).toContain("the template admin turned KVM passthrough off (kvm_passthrough = never)");
+    expect(report({ SPT_KVM_PASSTHROUGH: "false" }, ["--short"]).output).toContain(`${kvm}: missing`);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("reports a device the user cannot open (not testable as root)", () => {
+    writeFileSync(kvm, "");
+    chmodSync(kvm, 0o000);
+    const run = report({ STUB_KVM_OK_OUTPUT: CAPABLE });
+    expect(run.output).toMatch(/present, but .* cannot read and write it/);
+  });
+
+  it("runs no KVM check when nested virtualization is off", () => {
+    const run = report({ SPT_NESTED_VIRT: "false" });
+    expect(run.calls).toEqual([]);
+    expect(run.output).toContain("nested virtualization: off (enable_nested_virt = false)");
+    expect(report({ SPT_NESTED_VIRT: "false" }, ["--short"]).output.trim()).toBe(
+      "off (enable_nested_virt = false)",
+    );
+  });
+});
