@@ -1,0 +1,188 @@
+import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** Where a setting came from, for `--verbose` and error messages. */
+export type ConfigSource = "flag" | "environment" | "spt-coder config" | "coder config";
+
+/** A value and its origin. */
+export interface Sourced<T> {
+  value: T;
+  source: ConfigSource;
+}
+
+/** The connection settings of one run. The token is never printed; only its source is. */
+export interface ResolvedConfig {
+  url?: Sourced<string> | undefined;
+  token?: Sourced<string> | undefined;
+  org?: Sourced<string> | undefined;
+  /** Problems worth a warning on stderr (a config file readable by others). */
+  warnings: string[];
+}
+
+/** What spt-coder stores after `spt-coder login`. */
+export interface StoredConfig {
+  url?: string;
+  token?: string;
+  organization?: string;
+}
+
+/** Inputs of {@link resolveConfig}: the flags, the environment, and the home folder. */
+export interface ConfigInputs {
+  flags: { url?: string | undefined; token?: string | undefined; org?: string | undefined };
+  env: Readonly<Record<string, string | undefined>>;
+  home: string;
+  platform?: NodeJS.Platform;
+}
+
+/** spt-coder's own folder: `$XDG_CONFIG_HOME/spt-coder`, default `~/.config/spt-coder`. */
+export function ownConfigDir(env: ConfigInputs["env"], home: string): string {
+  return join(env.XDG_CONFIG_HOME || join(home, ".config"), "spt-coder");
+}
+
+/**
+ * The coder CLI's folder, as `configdir.LocalConfig("coderv2")` computes it: `CODER_CONFIG_DIR`, else
+ * `$XDG_CONFIG_HOME/coderv2` or `~/.config/coderv2` on Linux, `~/Library/Application Support/coderv2` on macOS,
+ * `%APPDATA%\coderv2` on Windows.
+ */
+export function coderConfigDir(
+  env: ConfigInputs["env"],
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  if (env.CODER_CONFIG_DIR) return env.CODER_CONFIG_DIR;
+  if (platform === "darwin") return join(home, "Library", "Application Support", "coderv2");
+  if (platform === "win32") return join(env.APPDATA || join(home, "AppData", "Roaming"), "coderv2");
+  return join(env.XDG_CONFIG_HOME || join(home, ".config"), "coderv2");
+}
+
+/**
+ * Resolves URL, token and organization: flags, then the environment (`CODER_URL`, `CODER_SESSION_TOKEN`,
+ * `CODER_ORGANIZATION`), then spt-coder's config, then the coder CLI's `url`/`session`/`organization` files, so a
+ * user logged in with `coder login` needs nothing else. A stored token is only used for the URL it was stored
+ * with: a token must never travel to a server the user did not log in to.
+ */
+export async function resolveConfig(inputs: ConfigInputs): Promise<ResolvedConfig> {
+  const warnings: string[] = [];
+  const own = await readOwnConfig(ownConfigDir(inputs.env, inputs.home), warnings);
+  const coder = await readCoderConfig(coderConfigDir(inputs.env, inputs.home, inputs.platform));
+  const stores: { source: ConfigSource; data: StoredConfig }[] = [
+    { source: "spt-coder config", data: own },
+    { source: "coder config", data: coder },
+  ];
+
+  const url =
+    pick(inputs.flags.url, "flag") ??
+    pick(inputs.env.CODER_URL, "environment") ??
+    firstStored(stores, (d) => d.url);
+  const matching = stores.filter((s) => s.data.url !== undefined && url && sameUrl(s.data.url, url.value));
+  const token =
+    pick(inputs.flags.token, "flag") ??
+    pick(inputs.env.CODER_SESSION_TOKEN, "environment") ??
+    firstStored(matching, (d) => d.token);
+  const org =
+    pick(inputs.flags.org, "flag") ??
+    pick(inputs.env.CODER_ORGANIZATION, "environment") ??
+    firstStored(matching, (d) => d.organization);
+  return { url, token, org, warnings };
+}
+
+function pick(value: string | undefined, source: ConfigSource): Sourced<string> | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? { value: trimmed, source } : undefined;
+}
+
+function firstStored(
+  stores: { source: ConfigSource; data: StoredConfig }[],
+  get: (data: StoredConfig) => string | undefined,
+): Sourced<string> | undefined {
+  for (const store of stores) {
+    const found = pick(get(store.data), store.source);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Compares two deployment URLs loosely: scheme and host case-insensitive, trailing slashes ignored. */
+export function sameUrl(a: string, b: string): boolean {
+  const canon = (s: string) => {
+    const raw = s.trim();
+    try {
+      const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`);
+      return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
+    } catch {
+      return raw.replace(/\/+$/, "").toLowerCase();
+    }
+  };
+  return canon(a) === canon(b);
+}
+
+/** The path of spt-coder's config file. */
+export function ownConfigFile(env: ConfigInputs["env"], home: string): string {
+  return join(ownConfigDir(env, home), "config.json");
+}
+
+async function readOwnConfig(dir: string, warnings: string[]): Promise<StoredConfig> {
+  const file = join(dir, "config.json");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return {};
+  }
+  const mode = (await stat(file)).mode & 0o777;
+  if (process.platform !== "win32" && (mode & 0o077) !== 0) {
+    warnings.push(
+      `${file} is readable by other users (mode ${mode.toString(8).padStart(4, "0")}); it holds your session ` +
+        `token. Run: chmod 600 ${file}`,
+    );
+  }
+  try {
+    const data = JSON.parse(text) as unknown;
+    if (data === null || typeof data !== "object") throw new Error("not an object");
+    const { url, token, organization } = data as Record<string, unknown>;
+    return {
+      ...(typeof url === "string" ? { url } : {}),
+      ...(typeof token === "string" ? { token } : {}),
+      ...(typeof organization === "string" ? { organization } : {}),
+    };
+  } catch (error) {
+    warnings.push(`Ignoring ${file}: it is not valid JSON (${(error as Error).message}).`);
+    return {};
+  }
+}
+
+async function readCoderConfig(dir: string): Promise<StoredConfig> {
+  // coder writes each value to its own file and trims whitespace when reading (cli/config/file.go).
+  const read = async (name: string) => {
+    try {
+      return (await readFile(join(dir, name), "utf8")).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const [url, token, organization] = await Promise.all([read("url"), read("session"), read("organization")]);
+  return {
+    ...(url ? { url } : {}),
+    ...(token ? { token } : {}),
+    ...(organization ? { organization } : {}),
+  };
+}
+
+/**
+ * Writes spt-coder's config: folder 0700, file 0600 (it holds the session token), replaced atomically so a
+ * crash never leaves half a file. Returns the file's path.
+ */
+export async function saveOwnConfig(
+  env: ConfigInputs["env"],
+  home: string,
+  data: StoredConfig,
+): Promise<string> {
+  const dir = ownConfigDir(env, home);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, "config.json");
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+  await chmod(temp, 0o600); // writeFile's mode only applies when the file is new
+  await rename(temp, file);
+  return file;
+}

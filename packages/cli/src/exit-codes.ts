@@ -1,0 +1,41 @@
+/**
+ * The CLI's exit codes. One table, printed by `--help` and the README, so scripts can branch on the class of
+ * failure without parsing messages.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** The Coder API or the network failed. */
+  api: 1,
+  /** Bad flags, a bad URL, a bad parameter value: fix the command line. */
+  usage: 2,
+  /** The session token is missing, wrong or not allowed. */
+  auth: 3,
+  /** A workspace or template does not exist and cannot be created from here. */
+  notFound: 4,
+  /** A provisioner job (template import or workspace build) failed or was canceled on the server. */
+  jobFailed: 5,
+  /** Ctrl-C. */
+  interrupted: 130,
+} as const;
+
+/** One of {@link ExitCode}'s values. */
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The table as `--help` and the README show it. */
+export const EXIT_CODE_TABLE: readonly (readonly [ExitCodeValue, string])[] = [
+  [ExitCode.ok, "ok"],
+  [ExitCode.api, "Coder API or network error"],
+  [ExitCode.usage, "usage error or invalid input (flags, URL, parameter values)"],
+  [ExitCode.auth, "authentication: token missing, invalid or not allowed"],
+  [ExitCode.notFound, "not found / template unavailable"],
+  [ExitCode.jobFailed, "provisioner job failed (template import or workspace build)"],
+  [ExitCode.interrupted, "interrupted (Ctrl-C)"],
+];
+
+/** The exit-code table as aligned text lines. */
+export function exitCodeHelp(): string {
+  return [
+    "Exit codes:",
+    ...EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padStart(3)}  ${text}`),
+  ].join("\n");
+}

@@ -1,0 +1,59 @@
+import { readFile } from "node:fs/promises";
+import { UsageError } from "./errors.js";
+
+/**
+ * Parses repeated `name=value` flags (`--param`, `--var`), splitting on the first `=` as the coder CLI does.
+ * Later occurrences of a name win.
+ */
+export function parsePairs(flag: string, values: readonly unknown[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const raw of values ?? []) {
+    const text = String(raw);
+    const eq = text.indexOf("=");
+    if (eq <= 0) {
+      throw new UsageError(`${flag}: format name=value expected, but got "${text}".`);
+    }
+    result[text.slice(0, eq).trim()] = text.slice(eq + 1);
+  }
+  return result;
+}
+
+/**
+ * Reads a parameter file: a YAML (or JSON, which is YAML) map of name → value, like coder's
+ * `--rich-parameter-file`. Strings, numbers and booleans become their text; lists become a compact JSON array
+ * (how Coder passes `list(string)` values); anything else is rejected with the parameter's name.
+ */
+export async function readParamFile(path: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `--param-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  const { parse } = await import("yaml");
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new UsageError(`--param-file: ${path} is not valid YAML or JSON: ${(error as Error).message}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new UsageError(`--param-file: ${path} must be a map of parameter names to values.`);
+  }
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      result[name] = String(value);
+    } else if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) {
+      result[name] = JSON.stringify(value.map((v) => (v === null ? "" : String(v))));
+    } else {
+      throw new UsageError(
+        `--param-file: parameter "${name}" in ${path} has an unsupported value (${value === null ? "null" : typeof value}); use a string, number, boolean or a list.`,
+      );
+    }
+  }
+  return result;
+}
