@@ -1,0 +1,55 @@
+/**
+ * Writes whole lines to stderr, with an optional animated status line under them (a spinner). The spinner only
+ * exists on a terminal: captured output (CI logs, pipes) gets the lines and nothing else, no `\r` tricks.
+ */
+export interface LineSink {
+  /** Prints one line (without its newline), above the status line if there is one. */
+  line(text: string): void;
+  /** Shows `text` after a spinner, or hides the spinner when `undefined`. No-op without a terminal. */
+  status(text: string | undefined): void;
+  /** Stops the spinner and clears its line. */
+  close(): void;
+}
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const CLEAR_LINE = "\r\u001b[2K";
+
+/** Creates a {@link LineSink} over `write`. `tty` enables the spinner; `intervalMs` is the frame rate. */
+export function createLineSink(
+  write: (text: string) => void,
+  opts: { tty: boolean; intervalMs?: number },
+): LineSink {
+  let text: string | undefined;
+  let frame = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const draw = () => {
+    if (text !== undefined) write(`${CLEAR_LINE}${FRAMES[frame % FRAMES.length]} ${text}`);
+  };
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (text !== undefined) write(CLEAR_LINE);
+    text = undefined;
+  };
+  return {
+    line(line) {
+      if (text !== undefined) write(CLEAR_LINE);
+      write(`${line}\n`);
+      draw();
+    },
+    status(next) {
+      if (!opts.tty) return;
+      if (next === undefined) return stop();
+      text = next;
+      draw();
+      if (!timer) {
+        timer = setInterval(() => {
+          frame++;
+          draw();
+        }, opts.intervalMs ?? 80);
+        timer.unref?.(); // a spinner must never keep the process alive
+      }
+    },
+    close: stop,
+  };
+}
