@@ -1,0 +1,20 @@
+/**
+ * The `spt-coder` executable. Kept tiny: `--version` answers without loading anything else; every other run
+ * loads main.js (yargs and the command list) and the SDK only once a command needs it.
+ */
+import { VERSION } from "./version.js";
+
+const args = process.argv.slice(2);
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  process.stderr.write(`spt-coder needs Node.js 20.19 or newer (this is ${process.versions.node}).\n`);
+  process.exitCode = 1;
+} else if (args.length === 1 && args[0] === "--version") {
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const { main, processIo } = await import("./main.js");
+  const code = await main(args, await processIo());
+  process.exitCode = code;
+  // Idle keep-alive sockets or a stray timer must not hold the exit; an unref'd timer only fires if they do.
+  setTimeout(() => process.exit(code), 200).unref();
+}

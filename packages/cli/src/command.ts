@@ -1,0 +1,83 @@
+import type { CoderClient } from "@spt-coder/sdk";
+import type { Options, PositionalOptions } from "yargs";
+import type { ResolvedConfig } from "./config.js";
+import type { Colors } from "./ui/colors.js";
+import type { LineSink } from "./ui/lines.js";
+import type { ConfirmFn, PromptFn } from "./ui/prompt.js";
+
+/** The SDK module, loaded on first use so `--help` and `--version` never pay for it. */
+export type Sdk = typeof import("@spt-coder/sdk");
+
+/** Flags every command accepts. */
+export interface GlobalArgs {
+  url?: string | undefined;
+  token?: string | undefined;
+  verbose: boolean;
+  color: boolean;
+}
+
+/** Ctrl-C handling for one long operation: the first press aborts `signal`, the second exits at once (130). */
+export interface InterruptScope {
+  readonly signal: AbortSignal;
+  /** True once Ctrl-C was pressed. */
+  readonly interrupted: boolean;
+  dispose(): void;
+}
+
+/** Everything a command touches outside its arguments; injected so commands run in-process in tests. */
+export interface Ctx {
+  /** Data (the result, a table, JSON). Nothing else goes to stdout. */
+  stdout(text: string): void;
+  /** Progress, logs, warnings, prompts. */
+  stderr(text: string): void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly home: string;
+  readonly isTTY: { readonly stdin: boolean; readonly stdout: boolean; readonly stderr: boolean };
+  /** Styling for stderr (off with NO_COLOR, --no-color, or no terminal). */
+  readonly colors: Colors;
+  readonly verbose: boolean;
+  /** True when a person can answer prompts: stdin and stderr are terminals. JSON mode must not prompt. */
+  readonly canPrompt: boolean;
+  prompt: PromptFn;
+  confirm: ConfirmFn;
+  /** A stderr line writer, with a spinner status line on a terminal. */
+  lines(): LineSink;
+  /** `WARN: …` on stderr. */
+  warn(message: string): void;
+  sdk(): Promise<Sdk>;
+  /** URL, token and organization from flags, env, spt-coder's config and coder's config. */
+  resolveConfig(flags: {
+    url?: string | undefined;
+    token?: string | undefined;
+    org?: string | undefined;
+  }): Promise<ResolvedConfig>;
+  /** A client with the CLI's hooks: warnings on stderr, request traces with `--verbose`. */
+  connect(opts: { url: string; token?: string | undefined }): Promise<CoderClient>;
+  /** Starts Ctrl-C handling; call `dispose()` when the operation ends. */
+  trapInterrupts(onFirst?: () => void): InterruptScope;
+  /** Ends the process at once (second Ctrl-C). */
+  exit(code: number): never;
+  /** Starts a child process (docker); injectable for tests. */
+  spawn?: SpawnFn;
+}
+
+/** A minimal `child_process.spawn` wrapper: runs a command with inherited stderr and resolves its exit code. */
+export type SpawnFn = (command: string, args: string[]) => Promise<{ code: number; stdout: string }>;
+
+/** One command, as data (wrangler's createCommand): the registry in main.ts turns it into yargs calls. */
+export interface CommandDef<A = Record<string, unknown>> {
+  /** yargs syntax: `status <workspace>`, `login [url]`. */
+  command: string;
+  describe: string;
+  positionals?: Record<string, PositionalOptions>;
+  args?: Record<string, Options>;
+  examples?: readonly (readonly [string, string])[];
+  epilogue?: string;
+  handler(args: A & GlobalArgs, ctx: Ctx): Promise<void>;
+}
+
+/** Declares a command; the identity function that gives `handler` its argument type. */
+export function defineCommand<A>(def: CommandDef<A>): CommandDef<A> {
+  return def;
+}

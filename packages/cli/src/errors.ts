@@ -1,0 +1,37 @@
+import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
+
+/** A failure the CLI itself detects, with its exit code and an optional next step for the user. */
+export class CliError extends Error {
+  override name = "CliError";
+  readonly exitCode: ExitCodeValue;
+  readonly suggestion: string | undefined;
+  constructor(message: string, opts: { exitCode: ExitCodeValue; suggestion?: string; cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.exitCode = opts.exitCode;
+    this.suggestion = opts.suggestion;
+  }
+}
+
+/** Bad flags or input: the user fixes the command line (exit 2). */
+export class UsageError extends CliError {
+  override name = "UsageError";
+  constructor(message: string, opts: { suggestion?: string; cause?: unknown } = {}) {
+    super(message, { ...opts, exitCode: ExitCode.usage });
+  }
+}
+
+/** No usable session token (exit 3). */
+export class AuthRequiredError extends CliError {
+  override name = "AuthRequiredError";
+  constructor(message: string, opts: { suggestion?: string } = {}) {
+    super(message, { ...opts, exitCode: ExitCode.auth });
+  }
+}
+
+/** Ctrl-C ended the command (exit 130). `message` says what is still running on the server, if anything. */
+export class InterruptedError extends CliError {
+  override name = "InterruptedError";
+  constructor(message = "Interrupted.", opts: { suggestion?: string } = {}) {
+    super(message, { ...opts, exitCode: ExitCode.interrupted });
+  }
+}

@@ -1,0 +1,231 @@
+import type { Argv } from "yargs";
+import yargs from "yargs";
+import type { CommandDef, Ctx, GlobalArgs, InterruptScope, Sdk } from "./command.js";
+import { COMMANDS } from "./commands/index.js";
+import { resolveConfig } from "./config.js";
+import { UsageError } from "./errors.js";
+import { ExitCode, exitCodeHelp } from "./exit-codes.js";
+import type { Io } from "./io.js";
+import { createColors, shouldUseColor } from "./ui/colors.js";
+import { createLineSink } from "./ui/lines.js";
+import { createConfirm, createPrompt, type PromptFn } from "./ui/prompt.js";
+import { renderJson } from "./ui/table.js";
+import { VERSION } from "./version.js";
+
+export type { Io } from "./io.js";
+export { processIo } from "./io.js";
+
+/**
+ * Runs the CLI once and resolves with the exit code; never calls `process.exit` itself (except `io.exit` on a
+ * second Ctrl-C). Every error ends up in one handler that picks the exit code and prints it Coder-style.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const state: { args?: GlobalArgs & { output?: string }; ctx?: Ctx } = {};
+  let output = "";
+  const cli = buildCli(io, COMMANDS, (args, ctx) => {
+    state.args = args;
+    state.ctx = ctx;
+  });
+  try {
+    await cli.parseAsync([...argv], {}, (_error, _args, text) => {
+      output = text;
+    });
+    // Help, version and completion text is data: stdout.
+    if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    return reportFailure(error, argv, io, state.args);
+  }
+}
+
+/** Builds the yargs program from the command list; `onRun` sees each run's arguments and context. */
+function buildCli(
+  io: Io,
+  commands: readonly CommandDef<never>[],
+  onRun: (args: GlobalArgs, ctx: Ctx) => void,
+): Argv {
+  const cli = yargs()
+    .scriptName("spt-coder")
+    .usage(
+      "spt-coder <command> [options]\n\nProvision Coder workspaces from a template and a git repository.",
+    )
+    .strict()
+    .exitProcess(false)
+    .wrap(Math.min(110, io.columns ?? 100))
+    .option("url", { type: "string", describe: "Coder deployment URL [env: CODER_URL]", global: true })
+    .option("token", { type: "string", describe: "Session token [env: CODER_SESSION_TOKEN]", global: true })
+    .option("verbose", {
+      type: "boolean",
+      default: false,
+      describe: "Print a request trace (token redacted) and stack traces",
+      global: true,
+    })
+    .option("color", {
+      type: "boolean",
+      default: true,
+      describe: "Colour on a terminal; --no-color or NO_COLOR turn it off",
+      global: true,
+    })
+    .demandCommand(1, "Pick a command.")
+    .version(VERSION)
+    .help()
+    .alias("h", "help")
+    .epilogue(exitCodeHelp())
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+  for (const def of commands) {
+    const command = def as unknown as CommandDef<Record<string, unknown>>;
+    cli.command({
+      command: command.command,
+      describe: command.describe,
+      builder: (y: Argv) => {
+        for (const [name, options] of Object.entries(command.positionals ?? {})) y.positional(name, options);
+        y.options(command.args ?? {});
+        for (const [example, text] of command.examples ?? []) y.example(example, text);
+        y.epilogue(command.epilogue ? `${command.epilogue}\n\n${exitCodeHelp()}` : exitCodeHelp());
+        return y;
+      },
+      handler: async (raw: Record<string, unknown>) => {
+        const args = raw as GlobalArgs & Record<string, unknown>;
+        const ctx = createContext(io, args, args.output === "json");
+        onRun(args, ctx);
+        await command.handler(args, ctx);
+      },
+    });
+  }
+  cli.completion("completion", "Print a shell completion script (bash; zsh when $SHELL is zsh)");
+  return cli;
+}
+
+function createContext(io: Io, args: GlobalArgs, json: boolean): Ctx {
+  const colors = createColors(shouldUseColor({ flag: args.color, env: io.env, isTTY: io.isTTY.stderr }));
+  const canPrompt = io.isTTY.stdin && io.isTTY.stderr && !json;
+  let prompt: PromptFn | undefined = io.prompt;
+  const getPrompt = (): PromptFn => {
+    prompt ??= createPrompt(io.stdin(), io.stderr as NodeJS.WritableStream as never);
+    return prompt;
+  };
+  const warned = new Set<string>();
+  const warn = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    io.stderr.write(`${colors.yellow("WARN:")} ${message}\n`);
+  };
+  let sdk: Promise<Sdk> | undefined;
+  const loadSdk = () => {
+    sdk ??= import("@spt-coder/sdk");
+    return sdk;
+  };
+  return {
+    stdout: (text) => io.stdout.write(text),
+    stderr: (text) => io.stderr.write(text),
+    env: io.env,
+    cwd: io.cwd,
+    home: io.home,
+    isTTY: io.isTTY,
+    colors,
+    verbose: args.verbose,
+    canPrompt,
+    prompt: (question, options) => {
+      if (!canPrompt) throw new UsageError(`Cannot ask "${question}" without a terminal.`);
+      return getPrompt()(question, options);
+    },
+    confirm: (question, defaultYes) => {
+      if (!canPrompt) throw new UsageError(`Cannot ask "${question}" without a terminal; pass --yes.`);
+      return (io.confirm ?? createConfirm(getPrompt()))(question, defaultYes);
+    },
+    lines: () => createLineSink((text) => io.stderr.write(text), { tty: io.isTTY.stderr && !json }),
+    warn,
+    sdk: loadSdk,
+    resolveConfig: async (flags) => {
+      const config = await resolveConfig({ flags, env: io.env, home: io.home });
+      for (const warning of config.warnings) warn(warning);
+      return config;
+    },
+    connect: async ({ url, token }) => {
+      const { createCoderClient } = await loadSdk();
+      return createCoderClient({
+        url,
+        ...(token ? { token } : {}),
+        ...(io.fetch ? { fetch: io.fetch } : {}),
+        userAgent: `spt-coder/${VERSION}`,
+        onWarning: (w) => warn(w.message),
+        ...(args.verbose
+          ? {
+              onRequest: (t) =>
+                io.stderr.write(
+                  colors.dim(
+                    `--> ${t.method} ${t.url} ${t.status ?? t.error ?? "?"} (${Math.round(t.durationMs)}ms` +
+                      `${t.attempt > 1 ? `, attempt ${t.attempt}` : ""})\n`,
+                  ),
+                ),
+              onRetry: (r) =>
+                io.stderr.write(
+                  colors.dim(`--> retrying ${r.method} ${r.url} in ${r.delayMs}ms: ${r.reason}\n`),
+                ),
+            }
+          : {}),
+      });
+    },
+    trapInterrupts: (onFirst) => trapInterrupts(io, onFirst),
+    exit: (code) => io.exit(code),
+    ...(io.spawn ? { spawn: io.spawn } : {}),
+  };
+}
+
+function trapInterrupts(io: Io, onFirst?: () => void): InterruptScope {
+  const controller = new AbortController();
+  let interrupted = false;
+  const off = io.onInterrupt(() => {
+    if (interrupted) {
+      io.stderr.write("\nInterrupted again: exiting now.\n");
+      io.exit(ExitCode.interrupted);
+    }
+    interrupted = true;
+    onFirst?.();
+    controller.abort();
+  });
+  return {
+    signal: controller.signal,
+    get interrupted() {
+      return interrupted;
+    },
+    dispose: off,
+  };
+}
+
+/** The one error handler: exit code from the error's class; text on stderr, or `{ "error": … }` with -o json. */
+async function reportFailure(
+  error: unknown,
+  argv: readonly string[],
+  io: Io,
+  args: (GlobalArgs & { output?: string }) | undefined,
+): Promise<number> {
+  const { reportError, formatErrorText, errorJson } = await import("./report.js");
+  const report = reportError(error);
+  const json = args ? args.output === "json" : wantsJson(argv);
+  const verbose = args?.verbose ?? argv.includes("--verbose");
+  if (json) {
+    io.stdout.write(renderJson(errorJson(report)));
+    return report.exitCode;
+  }
+  const colorFlag = args ? args.color : !argv.includes("--no-color");
+  const colors = createColors(shouldUseColor({ flag: colorFlag, env: io.env, isTTY: io.isTTY.stderr }));
+  io.stderr.write(formatErrorText(report, error, colors, verbose));
+  if (error instanceof UsageError && !args) {
+    io.stderr.write(colors.dim("Run 'spt-coder --help' (or 'spt-coder <command> --help') for usage.\n"));
+  }
+  return report.exitCode;
+}
+
+/** `-o json` before yargs has parsed (a usage error), so even that failure is one JSON document. */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some(
+    (a, i) =>
+      a === "-ojson" ||
+      a === "--output=json" ||
+      a === "-o=json" ||
+      ((a === "-o" || a === "--output") && argv[i + 1] === "json"),
+  );
+}

@@ -1,0 +1,225 @@
+import {
+  AgentNotReadyError,
+  CoderAbortError,
+  CoderApiError,
+  CoderAuthError,
+  CoderConnectionError,
+  CoderError,
+  CoderForbiddenError,
+  CoderInvalidInputError,
+  CoderNotFoundError,
+  CoderTimeoutError,
+  CoderUnexpectedResponseError,
+  MissingTemplateVariablesError,
+  NotCoderServerError,
+  ParameterValidationError,
+  ProvisionerJobError,
+  TemplateUnavailableError,
+} from "@spt-coder/sdk";
+import { CliError } from "./errors.js";
+import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import type { Colors } from "./ui/colors.js";
+import { PromptCanceledError } from "./ui/prompt.js";
+
+/** An error as the CLI reports it: text on stderr, or `{ "error": … }` with `-o json`. */
+export interface ErrorReport {
+  exitCode: ExitCodeValue;
+  /** A stable machine-readable class: `usage`, `invalid_parameters`, `auth`, `not_found`, … */
+  code: string;
+  message: string;
+  detail?: string | undefined;
+  /** `field: detail` pairs: Coder's validations, or one per bad parameter or missing variable. */
+  validations: { field: string; detail: string }[];
+  suggestion?: string | undefined;
+  status?: number | undefined;
+  /** What a failed flow already created on the server. */
+  created?: string[] | undefined;
+}
+
+/**
+ * The one place that maps an error to an exit code and to Coder-style parts (message, validations,
+ * suggestion). Classes are checked from the most specific to the most general.
+ */
+export function reportError(error: unknown): ErrorReport {
+  const base = { validations: [] as ErrorReport["validations"] };
+  if (error instanceof CliError) {
+    return {
+      ...base,
+      exitCode: error.exitCode,
+      code: codeName(error.exitCode),
+      message: error.message,
+      suggestion: error.suggestion,
+    };
+  }
+  if (error instanceof PromptCanceledError || error instanceof CoderAbortError) {
+    return { ...base, exitCode: ExitCode.interrupted, code: "interrupted", message: "Interrupted." };
+  }
+  if (error instanceof ParameterValidationError) {
+    return {
+      exitCode: ExitCode.usage,
+      code: "invalid_parameters",
+      message: `${error.problems.length} parameter value${error.problems.length === 1 ? " was" : "s were"} rejected before any build started:`,
+      validations: error.problems.map((p) => ({
+        field: p.name,
+        detail: p.allowed ? `${p.message} (allowed: ${p.allowed})` : p.message,
+      })),
+      suggestion: "Fix the values with --param name=value (or --param-file) and run the command again.",
+    };
+  }
+  if (error instanceof MissingTemplateVariablesError) {
+    return {
+      exitCode: ExitCode.usage,
+      code: "missing_variables",
+      message: "The template needs variables that have no value.",
+      validations: error.variables.map((v) => ({
+        field: v.name,
+        detail: `${v.type}${v.sensitive ? ", sensitive" : ""}: ${v.description || "no description"}`,
+      })),
+      suggestion: "Pass each one with --var name=value.",
+      created: error.created,
+    };
+  }
+  if (error instanceof NotCoderServerError) {
+    return {
+      ...base,
+      exitCode: ExitCode.usage,
+      code: "not_coder",
+      message: error.message,
+      suggestion: "Check --url / CODER_URL: it must be the address of a Coder deployment.",
+    };
+  }
+  if (error instanceof CoderInvalidInputError) {
+    return { ...base, exitCode: ExitCode.usage, code: "invalid_input", message: error.message };
+  }
+  if (error instanceof TemplateUnavailableError) {
+    return {
+      ...base,
+      exitCode: ExitCode.notFound,
+      code: "template_unavailable",
+      message: error.message.replace(error.remediation, "").trim(),
+      suggestion: error.remediation,
+    };
+  }
+  if (error instanceof ProvisionerJobError || error instanceof AgentNotReadyError) {
+    return {
+      ...base,
+      exitCode: ExitCode.jobFailed,
+      code: error instanceof ProvisionerJobError ? `${error.kind}_failed` : "agent_not_ready",
+      message: error.message,
+      created: error.created,
+    };
+  }
+  if (error instanceof CoderAuthError || error instanceof CoderForbiddenError) {
+    return {
+      ...apiParts(error),
+      exitCode: ExitCode.auth,
+      code: "auth",
+      suggestion:
+        error instanceof CoderAuthError
+          ? "Check the session token: run `spt-coder login <url>`, or pass --token / CODER_SESSION_TOKEN."
+          : "Your user lacks the permission for this; ask a Coder admin or use another organization (--org).",
+    };
+  }
+  if (error instanceof CoderNotFoundError) {
+    return { ...apiParts(error), exitCode: ExitCode.notFound, code: "not_found" };
+  }
+  if (error instanceof CoderApiError) {
+    return { ...apiParts(error), exitCode: ExitCode.api, code: "api" };
+  }
+  if (error instanceof CoderConnectionError) {
+    return {
+      ...base,
+      exitCode: ExitCode.api,
+      code: "connection",
+      message: error.message,
+      suggestion: "Check the URL and your network, or start a local Coder with `spt-coder server`.",
+    };
+  }
+  if (error instanceof CoderTimeoutError || error instanceof CoderUnexpectedResponseError) {
+    return { ...base, exitCode: ExitCode.api, code: "api", message: error.message };
+  }
+  if (error instanceof CoderError) {
+    return { ...base, exitCode: ExitCode.api, code: "api", message: error.message };
+  }
+  return {
+    ...base,
+    exitCode: ExitCode.api,
+    code: "internal",
+    message: error instanceof Error ? error.message : String(error),
+    suggestion: "This looks like a bug in spt-coder; run again with --verbose for the stack trace.",
+  };
+}
+
+function apiParts(error: CoderApiError): Omit<ErrorReport, "exitCode" | "code"> {
+  return {
+    message: error.apiMessage,
+    detail: error.detail || undefined,
+    validations: error.validations,
+    status: error.status,
+  };
+}
+
+function codeName(exitCode: ExitCodeValue): string {
+  switch (exitCode) {
+    case ExitCode.usage:
+      return "usage";
+    case ExitCode.auth:
+      return "auth";
+    case ExitCode.notFound:
+      return "not_found";
+    case ExitCode.jobFailed:
+      return "job_failed";
+    case ExitCode.interrupted:
+      return "interrupted";
+    default:
+      return "error";
+  }
+}
+
+/**
+ * Coder's layout (cli/root.go): the message, the validations as `field: detail` lines, then `Suggestion:`.
+ * With `verbose`, the request and the stack trace follow.
+ */
+export function formatErrorText(
+  report: ErrorReport,
+  error: unknown,
+  colors: Colors,
+  verbose: boolean,
+): string {
+  const lines = [colors.red(colors.bold(`error: ${report.message}`))];
+  if (report.detail) lines.push(report.detail);
+  if (report.validations.length > 0) {
+    const n = report.validations.length;
+    if (report.code !== "invalid_parameters" && report.code !== "missing_variables") {
+      lines.push(`${n} validation error${n === 1 ? "" : "s"} found`);
+    }
+    for (const v of report.validations) lines.push(`  ${colors.bold(v.field)}: ${v.detail}`);
+  }
+  if (report.suggestion) lines.push(`${colors.bold("Suggestion:")} ${report.suggestion}`);
+  if (verbose) {
+    if (error instanceof CoderApiError) {
+      lines.push(
+        colors.dim(`API request error to "${error.method}:${error.path}". Status code ${error.status}`),
+      );
+    }
+    if (error instanceof Error && error.stack) lines.push(colors.dim(error.stack));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** `{ "error": … }` for `-o json`, without undefined fields. */
+export function errorJson(report: ErrorReport): { error: Record<string, unknown> } {
+  const { exitCode, code, message, detail, validations, suggestion, status, created } = report;
+  return {
+    error: {
+      code,
+      exit_code: exitCode,
+      message,
+      ...(detail ? { detail } : {}),
+      ...(validations.length ? { validations } : {}),
+      ...(suggestion ? { suggestion } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(created?.length ? { created } : {}),
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import {
+  AgentNotReadyError,
+  CoderAbortError,
+  CoderApiError,
+  CoderConnectionError,
+  MissingTemplateVariablesError,
+  NotCoderServerError,
+  ParameterValidationError,
+  ProvisionerJobError,
+  TemplateUnavailableError,
+  type TemplateVersionVariable,
+} from "@spt-coder/sdk";
+import { describe, expect, it } from "vitest";
+import { InterruptedError, UsageError } from "../src/errors.js";
+import { errorJson, formatErrorText, reportError } from "../src/report.js";
+import { createColors } from "../src/ui/colors.js";
+import { PromptCanceledError } from "../src/ui/prompt.js";
+
+const plain = createColors(false);
+const api = (status: number, extra: Partial<ConstructorParameters<typeof CoderApiError>[0]> = {}) =>
+  CoderApiError.from({ status, message: `m${status}`, method: "GET", path: "/api/v2/x", ...extra });
+
+describe("reportError", () => {
+  it.each([
+    [new UsageError("u"), 2, "usage"],
+    [new InterruptedError(), 130, "interrupted"],
+    [new PromptCanceledError("x"), 130, "interrupted"],
+    [new CoderAbortError("aborted"), 130, "interrupted"],
+    [new NotCoderServerError("html"), 2, "not_coder"],
+    [
+      new ParameterValidationError([{ name: "cpu", message: "too big", allowed: "1 to 8" }]),
+      2,
+      "invalid_parameters",
+    ],
+    [new TemplateUnavailableError("t", "o"), 4, "template_unavailable"],
+    [new AgentNotReadyError("late", []), 5, "agent_not_ready"],
+    [api(401), 3, "auth"],
+    [api(403), 3, "auth"],
+    [api(404), 4, "not_found"],
+    [api(409), 1, "api"],
+    [api(500), 1, "api"],
+    [new CoderConnectionError("refused", "refused"), 1, "connection"],
+    [new Error("boom"), 1, "internal"],
+  ])("%s → exit %i", (error, exitCode, code) => {
+    const report = reportError(error);
+    expect(report.exitCode).toBe(exitCode);
+    expect(report.code).toBe(code);
+  });
+
+  it("lists every bad parameter with its allowed values", () => {
+    const error = new ParameterValidationError([
+      { name: "cpu", message: 'value "64" is more than the maximum 8', allowed: "an integer from 1 to 8" },
+      { name: "region", message: "must be one of the options", allowed: "eu, us" },
+    ]);
+    const text = formatErrorText(reportError(error), error, plain, false);
+    expect(text).toBe(
+      [
+        "error: 2 parameter values were rejected before any build started:",
+        '  cpu: value "64" is more than the maximum 8 (allowed: an integer from 1 to 8)',
+        "  region: must be one of the options (allowed: eu, us)",
+        "Suggestion: Fix the values with --param name=value (or --param-file) and run the command again.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("prints Coder's message, detail and validations, then the suggestion", () => {
+    const error = api(400, { detail: "d", validations: [{ field: "name", detail: "bad" }] });
+    const text = formatErrorText(reportError(error), error, plain, false);
+    expect(text).toBe("error: m400\nd\n1 validation error found\n  name: bad\n");
+  });
+
+  it("keeps the remediation of a missing template as the suggestion", () => {
+    const error = new TemplateUnavailableError("mine", "acme");
+    const report = reportError(error);
+    expect(report.message).toBe('Template "mine" was not found in organization "acme".');
+    expect(report.suggestion).toBe(error.remediation);
+  });
+
+  it("says what a failed job already created", () => {
+    const job = {
+      status: "failed",
+      error: "terraform exploded",
+      error_code: "",
+    } as ProvisionerJobError["job"];
+    const error = new ProvisionerJobError("build", job, ["last line"], ["workspace w"]);
+    const doc = errorJson(reportError(error));
+    expect(doc.error).toMatchObject({ code: "build_failed", exit_code: 5, created: ["workspace w"] });
+    expect(String(doc.error.message)).toContain("terraform exploded");
+  });
+
+  it("lists missing template variables", () => {
+    const variable = {
+      name: "region",
+      type: "string",
+      description: "Where",
+      sensitive: false,
+    } as TemplateVersionVariable;
+    const report = reportError(new MissingTemplateVariablesError([variable], "v1", []));
+    expect(report.exitCode).toBe(2);
+    expect(report.validations).toEqual([{ field: "region", detail: "string: Where" }]);
+  });
+
+  it("adds the request and the stack only with --verbose", () => {
+    const error = api(500);
+    expect(formatErrorText(reportError(error), error, plain, false)).not.toContain("Status code");
+    const verbose = formatErrorText(reportError(error), error, plain, true);
+    expect(verbose).toContain('API request error to "GET:/api/v2/x". Status code 500');
+    expect(verbose).toContain("at ");
+  });
+});
