@@ -1,0 +1,61 @@
+import { defineCommand } from "../command.js";
+import { ownConfigFile, saveOwnConfig } from "../config.js";
+import { AuthRequiredError, UsageError } from "../errors.js";
+import { openSession } from "../session.js";
+import { renderJson } from "../ui/table.js";
+import { orgArg, outputArg } from "./shared.js";
+
+interface LoginArgs {
+  target?: string;
+  org?: string;
+  output: "text" | "json";
+}
+
+const TOKEN_TRIES = 3;
+
+/**
+ * `spt-coder login [url]`: checks that the URL is Coder and that the token works (`GET /users/me`), then stores
+ * both in spt-coder's config (`$XDG_CONFIG_HOME/spt-coder/config.json`, mode 0600). The token is stored as given
+ * (coder's `--use-token-as-session`); it is never echoed.
+ */
+export const loginCommand = defineCommand<LoginArgs>({
+  command: "login [target]",
+  describe: "Check a Coder URL and session token and store them for later commands",
+  positionals: {
+    target: { type: "string", describe: "Coder URL (default: --url, CODER_URL, or the stored one)" },
+  },
+  args: { ...orgArg, ...outputArg(["text", "json"]) },
+  async handler(args, ctx) {
+    if (args.target !== undefined && args.url !== undefined && args.target !== args.url) {
+      throw new UsageError("Give the URL once: as the argument or with --url.");
+    }
+    const url = args.target ?? args.url;
+    const sdk = await ctx.sdk();
+    let session = await openSession(ctx, { url, token: args.token, org: args.org }, { askUrl: true });
+    let user: Awaited<ReturnType<typeof session.client.users.me>> | undefined;
+    for (let tries = 1; user === undefined; tries++) {
+      try {
+        user = await session.client.users.me();
+      } catch (error) {
+        if (!(error instanceof sdk.CoderAuthError) || !ctx.canPrompt || tries >= TOKEN_TRIES) throw error;
+        ctx.stderr(`${ctx.colors.red("✘")} That's not a valid token!\n`);
+        const token = await ctx.prompt("Paste your token here:", { secret: true });
+        if (!token) throw new AuthRequiredError("No session token was given.");
+        session = { ...session, token, client: await ctx.connect({ url: session.url, token }) };
+      }
+    }
+    const file = await saveOwnConfig(ctx.env, ctx.home, {
+      url: session.url,
+      token: session.token,
+      ...(session.org ? { organization: session.org } : {}),
+    });
+    if (args.output === "json") {
+      ctx.stdout(renderJson({ url: session.url, username: user.username, config_file: file }));
+      return;
+    }
+    ctx.stderr(`Welcome to Coder, ${ctx.colors.bold(user.username)}! You're authenticated.\n`);
+    ctx.stderr(
+      ctx.colors.dim(`Saved the URL and token to ${ownConfigFile(ctx.env, ctx.home)} (mode 0600).\n`),
+    );
+  },
+});

@@ -1,0 +1,210 @@
+import { resolve } from "node:path";
+import type { UpResult } from "@spt-coder/sdk";
+import { type Ctx, defineCommand } from "../command.js";
+import { CliError, UsageError } from "../errors.js";
+import { runFlow } from "../flow-runner.js";
+import { workspaceNameFromRepo } from "../names.js";
+import { parsePairs, readParamFile } from "../params.js";
+import { openSession, type Session } from "../session.js";
+import { hasTerraformFiles, shippedTemplateDir } from "../template-dir.js";
+import { renderJson, renderTable } from "../ui/table.js";
+import { orgArg, outputArg, waitArg, yesArg } from "./shared.js";
+
+const DEFAULT_TEMPLATE = "spt-flow";
+/** The repository the demo opens: the spt-flow template's own default. */
+const DEMO_REPO = "https://github.com/marcuspat/turbo-flow-claude";
+
+interface UpArgs {
+  org?: string;
+  template: string;
+  templateDir?: string;
+  repo?: string;
+  name?: string;
+  param?: string[];
+  paramFile?: string;
+  var?: string[];
+  wait: boolean;
+  yes: boolean;
+  output: "text" | "json";
+  demo: boolean;
+}
+
+/** `spt-coder up`: the decision tree from a repository URL to a ready workspace. */
+export const upCommand = defineCommand<UpArgs>({
+  command: "up",
+  describe: "Create or start a workspace for a repository, pushing the template first if the server lacks it",
+  args: {
+    ...orgArg,
+    template: { alias: "t", type: "string", default: DEFAULT_TEMPLATE, describe: "Template name" },
+    "template-dir": {
+      type: "string",
+      describe:
+        "Template folder, pushed when the template is missing (default: the shipped spt-flow template)",
+    },
+    repo: { type: "string", describe: "Git repository URL (sets the repo_url parameter)" },
+    name: { type: "string", describe: "Workspace name (default: derived from the repository name)" },
+    param: { type: "string", array: true, describe: "Parameter value name=value (repeatable)" },
+    "param-file": { type: "string", describe: "YAML or JSON file of parameter values" },
+    var: { type: "string", array: true, describe: "Template variable name=value for a push (repeatable)" },
+    ...waitArg,
+    ...yesArg,
+    ...outputArg(["text", "json"]),
+    demo: {
+      type: "boolean",
+      default: false,
+      describe: "Run against an in-memory fake Coder on loopback (no Coder or Docker needed)",
+    },
+  },
+  examples: [
+    ["spt-coder up --repo https://github.com/org/repo", "A ready workspace for the repository"],
+    ["spt-coder up --repo <git url> -o json", "The same, for scripts"],
+    ["spt-coder up --demo", "Try it without a Coder server"],
+  ],
+  async handler(args, ctx) {
+    const demo = args.demo ? await startDemo(ctx) : undefined;
+    try {
+      await runUp(args, ctx, demo);
+    } finally {
+      await demo?.close();
+    }
+  },
+});
+
+async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, demo: Demo | undefined) {
+  const repo = args.repo ?? (demo ? DEMO_REPO : undefined);
+  const parameters = await collectParameters(args, repo);
+  const variables = parsePairs("--var", args.var);
+  const name = args.name ?? (repo ? workspaceNameFromRepo(repo) : undefined) ?? (await askName(ctx));
+  const templateDir = resolveTemplateDir(args, ctx);
+  const session: Session = demo
+    ? {
+        client: await ctx.connect({ url: demo.url, token: demo.token }),
+        url: demo.url,
+        token: demo.token,
+        org: undefined,
+      }
+    : await openSession(ctx, { url: args.url, token: args.token, org: args.org }, { askUrl: true });
+  if (templateDir && ctx.canPrompt && !args.yes && !demo) {
+    await confirmPush(ctx, session, args.template, name, templateDir);
+  }
+  const sdk = await ctx.sdk();
+  const result = await runFlow(ctx, { workspace: name }, (signal, onEvent) =>
+    sdk.up({
+      client: session.client,
+      org: session.org,
+      template: args.template,
+      templateDir,
+      workspace: name,
+      parameters,
+      variables,
+      wait: args.wait,
+      signal,
+      onEvent,
+    }),
+  );
+  printResult(ctx, args, session, result);
+}
+
+async function collectParameters(args: UpArgs, repo: string | undefined): Promise<Record<string, string>> {
+  const parameters = {
+    ...(args.paramFile ? await readParamFile(args.paramFile) : {}),
+    ...parsePairs("--param", args.param),
+  };
+  if (repo !== undefined) {
+    if (args.param?.some((p) => String(p).startsWith("repo_url=")) && parameters.repo_url !== repo) {
+      throw new UsageError("--repo and --param repo_url=... disagree; give one of them.");
+    }
+    parameters.repo_url = repo;
+  }
+  return parameters;
+}
+
+async function askName(ctx: Ctx): Promise<string> {
+  if (!ctx.canPrompt) {
+    throw new UsageError("No workspace name: give --name, or --repo to derive it from the repository.");
+  }
+  const name = await ctx.prompt("Specify a name for your workspace:");
+  if (!name) throw new UsageError("No workspace name was given.");
+  return name;
+}
+
+/**
+ * The folder `up` may push from: `--template-dir`; for `spt-flow`, the copy shipped with the CLI; for other
+ * templates, the current folder when it holds a template. `undefined` means "no folder": a missing template is
+ * then an error with the SDK's remediation text.
+ */
+function resolveTemplateDir(args: UpArgs, ctx: Ctx): string | undefined {
+  if (args.templateDir !== undefined) {
+    const dir = resolve(ctx.cwd, args.templateDir);
+    if (!hasTerraformFiles(dir)) {
+      throw new UsageError(
+        `--template-dir ${dir} is not a template folder: it has no .tf or .tf.json files.`,
+      );
+    }
+    return dir;
+  }
+  if (args.template === DEFAULT_TEMPLATE) return shippedTemplateDir();
+  return hasTerraformFiles(ctx.cwd) ? ctx.cwd : undefined;
+}
+
+/** On a terminal, asks before uploading a folder, as `coder templates push` does (`Upload "<dir>"?`). */
+async function confirmPush(ctx: Ctx, session: Session, template: string, name: string, dir: string) {
+  const sdk = await ctx.sdk();
+  if (await session.client.workspaces.getByName("me", name)) return;
+  const org = await sdk.resolveOrganization(session.client, session.org);
+  if (await session.client.templates.getByName(org.id, template)) return;
+  const shown = dir.startsWith(ctx.home) ? `~${dir.slice(ctx.home.length)}` : dir;
+  const ok = await ctx.confirm(
+    `Template "${template}" is not on ${session.url}. Upload "${shown}" to create it?`,
+    true,
+  );
+  if (!ok) throw new CliError("Canceled: nothing was created.", { exitCode: 1 });
+}
+
+function printResult(ctx: Ctx, args: UpArgs, session: Session, result: UpResult) {
+  const { workspace, build, apps } = result;
+  const dashboard = `${session.url}/@${workspace.owner_name}/${workspace.name}`;
+  if (args.output === "json") {
+    ctx.stdout(
+      renderJson({
+        workspace,
+        build,
+        apps,
+        created: result.created,
+        template_created: result.templateCreated,
+        degraded: result.degraded,
+        dashboard_url: dashboard,
+      }),
+    );
+    return;
+  }
+  if (!args.wait) {
+    ctx.stdout(
+      `Workspace ${workspace.name} is building in the background (${result.created ? "created" : "existing"}).\n` +
+        `Follow it with: spt-coder logs ${workspace.name}\n`,
+    );
+    return;
+  }
+  const how = result.created ? "created" : `reused, build #${build.build_number}`;
+  const state = result.degraded ? "; a startup script failed, it may be incomplete" : "";
+  ctx.stdout(`Workspace ${workspace.name} is running (${how}${state}).\n`);
+  ctx.stdout(
+    renderTable(["App", "URL"], [["Dashboard", dashboard], ...apps.map((a) => [a.display_name, a.url])]),
+  );
+}
+
+interface Demo {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** `--demo`: the fake Coder on loopback, loaded only here (it is not part of the bundle). */
+async function startDemo(ctx: Ctx): Promise<Demo> {
+  const { startFakeCoder } = await import("@spt-coder/fake-coder");
+  const fake = await startFakeCoder({});
+  ctx.stderr(
+    `${ctx.colors.magenta("demo")} An in-memory fake Coder is listening on ${fake.url} (nothing real is created).\n`,
+  );
+  return { url: fake.url, token: fake.token, close: async () => void (await fake.close()) };
+}

@@ -1,0 +1,30 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The `spt-flow` template shipped with the CLI. The build copies the repository's `template/` next to the
+ * bundle (`dist/template/`); from the sources it is the repository's own `template/`. Both are found by walking
+ * up from this module, so it works from any working directory and from a code-split chunk.
+ */
+export function shippedTemplateDir(from: string = fileURLToPath(import.meta.url)): string | undefined {
+  let dir = dirname(from);
+  for (let level = 0; level < 6; level++) {
+    const candidate = join(dir, "template");
+    if (hasTerraformFiles(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** True when `dir` is a folder with a top-level `.tf` or `.tf.json` file (what Coder requires of a template). */
+export function hasTerraformFiles(dir: string): boolean {
+  try {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return false;
+    return readdirSync(dir).some((name) => name.endsWith(".tf") || name.endsWith(".tf.json"));
+  } catch {
+    return false;
+  }
+}
