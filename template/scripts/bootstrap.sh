@@ -54,7 +54,7 @@ install_packages() {
   mkdir -p "$APT_ARCHIVES/partial"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq &&
-    apt-get install -y -qq --no-install-recommends -o "Dir::Cache::Archives=$APT_ARCHIVES" "${missing[@]}"
+    apt-get install -y -qq --no-install-recommends -o "Dir::Cache::archives=$APT_ARCHIVES" "${missing[@]}"
 }
 
 # ubuntu:24.04 and later ship a user "ubuntu" with uid 1000: rename it instead of colliding.
@@ -86,18 +86,25 @@ ensure_user() {
 }
 
 ensure_home() {
-  local gid
+  local gid entry dir
   gid=$(passwd_field "$SPT_USER" 4)
+  gid=${gid:-$SPT_UID}
   mkdir -p "$HOME_DIR"
   # A new Docker volume mounted where the image has no folder belongs to root.
   if [ "$(stat -c %u "$HOME_DIR")" != "$SPT_UID" ]; then
-    chown "$SPT_UID:${gid:-$SPT_UID}" "$HOME_DIR" || warn "could not chown $HOME_DIR"
+    chown "$SPT_UID:$gid" "$HOME_DIR" || warn "could not chown $HOME_DIR"
   fi
-  # The volume hides the image's home, so the skeleton files are copied once.
-  if [ ! -e "$HOME_DIR/.bashrc" ] && [ -d "$SPT_ROOT/etc/skel" ]; then
-    log "seeding $SPT_HOME from /etc/skel"
-    cp -rT "$SPT_ROOT/etc/skel" "$HOME_DIR" && chown -R "$SPT_UID:${gid:-$SPT_UID}" "$HOME_DIR"
-  fi
+  # The volume hides the image's home: copy the skeleton files that are missing, never over
+  # the user's own.
+  for entry in "$SPT_ROOT/etc/skel"/.[!.]* "$SPT_ROOT/etc/skel"/*; do
+    if [ ! -e "$entry" ] || [ -e "$HOME_DIR/${entry##*/}" ]; then continue; fi
+    log "seeding ~/${entry##*/} from /etc/skel"
+    cp -r "$entry" "$HOME_DIR/" && chown -R "$SPT_UID:$gid" "$HOME_DIR/${entry##*/}"
+  done
+  # Made here, as the user's, so the root-owned apt cache below cannot claim ~/.cache.
+  for dir in "$HOME_DIR/.cache" "$HOME_DIR/.cache/spt-flow"; do
+    [ -d "$dir" ] || { mkdir -p "$dir" && chown "$SPT_UID:$gid" "$dir"; }
+  done
 }
 
 ensure_sudo() {
@@ -150,9 +157,10 @@ main() {
   fi
   local packages=("${BASE_PACKAGES[@]}")
   is_true "$SPT_NESTED_VIRT" && packages+=("${KVM_PACKAGES[@]}")
-  install_packages "${packages[@]}" || warn "apt-get failed; the agent or some tools may not work"
+  # useradd and groupadd are in every apt-based image, so the user comes first.
   ensure_user || warn "could not create user $SPT_USER"
   ensure_home
+  install_packages "${packages[@]}" || warn "apt-get failed; the agent or some tools may not work"
   ensure_sudo
   if ! is_true "$SPT_NESTED_VIRT"; then
     log "nested virtualization off: no KVM setup"

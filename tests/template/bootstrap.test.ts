@@ -44,6 +44,11 @@ describe("bootstrap.sh (root entrypoint) in a throwaway root", () => {
     expect(readFileSync(sudoers, "utf8")).toBe("coder ALL=(ALL) NOPASSWD:ALL\n");
     expect(statSync(sudoers).mode & 0o777).toBe(0o440);
     expect(readFileSync(join(box.root, "home", "coder", ".bashrc"), "utf8")).toContain("skel");
+    // The user's caches stay the user's, although root keeps its apt cache below ~/.cache.
+    expect(run.calls).toContain(`chown 1000:1000 ${join(box.root, "home", "coder", ".cache")}`);
+    expect(run.calls.find((c) => c.startsWith("apt-get install"))).toContain(
+      `Dir::Cache::archives=${join(box.root, "home", "coder", ".cache", "spt-flow", "apt-archives")}`,
+    );
     expect(run.calls.at(-1)).toBe(`runuser -u coder -- sh -c ${INIT_SCRIPT}`);
     expect(callIndex(run.calls, "useradd")).toBeLessThan(callIndex(run.calls, "runuser"));
   });
@@ -56,6 +61,17 @@ describe("bootstrap.sh (root entrypoint) in a throwaway root", () => {
     expect(again.status, again.output).toBe(0);
     expect(again.calls).toEqual([`runuser -u coder -- sh -c ${INIT_SCRIPT}`]);
     expect(passwd().match(/^coder:/gm)).toHaveLength(1);
+  });
+
+  it("seeds only the skeleton files that are missing, never over the user's own", () => {
+    writeFileSync(join(box.root, "etc", "skel", ".profile"), "# skel profile\n");
+    mkdirSync(join(box.root, "home", "coder"), { recursive: true });
+    writeFileSync(join(box.root, "home", "coder", ".profile"), "# my profile\n");
+    const run = boot({ SPT_NESTED_VIRT: "false" });
+    expect(run.status, run.output).toBe(0);
+    expect(readFileSync(join(box.root, "home", "coder", ".profile"), "utf8")).toBe("# my profile\n");
+    expect(readFileSync(join(box.root, "home", "coder", ".bashrc"), "utf8")).toBe("# skel bashrc\n");
+    expect(run.output).not.toContain("seeding ~/.profile");
   });
 
   it("creates a group for an unknown device GID and opens a root-only device to it", () => {
