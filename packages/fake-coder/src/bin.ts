@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * `fake-coder`: runs the fake Coder standalone on loopback and prints how to reach it.
+ *   fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--json]
+ */
+import { parseArgs } from "node:util";
+import { startFakeCoder } from "./server.js";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    "step-delay-ms": { type: "string" },
+    "rate-limit": { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    "Usage: fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--json]\n" +
+      "Runs an in-memory fake Coder on 127.0.0.1 and prints CODER_URL and CODER_SESSION_TOKEN.\n",
+  );
+  process.exit(0);
+}
+
+function integer(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) {
+    process.stderr.write(`fake-coder: --${name} must be a non-negative integer, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return Number(raw);
+}
+
+const port = integer("port", values.port);
+const stepDelayMs = integer("step-delay-ms", values["step-delay-ms"]) ?? 250;
+const rateLimit = integer("rate-limit", values["rate-limit"]);
+
+const fake = await startFakeCoder({
+  stepDelayMs,
+  ...(port !== undefined ? { port } : {}),
+  ...(rateLimit !== undefined ? { rateLimit: { limit: rateLimit } } : {}),
+});
+
+process.stdout.write(
+  values.json
+    ? `${JSON.stringify({ url: fake.url, token: fake.token })}\n`
+    : `CODER_URL=${fake.url}\nCODER_SESSION_TOKEN=${fake.token}\n`,
+);
+
+const stop = () => {
+  void fake.close().then(() => process.exit(0));
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

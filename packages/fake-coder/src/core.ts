@@ -1,0 +1,281 @@
+/**
+ * The framework-agnostic fake: `(Request) => Response` over the Fetch API, shared by the msw handlers and the
+ * loopback server. Middleware order follows coderd: build-version header, faults, rate limiter, auth, route.
+ */
+import { AgentEngine } from "./agents.js";
+import { authenticate, tokenFromRequest, userForToken } from "./auth.js";
+import { Clock } from "./clock.js";
+import { type FailRule, Faults } from "./faults.js";
+import { ApiError, goJson, JSON_TYPE, json, text } from "./http.js";
+import { JobEngine } from "./jobs.js";
+import { describeBody, globalObserver, type ResponseInfo, type ResponseObserver } from "./observer.js";
+import { Presenter } from "./present.js";
+import { goDuration, RateLimiter, type RateLimitOptions } from "./ratelimit.js";
+import { type FollowStream, isFollow, Router } from "./router.js";
+import { allRoutes } from "./routes/index.js";
+import { FakeState, type SeedOptions } from "./state.js";
+
+/** Options shared by both ways of running the fake. */
+export interface FakeCoderOptions extends SeedOptions {
+  /** Delay between job and agent lifecycle steps, in ms. Default 20; 0 runs them as fast as timers allow. */
+  stepDelayMs?: number;
+  /** Sent as `X-Coder-Build-Version` and in `/buildinfo`. Default `v2.36.1+c9a1e2b`. */
+  buildVersion?: string;
+  /** Per-user, per-path rate limiting; off unless given. */
+  rateLimit?: RateLimitOptions;
+  /** Sees every response (in addition to the process-wide observer). */
+  onResponse?: ResponseObserver;
+}
+
+/** Thrown to make the transport drop the connection before answering. */
+export class DroppedConnection extends Error {
+  constructor() {
+    super("fake-coder: connection dropped by a fault");
+  }
+}
+
+/** Where a request came from (for rate-limit keys of anonymous requests). */
+export interface RequestMeta {
+  remoteAddress?: string;
+}
+
+/** What an upgrade request turns into: a plain HTTP answer, or a stream to run over the WebSocket. */
+export type UpgradeResult = { response: Response } | { stream: FollowStream; path: string };
+
+const DEFAULT_VERSION = "v2.36.1+c9a1e2b";
+
+/** The state, engines and request handling of one fake Coder. */
+export class Core {
+  readonly state: FakeState;
+  readonly faults = new Faults();
+  readonly clock: Clock;
+  readonly agents: AgentEngine;
+  readonly jobs: JobEngine;
+  readonly presenter: Presenter;
+  readonly buildVersion: string;
+  /** The fake's own URL (`dashboard_url`, `WWW-Authenticate`); the server sets it once listening. */
+  accessUrl: string;
+  private readonly router = new Router(allRoutes);
+  private readonly limiter: RateLimiter | undefined;
+  private readonly onResponse: ResponseObserver | undefined;
+
+  constructor(options: FakeCoderOptions, accessUrl: string) {
+    this.state = new FakeState(options);
+    this.clock = new Clock(options.stepDelayMs ?? 20);
+    this.agents = new AgentEngine(this.state, this.clock, this.faults);
+    this.jobs = new JobEngine(this.state, this.clock, this.faults, this.agents);
+    this.presenter = new Presenter(this.state);
+    this.buildVersion = options.buildVersion ?? DEFAULT_VERSION;
+    this.accessUrl = accessUrl;
+    this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+    this.onResponse = options.onResponse;
+  }
+
+  /** Answers one HTTP request. Throws {@link DroppedConnection} when a fault drops it. */
+  async handle(request: Request, meta: RequestMeta = {}): Promise<Response> {
+    const url = new URL(request.url);
+    const { drop, failure } = await this.applyRequestFaults(request.method, url.pathname);
+    if (drop?.when !== "mid-response" && drop) throw new DroppedConnection();
+    let response: Response;
+    if (failure) {
+      response = injectedResponse(failure);
+    } else {
+      const result = await this.route(request, url, meta);
+      // coder/websocket answers a plain request to a WebSocket endpoint with 426 before anything else.
+      response = isFollow(result)
+        ? text(
+            426,
+            `WebSocket protocol violation: Connection header "${request.headers.get("connection") ?? ""}" does not contain Upgrade`,
+            {
+              Connection: "Upgrade",
+              Upgrade: "websocket",
+            },
+          )
+        : result;
+    }
+    response = this.stamp(response);
+    await this.observe(request.method, url, response, failure !== undefined, false);
+    return drop ? truncated(response) : response;
+  }
+
+  /** Handles a WebSocket upgrade request up to the handshake: auth, lookup, checks, then the Origin rule. */
+  async prepareUpgrade(request: Request, meta: RequestMeta = {}): Promise<UpgradeResult> {
+    const url = new URL(request.url);
+    const { drop, failure } = await this.applyRequestFaults(request.method, url.pathname);
+    if (drop) throw new DroppedConnection();
+    if (failure) return this.answer(request, url, injectedResponse(failure), true);
+    const result = await this.route(request, url, meta);
+    if (!isFollow(result)) return this.answer(request, url, result, false);
+    const origin = request.headers.get("origin");
+    if (origin) {
+      let host: string | undefined;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        host = undefined;
+      }
+      if (!host)
+        return this.answer(
+          request,
+          url,
+          text(403, `request Origin "${origin}" is not a valid URL with a host`),
+          false,
+        );
+      if (host !== url.host) {
+        return this.answer(
+          request,
+          url,
+          text(403, `request Origin "${host}" is not authorized for Host "${url.host}"`),
+          false,
+        );
+      }
+    }
+    await this.observe(request.method, url, this.stamp(new Response(null, { status: 200 })), false, true);
+    return { stream: result, path: url.pathname };
+  }
+
+  private async answer(
+    request: Request,
+    url: URL,
+    response: Response,
+    injected: boolean,
+  ): Promise<UpgradeResult> {
+    const stamped = this.stamp(response);
+    await this.observe(request.method, url, stamped, injected, false);
+    return { response: stamped };
+  }
+
+  private async applyRequestFaults(method: string, path: string) {
+    const delay = this.faults.takeDelay(method, path);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms));
+    return { drop: this.faults.takeDrop(method, path), failure: this.faults.takeFailure(method, path) };
+  }
+
+  /** Routing, rate limiting, auth and the handler; errors become Coder's error bodies. */
+  private async route(request: Request, url: URL, meta: RequestMeta): Promise<Response | FollowStream> {
+    const path = url.pathname;
+    if (!path.startsWith("/api/")) return nonApi(path);
+    if (path === "/api/v2" || path === "/api/v2/") return json(200, { message: "👋" });
+    const match = this.router.match(request.method, path);
+    if (!match) return json(404, { message: "Route not found." });
+    // chi's default: 405 with an empty body.
+    if ("methodNotAllowed" in match) return new Response(null, { status: 405 });
+    try {
+      const limited = this.rateLimit(request, url, meta);
+      if (limited) return limited;
+      const user =
+        match.route.auth === false
+          ? this.state.users.get(this.state.adminId)!
+          : authenticate(this.state, request, url, this.accessUrl);
+      return await match.route.handler({ request, url, params: match.params, user, core: this });
+    } catch (err) {
+      if (err instanceof ApiError) return err.toResponse();
+      return json(500, {
+        message: "An internal error occurred.",
+        detail: String((err as Error)?.message ?? err),
+      });
+    }
+  }
+
+  private rateLimit(request: Request, url: URL, meta: RequestMeta): Response | undefined {
+    if (!this.limiter) return undefined;
+    const user = userForToken(this.state, tokenFromRequest(request, url));
+    if (request.headers.get("x-coder-bypass-ratelimit") === "true") {
+      if (user && this.state.isOwner(user)) return undefined;
+      return text(428, '"X-Coder-Bypass-Ratelimit" header can only be specified with the owner role.');
+    }
+    const key = `${user?.id ?? meta.remoteAddress ?? "unknown"}|${url.pathname}`;
+    const files = request.method === "POST" && url.pathname === "/api/v2/files";
+    const d = this.limiter.hit(key, files);
+    const headers = {
+      "X-Ratelimit-Limit": String(d.limit),
+      "X-Ratelimit-Remaining": String(d.remaining),
+      "X-Ratelimit-Reset": String(d.reset),
+    };
+    if (d.allowed) return undefined;
+    return json(
+      429,
+      {
+        message: `You've been rate limited for sending more than ${d.limit} requests in ${goDuration(d.windowMs)}.`,
+      },
+      { ...headers, "Retry-After": String(Math.round(d.windowMs / 1000)) },
+    );
+  }
+
+  /** coderd's root middleware puts the build version on every response, 404s included. */
+  private stamp(response: Response): Response {
+    const headers = new Headers(response.headers);
+    headers.set("X-Coder-Build-Version", this.buildVersion);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+
+  private async observe(method: string, url: URL, response: Response, injected: boolean, websocket: boolean) {
+    const observers = [this.onResponse, globalObserver()].filter((o): o is ResponseObserver => !!o);
+    if (observers.length === 0) return;
+    const info: ResponseInfo = {
+      method,
+      path: url.pathname,
+      url: url.toString(),
+      status: websocket ? 101 : response.status,
+      headers: headerRecord(response.headers),
+      contentType: websocket ? undefined : (response.headers.get("content-type") ?? undefined),
+      body: websocket ? undefined : await describeBody(response),
+      injected,
+      websocket,
+    };
+    for (const observer of observers) observer(info);
+  }
+
+  /** Stops every job and agent timer. */
+  dispose(): void {
+    this.clock.dispose();
+  }
+}
+
+function injectedResponse(rule: FailRule): Response {
+  const headers = rule.headers ?? {};
+  if (typeof rule.body === "string") return new Response(rule.body, { status: rule.status, headers });
+  return new Response(goJson(rule.body ?? { message: `Injected fault: ${rule.status}.` }), {
+    status: rule.status,
+    headers: { "Content-Type": JSON_TYPE, ...headers },
+  });
+}
+
+/** The same response whose body breaks off after half its bytes (a connection dropped mid-response). */
+function truncated(response: Response): Response {
+  const source = response.body;
+  let buffered: Uint8Array | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!buffered) {
+        buffered = new Uint8Array(source ? await new Response(source).arrayBuffer() : new ArrayBuffer(0));
+        controller.enqueue(buffered.subarray(0, Math.floor(buffered.byteLength / 2)));
+        return;
+      }
+      controller.error(new DroppedConnection());
+    },
+  });
+  const headers = new Headers(response.headers);
+  return new Response(body, { status: response.status, headers });
+}
+
+/** Outside `/api`, Coder serves `/healthz` and the dashboard (an HTML page). */
+function nonApi(path: string): Response {
+  if (path === "/healthz")
+    return new Response("OK", { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(
+    '<!doctype html><html><head><title>Coder</title></head><body><div id="root"></div></body></html>',
+    {
+      status: 200,
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+    },
+  );
+}
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    out[key] = value;
+  });
+  return out;
+}

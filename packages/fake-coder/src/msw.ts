@@ -1,0 +1,52 @@
+/**
+ * In-process mode: msw handlers that hand every request under the fake's base URL to the shared core.
+ */
+import { type HttpHandler, HttpResponse, http } from "msw";
+import { Core, DroppedConnection, type FakeCoderOptions } from "./core.js";
+import type { Faults } from "./faults.js";
+import type { FakeState } from "./state.js";
+
+/** Options of {@link createFakeCoder}. */
+export interface CreateFakeCoderOptions extends FakeCoderOptions {
+  /** The origin the handlers answer for. Default `http://coder.fake`. */
+  baseUrl?: string;
+}
+
+/** A fake Coder living inside msw. */
+export interface InProcessFakeCoder {
+  /** Pass to `setupServer(...handlers)` (or `server.use`). */
+  handlers: HttpHandler[];
+  state: FakeState;
+  faults: Faults;
+  /** The base URL, without a trailing slash. */
+  url: string;
+  /** The seeded owner's session token. */
+  token: string;
+  /** Stops job and agent timers. */
+  close(): void;
+}
+
+/**
+ * Creates a fake Coder for msw. WebSocket log streams are not served in this mode: a `?follow` request gets the
+ * 426 a plain HTTP client gets from Coder, so clients fall back to polling `?after=`.
+ */
+export function createFakeCoder(options: CreateFakeCoderOptions = {}): InProcessFakeCoder {
+  const url = (options.baseUrl ?? "http://coder.fake").replace(/\/+$/, "");
+  const core = new Core(options, url);
+  const handler = http.all(`${url}/*`, async ({ request }) => {
+    try {
+      return await core.handle(request, { remoteAddress: "127.0.0.1" });
+    } catch (err) {
+      if (err instanceof DroppedConnection) return HttpResponse.error();
+      throw err;
+    }
+  });
+  return {
+    handlers: [handler],
+    state: core.state,
+    faults: core.faults,
+    url,
+    token: core.state.tokenOf(core.state.adminId),
+    close: () => core.dispose(),
+  };
+}

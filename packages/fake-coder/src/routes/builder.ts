@@ -1,0 +1,143 @@
+/**
+ * The fake's `wsbuilder`: every check a new build goes through, in coderd's order, then the build itself.
+ * Checks run before anything is stored, so a rejected workspace create leaves no trace.
+ */
+import { ApiError, type Validation } from "../http.js";
+import { newId, nowIso } from "../ids.js";
+import { jobActive, jobStatus } from "../jobs.js";
+import { type ParameterProblem, resolveBuildParameters } from "../parameters.js";
+import type { RouteContext } from "../router.js";
+import type {
+  TemplateRecord,
+  TemplateVersionRecord,
+  Transition,
+  VariableValue,
+  WorkspaceBuildRecord,
+  WorkspaceRecord,
+} from "../state.js";
+
+/** What a build will be, once every check passed. */
+export interface BuildPlan {
+  version: TemplateVersionRecord;
+  transition: Transition;
+  parameters: VariableValue[];
+  reason: string;
+}
+
+/** Checks a build request against the workspace's state and returns what to build. */
+export function planBuild(
+  ctx: RouteContext,
+  input: {
+    workspace?: WorkspaceRecord;
+    template: TemplateRecord;
+    transition: Transition;
+    version: TemplateVersionRecord;
+    values: VariableValue[];
+    reason: string;
+  },
+): BuildPlan {
+  const { state } = ctx.core;
+  const { workspace, template, version, transition } = input;
+  if (workspace?.deleted && transition !== "delete") {
+    throw new ApiError(409, "Cannot start a deleted workspace!");
+  }
+  if (version.templateId !== template.id) throw new ApiError(400, "template version doesn't match template");
+  const importJob = state.job(version.jobId);
+  const importStatus = jobStatus(importJob);
+  if (importStatus === "pending" || importStatus === "running") {
+    throw new ApiError(
+      406,
+      `The provided template version is ${importStatus}. Wait for it to complete importing!`,
+    );
+  }
+  if (importStatus === "failed") {
+    throw new ApiError(
+      400,
+      `The provided template version "${version.name}" has failed to import: "${importJob.error ?? ""}". You cannot build workspaces with it!`,
+    );
+  }
+  if (importStatus === "canceled" || importStatus === "canceling") {
+    throw new ApiError(
+      400,
+      "The provided template version was canceled during import. You cannot build workspaces with it!",
+    );
+  }
+  const previous = workspace ? state.latestBuild(workspace) : undefined;
+  if (previous && jobActive(state.job(previous.jobId)))
+    throw new ApiError(409, "A workspace build is already active.");
+  // Stop and delete builds carry the previous values forward without asking for new ones.
+  if (transition !== "start")
+    return { version, transition, parameters: previous?.parameters ?? [], reason: input.reason };
+  const { values, problems } = resolveBuildParameters(
+    version.parameters,
+    input.values,
+    previous?.parameters ?? [],
+  );
+  if (problems.length > 0) throw parameterError(template, problems);
+  return { version, transition, parameters: values, reason: input.reason };
+}
+
+/** Classic templates report the first problem; dynamic ones report every parameter in `validations`. */
+function parameterError(template: TemplateRecord, problems: ParameterProblem[]): ApiError {
+  if (template.useClassicParameterFlow) {
+    const first = problems[0]!;
+    return new ApiError(
+      400,
+      `Unable to validate parameter "${first.name}"`,
+      `parameter validation failed\n${first.reason}`,
+    );
+  }
+  const validations: Validation[] = problems
+    .map((p) => ({ field: p.name, detail: dynamicDetail(p.reason) }))
+    .sort((a, b) => a.field.localeCompare(b.field));
+  return new ApiError(400, "Unable to validate parameters", undefined, validations);
+}
+
+/** `<summary>; <detail>` as the dynamic resolver words diagnostics (approximated from the classic reasons). */
+function dynamicDetail(reason: string): string {
+  if (reason.includes("is required but not provided"))
+    return "Required parameter not provided; parameter value is null";
+  if (reason.includes("is not mutable")) return `Immutable parameter changed; ${reason}`;
+  return `Invalid parameter value; ${reason.replace(/^can't validate build parameter "[^"]*": /, "")}`;
+}
+
+/** Stores the build and its job and starts the job. Agents of the previous build leave the latest build. */
+export function commitBuild(
+  ctx: RouteContext,
+  workspace: WorkspaceRecord,
+  plan: BuildPlan,
+): WorkspaceBuildRecord {
+  const { state, jobs, agents } = ctx.core;
+  const previous = workspace.buildIds.length > 0 ? state.latestBuild(workspace) : undefined;
+  const job = jobs.create({
+    type: "workspace_build",
+    fileId: plan.version.fileId,
+    organizationId: workspace.organizationId,
+    initiatorId: ctx.user.id,
+    tags: state.job(plan.version.jobId).tags,
+    transition: plan.transition,
+  });
+  const now = nowIso();
+  const build: WorkspaceBuildRecord = {
+    id: newId(),
+    workspaceId: workspace.id,
+    templateVersionId: plan.version.id,
+    buildNumber: (previous?.buildNumber ?? 0) + 1,
+    transition: plan.transition,
+    initiatorId: ctx.user.id,
+    reason: plan.reason,
+    jobId: job.id,
+    createdAt: now,
+    updatedAt: now,
+    deadline: null,
+    parameters: plan.parameters,
+    resources: [],
+  };
+  job.workspaceBuildId = build.id;
+  state.builds.set(build.id, build);
+  workspace.buildIds.push(build.id);
+  workspace.updatedAt = now;
+  if (previous) agents.retire(previous.resources.flatMap((r) => r.agentIds));
+  jobs.startBuild(build);
+  return build;
+}

@@ -1,0 +1,271 @@
+/**
+ * Test harness: the same tests run against both modes of the fake (msw in-process and the loopback server),
+ * with small helpers for Coder's push / create / build recipes written as plain HTTP calls.
+ */
+import { setupServer } from "msw/node";
+import * as tar from "tar-stream";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import type { Faults } from "../src/faults.js";
+import { createFakeCoder, type FakeCoderOptions, startFakeCoder } from "../src/index.js";
+import type { FakeState } from "../src/state.js";
+
+export type Mode = "msw" | "server";
+export const MODES: Mode[] = ["msw", "server"];
+
+/** One running fake, whatever the mode. */
+export interface Harness {
+  mode: Mode;
+  url: string;
+  token: string;
+  state: FakeState;
+  faults: Faults;
+  /** `fetch` against the fake with the owner's token (unless `token: null` or another token is given). */
+  api(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+const msw = setupServer();
+
+/**
+ * Registers per-file hooks for a mode: msw listens only during its own describe block (it would otherwise catch
+ * the loopback server's requests too), and every harness created is closed after each test.
+ */
+export function useMode(mode: Mode): (options?: FakeCoderOptions) => Promise<Harness> {
+  const open: Harness[] = [];
+  if (mode === "msw") {
+    beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
+    afterAll(() => msw.close());
+  }
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.close();
+    if (mode === "msw") msw.resetHandlers();
+  });
+  return async (options = {}) => {
+    const h = await launch(mode, options);
+    open.push(h);
+    return h;
+  };
+}
+
+async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
+  const opts = { stepDelayMs: 5, ...options };
+  let base: { url: string; token: string; state: FakeState; faults: Faults; close(): Promise<void> | void };
+  if (mode === "msw") {
+    const fake = createFakeCoder(opts);
+    msw.use(...fake.handlers);
+    base = fake;
+  } else {
+    base = await startFakeCoder(opts);
+  }
+  return {
+    mode,
+    url: base.url,
+    token: base.token,
+    state: base.state,
+    faults: base.faults,
+    api(path, init = {}) {
+      const { token, json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      const t = token === undefined ? base.token : token;
+      if (t !== null) headers.set("Coder-Session-Token", t);
+      if (json !== undefined) headers.set("Content-Type", "application/json");
+      return fetch(`${base.url}${path}`, {
+        ...rest,
+        headers,
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
+    },
+    close: async () => {
+      await base.close();
+    },
+  };
+}
+
+/** A tar (ustar) of the given files; `null` content makes a directory entry. */
+export async function tarOf(files: Record<string, string | Uint8Array | null>): Promise<Uint8Array> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on("data", (c: Buffer) => {
+    chunks.push(c);
+  });
+  const done = new Promise((resolve) => pack.on("end", resolve));
+  for (const [name, content] of Object.entries(files)) {
+    if (content === null) pack.entry({ name, type: "directory", mode: 0o755 });
+    else pack.entry({ name, mode: 0o644 }, typeof content === "string" ? content : Buffer.from(content));
+  }
+  pack.finalize();
+  await done;
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** A small template like the project's: parameters, a variable, an agent on a counted container, code-server. */
+export const MAIN_TF = `
+terraform {
+  required_providers {
+    coder  = { source = "coder/coder" }
+    docker = { source = "kreuzwerker/docker" }
+  }
+}
+
+variable "docker_socket" {
+  type        = string
+  default     = ""
+  description = "Docker daemon address"
+}
+
+locals {
+  home = "/home/coder"
+  port = 13337
+}
+
+data "coder_workspace" "me" {}
+
+data "coder_parameter" "region" {
+  name         = "region"
+  display_name = "Region"
+  type         = "string"
+  default      = "eu"
+  mutable      = true
+  order        = 1
+  option {
+    name  = "Europe"
+    value = "eu"
+  }
+  option {
+    name  = "United States"
+    value = "us"
+  }
+}
+
+data "coder_parameter" "cpu" {
+  name    = "cpu"
+  type    = "number"
+  default = 2
+  mutable = true
+  order   = 2
+  validation {
+    min = 1
+    max = 8
+  }
+}
+
+data "coder_parameter" "repo" {
+  name        = "repo"
+  description = "The **repository** to clone"
+  type        = "string"
+  order       = 3
+  validation {
+    regex = "^https://"
+    error = "Use an https URL"
+  }
+}
+
+resource "coder_agent" "main" {
+  arch           = "amd64"
+  os             = "linux"
+  startup_script = "echo hello\\necho world"
+}
+
+resource "coder_app" "code_server" {
+  agent_id     = coder_agent.main.id
+  slug         = "code-server"
+  display_name = "code-server"
+  url          = "http://localhost:\${local.port}/?folder=\${local.home}"
+  icon         = "/icon/code.svg"
+  subdomain    = false
+  share        = "owner"
+  healthcheck {
+    url       = "http://localhost:\${local.port}/healthz"
+    interval  = 5
+    threshold = 6
+  }
+}
+
+resource "docker_volume" "home" {
+  name = "coder-\${data.coder_workspace.me.id}-home"
+}
+
+resource "docker_container" "workspace" {
+  count      = data.coder_workspace.me.start_count
+  image      = "ubuntu:22.04"
+  entrypoint = ["sh", "-c", coder_agent.main.init_script]
+  env        = ["CODER_AGENT_TOKEN=\${coder_agent.main.token}"]
+}
+`;
+
+/** Uploads a tar and returns the file id. */
+export async function upload(h: Harness, files: Record<string, string | Uint8Array | null>): Promise<string> {
+  const res = await h.api("/api/v2/files", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-tar" },
+    body: await tarOf(files),
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { hash: string }).hash;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON.
+export type AnyJson = any;
+
+/** POST a template version; returns the response. */
+export function createVersion(h: Harness, body: Record<string, unknown>): Promise<Response> {
+  return h.api("/api/v2/organizations/default/templateversions", {
+    method: "POST",
+    json: { storage_method: "file", provisioner: "terraform", tags: {}, ...body },
+  });
+}
+
+const TERMINAL = ["succeeded", "failed", "canceled"];
+
+/** Polls a GET until `done(body)`; returns the last body. */
+export async function pollUntil(
+  h: Harness,
+  path: string,
+  done: (body: AnyJson) => boolean,
+  timeoutMs = 5000,
+): Promise<AnyJson> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await h.api(path);
+    const body = await res.json();
+    if (done(body)) return body;
+    if (Date.now() > deadline) throw new Error(`timed out polling ${path}: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Waits for a template version's import job to finish. */
+export function waitForVersion(h: Harness, id: string): Promise<AnyJson> {
+  return pollUntil(h, `/api/v2/templateversions/${id}`, (v) => TERMINAL.includes(v.job.status));
+}
+
+/** Waits for a workspace build's job to finish. */
+export function waitForBuild(h: Harness, id: string): Promise<AnyJson> {
+  return pollUntil(h, `/api/v2/workspacebuilds/${id}`, (b) => TERMINAL.includes(b.job.status));
+}
+
+/** Uploads, creates a version (no template), waits, creates the template; returns both. */
+export async function pushTemplate(
+  h: Harness,
+  name = "docker",
+  files: Record<string, string | null> = { "main.tf": MAIN_TF },
+  templateBody: Record<string, unknown> = {},
+): Promise<{ template: AnyJson; version: AnyJson }> {
+  const fileId = await upload(h, files);
+  const created = await createVersion(h, { file_id: fileId });
+  if (created.status !== 201) throw new Error(`create version: ${created.status} ${await created.text()}`);
+  const version = await waitForVersion(h, ((await created.json()) as AnyJson).id);
+  const res = await h.api("/api/v2/organizations/default/templates", {
+    method: "POST",
+    json: { name, template_version_id: version.id, ...templateBody },
+  });
+  if (res.status !== 201) throw new Error(`create template: ${res.status} ${await res.text()}`);
+  return { template: await res.json(), version };
+}
+
+/** Creates a workspace for `me` and returns the response. */
+export function createWorkspace(h: Harness, body: Record<string, unknown>, user = "me"): Promise<Response> {
+  return h.api(`/api/v2/users/${user}/workspaces`, { method: "POST", json: body });
+}
+
+export const REPO = { name: "repo", value: "https://github.com/coder/coder" };

@@ -1,0 +1,47 @@
+// Vitest setup file: every response the fake Coder sends during a test is checked against openapi/coder.yaml,
+// and the test that caused a response outside the contract fails (in afterEach, or afterAll for stragglers).
+//
+// Rules: a path under /api that the contract does not describe may only get Coder's "Route not found." 404 (or
+// chi's empty 405); responses a test injected on purpose through `faults` are not checked; paths outside /api
+// (the dashboard, /healthz) are not part of the contract.
+import { afterAll, afterEach } from "vitest";
+import { type ResponseInfo, setFakeCoderObserver } from "../../packages/fake-coder/src/observer.js";
+import { createContractValidator } from "./contract.js";
+
+const validator = createContractValidator();
+let problems: string[] = [];
+
+function isNoSuchRoute(info: ResponseInfo): boolean {
+  const body = info.body as { message?: unknown } | undefined;
+  return (info.status === 404 && body?.message === "Route not found.") || (info.status === 405 && !info.body);
+}
+
+function check(info: ResponseInfo): string[] {
+  if (info.injected || !info.path.startsWith("/api/")) return [];
+  if (!validator.matchOperation(info.method, info.path)) {
+    return isNoSuchRoute(info) ? [] : [`${info.method} ${info.path} -> ${info.status}: not in the contract`];
+  }
+  return validator.validateResponse({
+    method: info.method,
+    path: info.path,
+    status: info.status,
+    contentType: info.contentType ?? null,
+    body: info.body,
+    headers: info.headers,
+  });
+}
+
+setFakeCoderObserver((info) => {
+  problems.push(...check(info));
+});
+
+function flush(): void {
+  const found = problems;
+  problems = [];
+  if (found.length > 0) {
+    throw new Error(`The fake Coder answered outside openapi/coder.yaml:\n  ${found.join("\n  ")}`);
+  }
+}
+
+afterEach(flush);
+afterAll(flush);
