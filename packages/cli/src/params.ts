@@ -32,7 +32,9 @@ export async function readParamFile(path: string): Promise<Record<string, string
       `--param-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
     );
   }
-  const { parse } = await import("yaml");
+  // yaml is CommonJS: from a code-split bundle its functions arrive on `default`, from the sources as named exports.
+  const yaml = (await import("yaml")) as typeof import("yaml") & { default?: typeof import("yaml") };
+  const parse = yaml.parse ?? yaml.default?.parse;
   let data: unknown;
   try {
     data = parse(text);

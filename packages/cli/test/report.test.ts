@@ -78,11 +78,7 @@ describe("reportError", () => {
   });
 
   it("says what a failed job already created", () => {
-    const job = {
-      status: "failed",
-      error: "terraform exploded",
-      error_code: "",
-    } as ProvisionerJobError["job"];
+    const job = { status: "failed", error: "terraform exploded" } as ProvisionerJobError["job"];
     const error = new ProvisionerJobError("build", job, ["last line"], ["workspace w"]);
     const doc = errorJson(reportError(error));
     expect(doc.error).toMatchObject({ code: "build_failed", exit_code: 5, created: ["workspace w"] });
