@@ -145,6 +145,8 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   };
 
   const run = async () => {
+    // An abort must also end a socket that would otherwise stay open (a pending job never ends its stream).
+    signal.addEventListener("abort", () => socket?.close(), { once: true });
     try {
       if (isJobTerminal(await fetchJob()) || options.transport === "polling") {
         await pollUntilDone();
