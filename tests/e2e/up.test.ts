@@ -133,7 +133,7 @@ describe("spt-coder up", () => {
     const doc = JSON.parse(result.stdout);
     expect(doc.error.code).toBe("invalid_parameters");
     expect(doc.error.validations).toEqual([
-      expect.objectContaining({ field: "workspace_image", detail: expect.stringContaining("alpine") }),
+      expect.objectContaining({ field: "workspace_image", detail: expect.stringContaining("ubuntu:22.04") }),
     ]);
   });
 
