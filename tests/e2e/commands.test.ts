@@ -61,6 +61,18 @@ describe("login and configuration", () => {
     expect(result.stdout).toMatch(/^Workspace +admin\/app$/m);
   });
 
+  it("warns when the token would travel over plain http to a host that is not loopback", async () => {
+    // An IPv4-mapped IPv6 address reaches the fake on 127.0.0.1 but is not a loopback *name*.
+    const url = fake.url.replace("127.0.0.1", "[::ffff:127.0.0.1]");
+    const result = await runCli(["list", "--url", url, "--token", fake.token], {
+      env: cliEnv(await tempHome()),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^WARN: The session token is sent over plain http to \[::ffff:7f00:1\]:\d+/m,
+    );
+  });
+
   it("flags win over the environment", async () => {
     const home = await tempHome();
     const result = await runCli(["list", "--url", fake.url, "--token", fake.token], {

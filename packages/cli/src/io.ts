@@ -5,6 +5,7 @@ import type { ConfirmFn, PromptFn } from "./ui/prompt.js";
 /** The outside world of one `main()` run. `processIo()` wires it to the real process; tests pass fakes. */
 export interface Io {
   stdout: { write(text: string): unknown };
+  /** process.stderr in real runs: prompts need the stream itself, not only `write`. */
   stderr: { write(text: string): unknown };
   /** Resolved lazily: touching `process.stdin` has a cost and side effects. */
   stdin: () => Readable;

@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import type { Argv } from "yargs";
 import yargs from "yargs";
 import type { CommandDef, Ctx, GlobalArgs, InterruptScope, Sdk } from "./command.js";
@@ -103,7 +104,11 @@ function createContext(io: Io, args: GlobalArgs, json: boolean): Ctx {
   const canPrompt = io.isTTY.stdin && io.isTTY.stderr && !json;
   let prompt: PromptFn | undefined = io.prompt;
   const getPrompt = (): PromptFn => {
-    prompt ??= createPrompt(io.stdin(), io.stderr as NodeJS.WritableStream as never);
+    if (!prompt) {
+      // readline needs a real stream to draw on; processIo() passes process.stderr, tests inject io.prompt.
+      if (!(io.stderr instanceof Writable)) throw new UsageError("No terminal to prompt on.");
+      prompt = createPrompt(io.stdin(), io.stderr);
+    }
     return prompt;
   };
   const warned = new Set<string>();
