@@ -88,15 +88,26 @@ const ws = summarize(samples.websocket);
 const poll = summarize(samples.polling);
 const raw = summarize(samples.raw);
 const met = ws.p50 < WS_TARGET_MS;
-const row = (label, s, target, ok) => [label, String(s.n), ms(s.p50), ms(s.p99), `${ms(s.min)}–${ms(s.max)}`, `IQR ${ms(s.iqr)}`, target, ok];
+const row = (label, s, target, ok) => [
+  label,
+  String(s.n),
+  ms(s.p50),
+  ms(s.p99),
+  `${ms(s.min)}–${ms(s.max)}`,
+  `IQR ${ms(s.iqr)}`,
+  target,
+  ok,
+];
 const rows = [
-  row("`followJobLogs`, `transport: \"websocket\"`", ws, `p50 < ${WS_TARGET_MS} ms`, verdict(met)),
+  row('`followJobLogs`, `transport: "websocket"`', ws, `p50 < ${WS_TARGET_MS} ms`, verdict(met)),
   row("Baseline: bare `ws` client on the same stream, same builds", raw, "—", "—"),
   row(`\`followJobLogs\`, \`transport: "polling"\` (every ${sdk.JOB_POLL_INTERVAL_MS} ms)`, poll, "—", "—"),
 ];
 console.log(rows.map((r) => r.join("  ")).join("\n"));
 if ([...via.websocket].some((v) => v !== "websocket") || [...via.polling].some((v) => v !== "polling")) {
-  throw new Error(`a follower used another transport than asked: ${JSON.stringify({ ws: [...via.websocket], poll: [...via.polling] })}`);
+  throw new Error(
+    `a follower used another transport than asked: ${JSON.stringify({ ws: [...via.websocket], poll: [...via.polling] })}`,
+  );
 }
 
 const body = `Latency = the moment the SDK's \`for await\` loop receives a line − the moment the fake appended it to the job, both on this process's \`performance.now()\` (fake and SDK share the process and its event loop, so the figure includes the fake's own sending and the loopback hop). The fake has no public hook to emit a line on demand, so the benchmark catches the moment the fake's provisioner appends each line to the job record, which it does right before it publishes the line to followers in the same tick (it wraps \`logs.push\` of every job as the fake stores it; see \`watchEmissions\`). The lines are the fake's own build logs: ${BUILDS_PER_FAKE} stop/start builds of one workspace on each of ${STEPS_MS.length} fake(s) (${builds} builds in all) with step lengths ${STEPS_MS.join(", ")} ms (several lines per step, so later lines of a burst wait for the earlier ones), the transports alternating in pairs of builds; the varied step lengths put the lines at different phases of the ${sdk.JOB_POLL_INTERVAL_MS} ms poll. The bare \`ws\` client follows the same WebSocket builds at the same time as the SDK, as the floor of the transport itself.

@@ -43,7 +43,8 @@ async function scenario(stepDelayMs) {
       return { ms: elapsed, result, traces: [...rec.traces], sockets: [...sockets] };
     };
     const cold = await run();
-    if (!cold.result.created || !cold.result.templateCreated) throw new Error("the cold path did not create both");
+    if (!cold.result.created || !cold.result.templateCreated)
+      throw new Error("the cold path did not create both");
     const coldFloor = await floor(fake, cold.traces.length);
     const warm = await run();
     if (warm.result.created || warm.result.workspace.latest_build.status !== "running") {
@@ -60,7 +61,9 @@ async function scenario(stepDelayMs) {
 async function floor(fake, count) {
   const started = performance.now();
   for (let i = 0; i < count; i++) {
-    const response = await fetch(`${fake.url}/api/v2/buildinfo`, { headers: { "Coder-Session-Token": fake.token } });
+    const response = await fetch(`${fake.url}/api/v2/buildinfo`, {
+      headers: { "Coder-Session-Token": fake.token },
+    });
     await response.arrayBuffer();
   }
   return performance.now() - started;
@@ -98,7 +101,8 @@ const httpCount = (pick) => summarize(runs.map((r) => pick(r).traces.length));
 const gapsOf = (list) => {
   const out = new Map();
   for (const traces of list) {
-    for (const [e, g] of minGapByEndpoint(traces)) out.set(e, Math.min(out.get(e) ?? Number.POSITIVE_INFINITY, g));
+    for (const [e, g] of minGapByEndpoint(traces))
+      out.set(e, Math.min(out.get(e) ?? Number.POSITIVE_INFINITY, g));
   }
   return out;
 };
@@ -139,7 +143,8 @@ const slowGapList = (endpoint) => {
       if (!byUrl.has(t.url)) byUrl.set(t.url, []);
       byUrl.get(t.url).push(t.sentAt);
     }
-    for (const times of byUrl.values()) for (let i = 1; i < times.length; i++) out.push(times[i] - times[i - 1]);
+    for (const times of byUrl.values())
+      for (let i = 1; i < times.length; i++) out.push(times[i] - times[i - 1]);
   }
   return out;
 };
@@ -149,13 +154,17 @@ const slowGapText = [...POLLED.keys()]
   .map(([e, g]) => `\`${e}\` ${g.map((x) => ms(x)).join(", ")}`)
   .join("; ");
 
-const range = (c) => (c === undefined ? "0" : c.min === c.max ? String(c.min) : `${c.median} (${c.min}–${c.max})`);
+const range = (c) =>
+  c === undefined ? "0" : c.min === c.max ? String(c.min) : `${c.median} (${c.min}–${c.max})`;
 const gap = (g) => (g === undefined ? "—" : ms(g));
 const endpoints = [...new Set([...coldCounts.keys(), ...warmCounts.keys(), ...slowCounts.keys()])].sort();
 const tooFast = [];
 const endpointRows = endpoints.map((e) => {
   const interval = POLLED.get(e);
-  const worst = Math.min(fastGaps.get(e) ?? Number.POSITIVE_INFINITY, slowGaps.get(e) ?? Number.POSITIVE_INFINITY);
+  const worst = Math.min(
+    fastGaps.get(e) ?? Number.POSITIVE_INFINITY,
+    slowGaps.get(e) ?? Number.POSITIVE_INFINITY,
+  );
   const ok = interval === undefined || !Number.isFinite(worst) ? undefined : worst >= interval;
   if (ok === false) tooFast.push({ endpoint: e, interval, fast: fastGaps.get(e), slow: slowGaps.get(e) });
   return [
@@ -175,8 +184,22 @@ const warmMs = summarize(runs.map((r) => r.warm.ms));
 const coldFloor = summarize(runs.map((r) => r.coldFloor));
 const warmFloor = summarize(runs.map((r) => r.warmFloor));
 const timeRows = [
-  ["Cold: template missing, pushed from `template/`, workspace created", `${range({ ...coldTotal, min: coldTotal.min, max: coldTotal.max })} (${httpCount((r) => r.cold).median} HTTP)`, ms(coldMs.median), spread(coldMs), `${ms(coldFloor.median)} (${spread(coldFloor)})`, ratio(coldMs.median / coldFloor.median)],
-  ["Warm: workspace running", `${range({ ...warmTotal })} (${httpCount((r) => r.warm).median} HTTP)`, ms(warmMs.median), spread(warmMs), `${ms(warmFloor.median)} (${spread(warmFloor)})`, ratio(warmMs.median / warmFloor.median)],
+  [
+    "Cold: template missing, pushed from `template/`, workspace created",
+    `${range({ ...coldTotal, min: coldTotal.min, max: coldTotal.max })} (${httpCount((r) => r.cold).median} HTTP)`,
+    ms(coldMs.median),
+    spread(coldMs),
+    `${ms(coldFloor.median)} (${spread(coldFloor)})`,
+    ratio(coldMs.median / coldFloor.median),
+  ],
+  [
+    "Warm: workspace running",
+    `${range({ ...warmTotal })} (${httpCount((r) => r.warm).median} HTTP)`,
+    ms(warmMs.median),
+    spread(warmMs),
+    `${ms(warmFloor.median)} (${spread(warmFloor)})`,
+    ratio(warmMs.median / warmFloor.median),
+  ],
 ];
 
 const warmMet = warmTotal.max <= WARM_TARGET;

@@ -24,7 +24,12 @@ export function requestRecorder() {
     traces,
     onRequest(trace) {
       const now = performance.now();
-      traces.push({ ...trace, endpoint: `${trace.method} ${endpointOf(trace.url)}`, sentAt: now - trace.durationMs, doneAt: now });
+      traces.push({
+        ...trace,
+        endpoint: `${trace.method} ${endpointOf(trace.url)}`,
+        sentAt: now - trace.durationMs,
+        doneAt: now,
+      });
     },
     clear() {
       traces.length = 0;

@@ -1,6 +1,6 @@
 // Writes one benchmark's section of bench/RESULTS.md (keeping the others) and the summary of targets on top.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, cpus, platform } from "node:os";
+import { arch, cpus, loadavg, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,7 +35,7 @@ export function environmentLine(name) {
   const cpu = cpus();
   const model = cpu[0]?.model?.replace(/\s+/g, " ").trim() ?? "unknown CPU";
   const date = new Date().toISOString().replace("T", " ").slice(0, 16);
-  return `_${date} UTC · Node ${process.version} · ${cpu.length} CPUs (${model}) · ${platform()}-${arch()} · \`${benchCommand(name)}\`_`;
+  return `_${date} UTC · Node ${process.version} · ${cpu.length} CPUs (${model}) · ${platform()}-${arch()} · load average ${loadavg()[0].toFixed(1)} when written · \`${benchCommand(name)}\`_`;
 }
 
 /**
