@@ -21,11 +21,10 @@ export { processIo } from "./io.js";
  * second Ctrl-C). Every error ends up in one handler that picks the exit code and prints it Coder-style.
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const state: { args?: GlobalArgs & { output?: string }; ctx?: Ctx } = {};
+  const state: { args?: GlobalArgs & { output?: string } } = {};
   let output = "";
-  const cli = buildCli(io, COMMANDS, (args, ctx) => {
+  const cli = buildCli(io, COMMANDS, (args) => {
     state.args = args;
-    state.ctx = ctx;
   });
   try {
     await cli.parseAsync([...argv], {}, (_error, _args, text) => {
@@ -39,12 +38,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Builds the yargs program from the command list; `onRun` sees each run's arguments and context. */
-function buildCli(
-  io: Io,
-  commands: readonly CommandDef<never>[],
-  onRun: (args: GlobalArgs, ctx: Ctx) => void,
-): Argv {
+/** Builds the yargs program from the command list; `onRun` sees the parsed arguments (for error output). */
+function buildCli(io: Io, commands: readonly CommandDef<never>[], onRun: (args: GlobalArgs) => void): Argv {
   const cli = yargs()
     .scriptName("spt-coder")
     .usage(
@@ -89,9 +84,8 @@ function buildCli(
       },
       handler: async (raw: Record<string, unknown>) => {
         const args = raw as GlobalArgs & Record<string, unknown>;
-        const ctx = createContext(io, args, args.output === "json");
-        onRun(args, ctx);
-        await command.handler(args, ctx);
+        onRun(args);
+        await command.handler(args, createContext(io, args, args.output === "json"));
       },
     });
   }
