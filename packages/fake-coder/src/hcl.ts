@@ -74,11 +74,27 @@ function normaliseJsonSyntax(doc: Json): Json {
   return out;
 }
 
-/** Parses every top-level Terraform file and merges the results; throws {@link HclSyntaxError} on bad syntax. */
-export async function parseTemplateFiles(files: ArchiveFile[]): Promise<Json[]> {
-  const docs: Json[] = [];
-  for (const file of files.filter((f) => isTopLevelTerraform(f.path))) docs.push(await parseFile(file));
-  return docs;
+/** One parsed Terraform file. */
+export interface ParsedFile {
+  path: string;
+  source: string;
+  doc: Json;
+}
+
+/** Parses every top-level Terraform file, in name order; throws {@link HclSyntaxError} on bad syntax. */
+export async function parseTemplateFiles(files: ArchiveFile[]): Promise<ParsedFile[]> {
+  const parsed: ParsedFile[] = [];
+  const terraform = files
+    .filter((f) => isTopLevelTerraform(f.path))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  for (const file of terraform) {
+    parsed.push({
+      path: file.path,
+      source: Buffer.from(file.data).toString("utf8"),
+      doc: await parseFile(file),
+    });
+  }
+  return parsed;
 }
 
 function blocks(docs: Json[], kind: string): [string, Json][] {
@@ -111,9 +127,23 @@ function variableText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** Reads `variable` blocks as `convertTerraformVariable` does: required exactly when there is no default. */
-export function readVariables(docs: Json[]): TemplateVariable[] {
-  return blocks(docs, "variable").map(([name, body]) => {
+/** Where a block starts in its file: hcl2json loses source order, which Coder keeps for variables. */
+function position(files: ParsedFile[], kind: string, name: string): [number, number] {
+  const re = new RegExp(`(^|\\n)\\s*${kind}\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`);
+  for (let i = 0; i < files.length; i++) {
+    const m = re.exec(files[i]!.source);
+    if (m) return [i, m.index];
+  }
+  return [files.length, 0];
+}
+
+/**
+ * Reads `variable` blocks as `convertTerraformVariable` does (required exactly when there is no default), sorted
+ * by file and position as the provisioner does.
+ */
+export function readVariables(files: ParsedFile[]): TemplateVariable[] {
+  const docs = files.map((f) => f.doc);
+  const variables = blocks(docs, "variable").map(([name, body]): TemplateVariable => {
     const hasDefault = "default" in body && body.default !== null;
     const rawType = str(body.type).replace(/^\$\{(.*)\}$/, "$1");
     const type: TemplateVariable["type"] = rawType === "number" || rawType === "bool" ? rawType : "string";
@@ -125,6 +155,12 @@ export function readVariables(docs: Json[]): TemplateVariable[] {
       required: !hasDefault,
       sensitive: bool(body.sensitive, false),
     };
+  });
+  const key = (v: TemplateVariable) => position(files, "variable", v.name);
+  return variables.sort((a, b) => {
+    const [fa, pa] = key(a);
+    const [fb, pb] = key(b);
+    return fa - fb || pa - pb;
   });
 }
 
@@ -366,12 +402,17 @@ function readResources(docs: Json[], agents: TemplateAgent[]): TemplateResource[
   return resources;
 }
 
-/** Turns parsed documents into what a template import records. `values` are the resolved variable values. */
-export function readTemplate(docs: Json[], values: Map<string, string>, readme: string): ParsedTemplate {
+/** Turns parsed files into what a template import records. `values` are the resolved variable values. */
+export function readTemplate(
+  files: ParsedFile[],
+  values: Map<string, string>,
+  readme: string,
+): ParsedTemplate {
+  const docs = files.map((f) => f.doc);
   const agents = readAgents(docs, interpolator(docs, values));
   return {
     parameters: readParameters(docs, values),
-    variables: readVariables(docs),
+    variables: readVariables(files),
     resources: readResources(docs, agents),
     agents,
     readme,

@@ -82,13 +82,15 @@ async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
 }
 
 /** A tar (ustar) of the given files; `null` content makes a directory entry. */
-export async function tarOf(files: Record<string, string | Uint8Array | null>): Promise<Uint8Array> {
+export async function tarOf(
+  files: Record<string, string | Uint8Array | null>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on("data", (c: Buffer) => {
-    chunks.push(c);
+  pack.on("data", (c: unknown) => {
+    chunks.push(c as Buffer);
   });
-  const done = new Promise((resolve) => pack.on("end", resolve));
+  const done = new Promise<void>((resolve) => pack.on("end", () => resolve()));
   for (const [name, content] of Object.entries(files)) {
     if (content === null) pack.entry({ name, type: "directory", mode: 0o755 });
     else pack.entry({ name, mode: 0o644 }, typeof content === "string" ? content : Buffer.from(content));
