@@ -1,12 +1,12 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -92,9 +92,17 @@ export function expectNoSecrets(text: string): void {
   }
 }
 
+const homes: string[] = [];
+// Registered once per test file that imports this module.
+afterAll(async () => {
+  await Promise.all(homes.splice(0).map((home) => rm(home, { recursive: true, force: true })));
+});
+
 /** A temporary HOME with empty config folders, so the developer's own config never leaks into a test. */
 export async function tempHome(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "spt-e2e-home-"));
+  const home = await mkdtemp(join(tmpdir(), "spt-e2e-home-"));
+  homes.push(home);
+  return home;
 }
 
 /** The environment of a CLI run: nothing inherited but PATH and the Node options the test runner needs. */
