@@ -3,7 +3,8 @@
 //
 // Rules: a path under /api that the contract does not describe may only get Coder's "Route not found." 404 (or
 // chi's empty 405); responses a test injected on purpose through `faults` are not checked; paths outside /api
-// (the dashboard, /healthz) are not part of the contract.
+// (the dashboard, /healthz) are not part of the contract; a plain-text 428 (rate-limit bypass refused) is allowed
+// anywhere, as the contract's conventions say, though no operation lists it.
 import { afterAll, afterEach } from "vitest";
 import { type ResponseInfo, setFakeCoderObserver } from "../../packages/fake-coder/src/observer.js";
 import { createContractValidator } from "./contract.js";
@@ -16,8 +17,13 @@ function isNoSuchRoute(info: ResponseInfo): boolean {
   return (info.status === 404 && body?.message === "Route not found.") || (info.status === 405 && !info.body);
 }
 
+/** The contract's conventions declare the rate-limit bypass refusal (428) as plain text on every route. */
+function isBypassRefusal(info: ResponseInfo): boolean {
+  return info.status === 428 && (info.contentType ?? "").startsWith("text/plain");
+}
+
 function check(info: ResponseInfo): string[] {
-  if (info.injected || !info.path.startsWith("/api/")) return [];
+  if (info.injected || !info.path.startsWith("/api/") || isBypassRefusal(info)) return [];
   if (!validator.matchOperation(info.method, info.path)) {
     return isNoSuchRoute(info) ? [] : [`${info.method} ${info.path} -> ${info.status}: not in the contract`];
   }

@@ -160,29 +160,39 @@ export class Core {
     if (!match) return json(404, { message: "Route not found." });
     // chi's default: 405 with an empty body.
     if ("methodNotAllowed" in match) return new Response(null, { status: 405 });
+    const limit = this.rateLimit(request, url, meta);
+    if (limit.refused) return limit.refused;
+    let result: Response | FollowStream;
     try {
-      const limited = this.rateLimit(request, url, meta);
-      if (limited) return limited;
       const user =
         match.route.auth === false
           ? this.state.users.get(this.state.adminId)!
           : authenticate(this.state, request, url, this.accessUrl);
-      return await match.route.handler({ request, url, params: match.params, user, core: this });
+      result = await match.route.handler({ request, url, params: match.params, user, core: this });
     } catch (err) {
-      if (err instanceof ApiError) return err.toResponse();
-      return json(500, {
-        message: "An internal error occurred.",
-        detail: String((err as Error)?.message ?? err),
-      });
+      result =
+        err instanceof ApiError
+          ? err.toResponse()
+          : json(500, {
+              message: "An internal error occurred.",
+              detail: String((err as Error)?.message ?? err),
+            });
     }
+    return isFollow(result) ? result : withHeaders(result, limit.headers);
   }
 
-  private rateLimit(request: Request, url: URL, meta: RequestMeta): Response | undefined {
-    if (!this.limiter) return undefined;
+  /** httprate: counts the request, answers 429 (or 428 for a refused bypass), and sets X-Ratelimit-* headers. */
+  private rateLimit(
+    request: Request,
+    url: URL,
+    meta: RequestMeta,
+  ): { refused?: Response; headers: Record<string, string> } {
+    if (!this.limiter) return { headers: {} };
     const user = userForToken(this.state, tokenFromRequest(request, url));
-    if (request.headers.get("x-coder-bypass-ratelimit") === "true") {
-      if (user && this.state.isOwner(user)) return undefined;
-      return text(428, '"X-Coder-Bypass-Ratelimit" header can only be specified with the owner role.');
+    if (goParseBool(request.headers.get("x-coder-bypass-ratelimit"))) {
+      if (user && this.state.isOwner(user)) return { headers: {} };
+      // httprate answers a key-function error with http.Error: plain text.
+      return { refused: text(428, '"X-Coder-Bypass-Ratelimit" provided but user is not owner'), headers: {} };
     }
     const key = `${user?.id ?? meta.remoteAddress ?? "unknown"}|${url.pathname}`;
     const files = request.method === "POST" && url.pathname === "/api/v2/files";
@@ -192,14 +202,12 @@ export class Core {
       "X-Ratelimit-Remaining": String(d.remaining),
       "X-Ratelimit-Reset": String(d.reset),
     };
-    if (d.allowed) return undefined;
-    return json(
-      429,
-      {
-        message: `You've been rate limited for sending more than ${d.limit} requests in ${goDuration(d.windowMs)}.`,
-      },
-      { ...headers, "Retry-After": String(Math.round(d.windowMs / 1000)) },
-    );
+    if (d.allowed) return { headers };
+    const message = `You've been rate limited for sending more than ${d.limit} requests in ${goDuration(d.windowMs)}.`;
+    return {
+      refused: json(429, { message }, { ...headers, "Retry-After": String(Math.round(d.windowMs / 1000)) }),
+      headers,
+    };
   }
 
   /** coderd's root middleware puts the build version on every response, 404s included. */
@@ -230,6 +238,18 @@ export class Core {
   dispose(): void {
     this.clock.dispose();
   }
+}
+
+function withHeaders(response: Response, extra: Record<string, string>): Response {
+  if (Object.keys(extra).length === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const [key, value] of Object.entries(extra)) headers.set(key, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Go's `strconv.ParseBool` truthy values. */
+function goParseBool(value: string | null): boolean {
+  return value !== null && ["1", "t", "T", "TRUE", "true", "True"].includes(value);
 }
 
 function injectedResponse(rule: FailRule): Response {

@@ -168,9 +168,16 @@ export class Faults {
     return take(this.streamDrops, (r) => routeMatches(r, "GET", path));
   }
 
-  /** @internal */
-  takeJobFailure(job: { id: string; type: JobType }, transition?: Transition): FailJobRule | undefined {
-    return take(this.jobFailures, (r) => jobMatches(r, job, transition));
+  /** @internal A rule for this job; rules naming the job by id also wait for their `atStage`. */
+  takeJobFailure(
+    job: { id: string; type: JobType },
+    transition?: Transition,
+    stage?: string,
+  ): FailJobRule | undefined {
+    return take(
+      this.jobFailures,
+      (r) => jobMatches(r, job, transition) && (!r.jobId || !r.atStage || r.atStage === stage),
+    );
   }
 
   /** @internal */

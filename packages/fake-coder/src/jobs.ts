@@ -367,7 +367,7 @@ export class JobEngine {
       return failure;
     }
     if (!this.faults.hasJobRuleFor(job.id)) return undefined;
-    const rule = this.faults.takeJobFailure(job, transition);
+    const rule = this.faults.takeJobFailure(job, transition, stage);
     return rule ? { error: rule.error, ...(rule.errorCode ? { code: rule.errorCode } : {}) } : undefined;
   }
 

@@ -70,9 +70,10 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
       chunks.push(value);
     }
   } catch {
+    // Headers and the bytes read so far go out, then the connection breaks without finishing the body.
     res.writeHead(response.status, headers);
-    for (const chunk of chunks) res.write(chunk);
-    res.destroy();
+    res.flushHeaders();
+    res.write(Buffer.concat(chunks), () => res.destroy());
     return;
   }
   const body = Buffer.concat(chunks);

@@ -1,0 +1,259 @@
+import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import {
+  type AnyJson,
+  createVersion,
+  createWorkspace,
+  type Harness,
+  MAIN_TF,
+  MODES,
+  pollUntil,
+  pushTemplate,
+  REPO,
+  upload,
+  useMode,
+  waitForBuild,
+} from "./helpers.js";
+
+/** What a WebSocket follower saw: every text frame and how the socket ended. */
+interface Followed {
+  frames: string[];
+  code: number;
+  reason: string;
+}
+
+interface Handshake {
+  status: number;
+  contentType: string | undefined;
+  body: string;
+}
+
+/** Opens a follow socket; resolves when it closes, or with the HTTP answer when the handshake is refused. */
+function follow(
+  h: Harness,
+  path: string,
+  options: {
+    headers?: Record<string, string>;
+    onOpen?: (ws: WebSocket) => void;
+    onFrame?: (ws: WebSocket) => void;
+  } = {},
+): Promise<Followed | Handshake> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${h.url.replace(/^http/, "ws")}${path}`, {
+      headers: { "Coder-Session-Token": h.token, ...options.headers },
+    });
+    const frames: string[] = [];
+    ws.on("open", () => options.onOpen?.(ws));
+    ws.on("message", (data, isBinary) => {
+      expect(isBinary).toBe(false);
+      frames.push(data.toString());
+      options.onFrame?.(ws);
+    });
+    ws.on("close", (code, reason) => resolve({ frames, code, reason: reason.toString() }));
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"], body }),
+      );
+    });
+    ws.on("error", (err) => {
+      if (!/Unexpected server response/.test(err.message)) reject(err);
+    });
+  });
+}
+
+async function finishedVersion(h: Harness): Promise<AnyJson> {
+  return (await pushTemplate(h)).version;
+}
+
+describe.each(MODES)("logs over plain HTTP (%s)", (mode) => {
+  const launch = useMode(mode);
+
+  it("returns a JSON array of the logs after `after`, ignoring `before`", async () => {
+    const h = await launch();
+    const version = await finishedVersion(h);
+    const all: AnyJson[] = await (await h.api(`/api/v2/templateversions/${version.id}/logs`)).json();
+    expect(all.length).toBeGreaterThan(5);
+    const after = all[2].id;
+    const res = await h.api(`/api/v2/templateversions/${version.id}/logs?after=${after}&before=${after + 1}`);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await res.json()).toEqual(all.slice(3));
+    expect(
+      await (await h.api(`/api/v2/templateversions/${version.id}/logs?after=${all.at(-1).id}`)).json(),
+    ).toEqual([]);
+    const bad = await h.api(`/api/v2/templateversions/${version.id}/logs?after=abc`);
+    expect(await bad.json()).toEqual({
+      message: 'Query param "after" must be an integer.',
+      validations: [{ field: "after", detail: "Must be an integer" }],
+    });
+  });
+
+  it("renders format=text as one line per log", async () => {
+    const h = await launch();
+    const version = await finishedVersion(h);
+    const res = await h.api(`/api/v2/templateversions/${version.id}/logs?format=text`);
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    const lines = (await res.text()).trimEnd().split("\n");
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[info\] \[provisioner_daemon\|Setting up\] $/,
+    );
+    const withFollow = await h.api(`/api/v2/templateversions/${version.id}/logs?format=text&follow`);
+    expect(await withFollow.json()).toEqual({ message: "Text format is not supported with follow mode." });
+  });
+
+  it.each(["follow", "follow=true", "follow=false"])(
+    "answers a plain GET with ?%s with 426 plain text",
+    async (query) => {
+      const h = await launch();
+      const version = await finishedVersion(h);
+      const res = await h.api(`/api/v2/templateversions/${version.id}/logs?${query}`);
+      expect(res.status).toBe(426);
+      expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(await res.text()).toMatch(
+        /^WebSocket protocol violation: Connection header ".*" does not contain Upgrade\n$/,
+      );
+    },
+  );
+});
+
+describe("logs over WebSocket (server)", () => {
+  const launch = useMode("server");
+
+  it("sends one log object per text frame and closes with 1000 when the job completes", async () => {
+    const h = await launch({ stepDelayMs: 20 });
+    const fileId = await upload(h, { "main.tf": MAIN_TF });
+    const version = await (await createVersion(h, { file_id: fileId })).json();
+    const followed = (await follow(h, `/api/v2/templateversions/${version.id}/logs?follow`)) as Followed;
+    expect(followed.code).toBe(1000);
+    expect(followed.reason).toBe("done");
+    for (const frame of followed.frames) expect(frame.endsWith("}\n")).toBe(true);
+    const logs = followed.frames.map((f) => JSON.parse(f));
+    const listed = await (await h.api(`/api/v2/templateversions/${version.id}/logs`)).json();
+    expect(logs).toEqual(listed);
+    expect(logs.at(-1).stage).toBe("Cleaning Up");
+  });
+
+  it("resumes after `after`, and replays then closes for a job already complete", async () => {
+    const h = await launch();
+    const version = await finishedVersion(h);
+    const listed: AnyJson[] = await (await h.api(`/api/v2/templateversions/${version.id}/logs`)).json();
+    const followed = (await follow(
+      h,
+      `/api/v2/templateversions/${version.id}/logs?follow&after=${listed[1].id}`,
+    )) as Followed;
+    expect(followed.code).toBe(1000);
+    expect(followed.frames.map((f) => JSON.parse(f))).toEqual(listed.slice(2));
+  });
+
+  it("follows build logs too", async () => {
+    const h = await launch({ stepDelayMs: 20 });
+    const { template } = await pushTemplate(h);
+    const ws = await (
+      await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
+    ).json();
+    const followed = (await follow(
+      h,
+      `/api/v2/workspacebuilds/${ws.latest_build.id}/logs?follow=true`,
+    )) as Followed;
+    const stages = [...new Set(followed.frames.map((f) => JSON.parse(f).stage))];
+    expect(stages).toEqual(["Setting up", "Planning infrastructure", "Starting workspace", "Cleaning Up"]);
+    expect(followed.code).toBe(1000);
+  });
+
+  it("checks auth and the lookup before upgrading (JSON errors)", async () => {
+    const h = await launch();
+    const version = await finishedVersion(h);
+    const unauthorized = (await follow(h, `/api/v2/templateversions/${version.id}/logs?follow`, {
+      headers: { "Coder-Session-Token": "" },
+    })) as Handshake;
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.contentType).toBe("application/json; charset=utf-8");
+    const missing = (await follow(
+      h,
+      `/api/v2/templateversions/${crypto.randomUUID()}/logs?follow`,
+    )) as Handshake;
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toEqual({
+      message: "Resource not found or you do not have access to this resource",
+    });
+  });
+
+  it("refuses an Origin for another host with 403 plain text, and accepts its own", async () => {
+    const h = await launch();
+    const version = await finishedVersion(h);
+    const host = new URL(h.url).host;
+    const refused = (await follow(h, `/api/v2/templateversions/${version.id}/logs?follow`, {
+      headers: { Origin: "https://evil.example" },
+    })) as Handshake;
+    expect(refused.status).toBe(403);
+    expect(refused.contentType).toBe("text/plain; charset=utf-8");
+    expect(refused.body).toBe(`request Origin "evil.example" is not authorized for Host "${host}"\n`);
+    const own = (await follow(h, `/api/v2/templateversions/${version.id}/logs?follow`, {
+      headers: { Origin: h.url },
+    })) as Followed;
+    expect(own.code).toBe(1000);
+  });
+
+  it("closes with 1008 when the client sends a data frame", async () => {
+    const h = await launch();
+    h.faults.holdJob({ type: "template_version_import" });
+    const version = await (
+      await createVersion(h, { file_id: await upload(h, { "main.tf": MAIN_TF }) })
+    ).json();
+    const followed = (await follow(h, `/api/v2/templateversions/${version.id}/logs?follow`, {
+      onOpen: (ws) => ws.send("hello"),
+    })) as Followed;
+    expect(followed.code).toBe(1008);
+  });
+
+  it("never ends the stream of a pending job canceled through the API, as Coder", async () => {
+    const h = await launch();
+    h.faults.holdJob({ type: "template_version_import" });
+    const version = await (
+      await createVersion(h, { file_id: await upload(h, { "main.tf": MAIN_TF }) })
+    ).json();
+    let socket: WebSocket | undefined;
+    const followed = follow(h, `/api/v2/templateversions/${version.id}/logs?follow`, {
+      onOpen: (ws) => {
+        socket = ws;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await h.api(`/api/v2/templateversions/${version.id}/cancel`, { method: "PATCH" });
+    const v = await (await h.api(`/api/v2/templateversions/${version.id}`)).json();
+    expect(v.job.status).toBe("canceled");
+    const race = await Promise.race([followed, new Promise((r) => setTimeout(() => r("still open"), 300))]);
+    expect(race).toBe("still open");
+    socket?.close();
+    expect(((await followed) as Followed).code).toBe(1005);
+    // Connecting after the cancel gets the (empty) backlog and a normal close.
+    const late = (await follow(h, `/api/v2/templateversions/${version.id}/logs?follow`)) as Followed;
+    expect(late).toEqual({ frames: [], code: 1000, reason: "done" });
+  });
+
+  it("streams agent logs as arrays, first frame always, until the agent leaves the latest build", async () => {
+    const h = await launch({ stepDelayMs: 20 });
+    const { template } = await pushTemplate(h);
+    const ws = await (
+      await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
+    ).json();
+    const built = await waitForBuild(h, ws.latest_build.id);
+    const agentId = built.resources.find((r: AnyJson) => r.agents)?.agents[0].id;
+    let stopped = false;
+    const followed = follow(h, `/api/v2/workspaceagents/${agentId}/logs?follow`, {
+      onFrame: () => {
+        if (stopped) return;
+        stopped = true;
+        void h.api(`/api/v2/workspaces/${ws.id}/builds`, { method: "POST", json: { transition: "stop" } });
+      },
+    });
+    await pollUntil(h, `/api/v2/workspaceagents/${agentId}`, (a) => a.lifecycle_state !== "created");
+    const result = (await followed) as Followed;
+    const batches = result.frames.map((f) => JSON.parse(f));
+    expect(Array.isArray(batches[0])).toBe(true);
+    expect(result.code).toBe(1000);
+  });
+});
