@@ -277,10 +277,14 @@ Where a call spends its time (stage durations from \`onEvent\`, p50 and p99 with
 
 ${table(["Stage", "p50", "p99", ...limitedRuns.map((r) => `${limitLabel(r.rateLimit)}: p50 / p99`)], stageRows)}
 
-- Throughput: ${open.perSecond.toFixed(1)} workspaces/s with ${CONCURRENCY} in flight against ${baseline.perSecond.toFixed(1)}/s one at a time (${ratio(open.perSecond / baseline.perSecond)}). Each call gets slower as calls overlap (p50 ${ms(open.durations.p50)} against ${ms(baseline.durations.p50)} alone; every stage grows, see the stage table), while neither process keeps a core busy (${(open.sdkBusy * 100).toFixed(0)}% and ${(open.fakeBusy * 100).toFixed(0)}%) and their event loops ran up to ${ms(open.sdkLoopP99)} and ${ms(open.fakeLoopP99)} late (p99). ${
+- Throughput: ${open.perSecond.toFixed(1)} workspaces/s with ${CONCURRENCY} in flight against ${baseline.perSecond.toFixed(1)}/s one at a time (${ratio(open.perSecond / baseline.perSecond)}). Each call gets slower as calls overlap (p50 ${ms(open.durations.p50)} against ${ms(baseline.durations.p50)} alone; every stage grows, see the stage table). A call costs ${ms((open.sdkBusy * open.elapsed) / open.count)} of CPU in the SDK's process and ${ms((open.fakeBusy * open.elapsed) / open.count)} in the fake's, so with a free core for each the ceiling would be about ${(1000 / Math.max((open.sdkBusy * open.elapsed) / open.count, (open.fakeBusy * open.elapsed) / open.count)).toFixed(0)}/s; yet the processes kept ${(open.sdkBusy * 100).toFixed(0)}% and ${(open.fakeBusy * 100).toFixed(0)}% of a core busy, ${
+  Math.max(open.sdkLoopP99, open.fakeLoopP99) > 50
+    ? `while their event loops ran up to ${ms(open.sdkLoopP99)} and ${ms(open.fakeLoopP99)} late (p99): on top of their own work, they waited for a CPU.`
+    : `and their event loops kept up (p99 delay ${ms(open.sdkLoopP99)} and ${ms(open.fakeLoopP99)}): the calls spend their time waiting for round trips and the fake's timers, not for CPU.`
+} ${
   open.load > cpus().length
-    ? `The machine was shared with other work (1-minute load average ${open.load.toFixed(1)} on ${cpus().length} cores when the fleet started), so both processes spent much of the run waiting for a CPU: this throughput is bound by the machine, and is a lower bound for the SDK.`
-    : `The machine was otherwise quiet (load average ${open.load.toFixed(1)} on ${cpus().length} cores), so what bounds the rate is the round trips each call makes one after another (${(open.requests / open.count).toFixed(0)} requests and one WebSocket per call) through two single-threaded event loops shared by ${CONCURRENCY} calls.`
+    ? `The machine was shared with other work (1-minute load average ${open.load.toFixed(1)} on ${cpus().length} cores when the fleet started), so this throughput is bound by the machine and is a lower bound for the SDK.`
+    : `The 1-minute load average was ${open.load.toFixed(1)} on ${cpus().length} cores when the fleet started.`
 }
 ${limitedRuns
   .map(
@@ -294,6 +298,10 @@ ${
     : `
 **What limits the rate-limited runs that miss targets** (${failing.map((r) => limitLabel(r.rateLimit)).join(", ")}):
 - The SDK waits what Retry-After says before each of its own retries (${failing.every((r) => r.violations.every((v) => !v.isRetry)) ? "none went out early" : "**some went out early**"}), but a request gets only \`maxRetries\` = 2 retries. The limiter counts fixed windows and answers \`Retry-After\` = the whole window, so a request refused late in one window comes back late in the next, after that window's allowance went to requests sent earlier in it; with ${CONCURRENCY} callers sharing ${failing[0].rateLimit.limit} requests per window and path, a request can be refused three times in a row, and then the call fails with the 429.${
+        failing.some((r) => r.rateLimit === RATE_LIMITS[0])
+          ? ` At ${limitLabel(RATE_LIMITS[0])} the fleet goes over the limit only in bursts, so how many calls that hits changes from run to run (zero in some).`
+          : ""
+      }${
         failing.some((r) => [...r.failureKinds.keys()].some((k) => k.startsWith("NotCoderServerError")))
           ? '\n- When that happens to the first request of `up`, the error is wrong: `checkCoderServer` turns every API error from `/buildinfo` into `NotCoderServerError` ("is not a Coder server"), although the 429 carried Coder\'s JSON and its `X-Coder-Build-Version` header. It should let `CoderRateLimitError` through.'
           : ""
