@@ -6,20 +6,30 @@
 import { parseArgs } from "node:util";
 import { startFakeCoder } from "./server.js";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string" },
-    "step-delay-ms": { type: "string" },
-    "rate-limit": { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
-});
+const USAGE = "Usage: fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--json]\n";
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: "string" },
+        "step-delay-ms": { type: "string" },
+        "rate-limit": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`fake-coder: ${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parse();
 
 if (values.help) {
   process.stdout.write(
-    "Usage: fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--json]\n" +
-      "Runs an in-memory fake Coder on 127.0.0.1 and prints CODER_URL and CODER_SESSION_TOKEN.\n",
+    `${USAGE}Runs an in-memory fake Coder on 127.0.0.1 and prints CODER_URL and CODER_SESSION_TOKEN.\n`,
   );
   process.exit(0);
 }
@@ -37,6 +47,14 @@ const port = integer("port", values.port);
 const stepDelayMs = integer("step-delay-ms", values["step-delay-ms"]) ?? 250;
 const rateLimit = integer("rate-limit", values["rate-limit"]);
 
+// Handlers first: a signal that arrives while starting must still close cleanly.
+let close: () => Promise<void> = async () => {};
+const stop = () => {
+  void close().then(() => process.exit(0));
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+
 const fake = await startFakeCoder({
   stepDelayMs,
   ...(port !== undefined ? { port } : {}),
@@ -49,8 +67,4 @@ process.stdout.write(
     : `CODER_URL=${fake.url}\nCODER_SESSION_TOKEN=${fake.token}\n`,
 );
 
-const stop = () => {
-  void fake.close().then(() => process.exit(0));
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+close = () => fake.close();

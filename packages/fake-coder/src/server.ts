@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import { Core, DroppedConnection, type FakeCoderOptions } from "./core.js";
 import type { Faults } from "./faults.js";
 import type { FollowStream } from "./router.js";
@@ -137,7 +137,12 @@ function runStream(ws: WebSocket, stream: FollowStream, dropAfter: number | unde
 export async function startFakeCoder(options: StartFakeCoderOptions = {}): Promise<RunningFakeCoder> {
   const core = new Core(options, "http://127.0.0.1");
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true });
+  // `ws` costs ~100 ms to load; only log followers need it, and the bin must start fast.
+  let wss: Promise<WebSocketServer> | undefined;
+  const webSockets = () => {
+    wss ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true }));
+    return wss;
+  };
   const server = createServer(async (req, res) => {
     try {
       const request = toRequest(req, core.accessUrl, await readBody(req));
@@ -156,7 +161,7 @@ export async function startFakeCoder(options: StartFakeCoderOptions = {}): Promi
       const result = await core.prepareUpgrade(request, { remoteAddress: socket.remoteAddress ?? "" });
       if ("response" in result) return await writeRawResponse(socket, result.response);
       const drop = core.faults.takeStreamDrop(result.path);
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      (await webSockets()).handleUpgrade(req, socket, head, (ws) => {
         sockets.add(ws);
         ws.on("close", () => sockets.delete(ws));
         runStream(ws, result.stream, drop?.afterFrames);

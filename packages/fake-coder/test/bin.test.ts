@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const built = existsSync(BIN);
+if (!built) {
+  console.warn(
+    `\n*** fake-coder bin tests SKIPPED: ${BIN} is missing; run \`pnpm --filter @spt-coder/fake-coder build\` ***\n`,
+  );
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+/** Starts the bin and resolves with its first stdout chunk and how long that took. */
+function start(args: string[] = []): Promise<{ child: ChildProcess; out: string; ms: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout!.once("data", (data: Buffer) =>
+      resolve({ child, out: data.toString(), ms: performance.now() - started }),
+    );
+    child.once("exit", (code) => reject(new Error(`fake-coder exited with ${code}`)));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+describe.skipIf(!built)("fake-coder bin", () => {
+  it("starts in under a second and prints a working URL and token", async () => {
+    const { child, out, ms } = await start();
+    expect(ms).toBeLessThan(1000);
+    const url = /^CODER_URL=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1];
+    const token = /^CODER_SESSION_TOKEN=([a-zA-Z0-9]{10}-[a-zA-Z0-9]{22})$/m.exec(out)?.[1];
+    expect(url).toBeDefined();
+    const me = await fetch(`${url}/api/v2/users/me`, { headers: { "Coder-Session-Token": token! } });
+    expect((await me.json()).username).toBe("admin");
+    const exited = exitOf(child);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
+
+  it("takes --port and --json", async () => {
+    const probe = await start(["--json"]);
+    const { url } = JSON.parse(probe.out) as { url: string };
+    const port = Number(new URL(url).port);
+    const exited = exitOf(probe.child);
+    probe.child.kill("SIGTERM");
+    await exited;
+    const { out } = await start(["--port", String(port), "--json", "--step-delay-ms", "0"]);
+    expect(JSON.parse(out).url).toBe(`http://127.0.0.1:${port}`);
+  });
+
+  it("refuses a bad flag with exit code 2", async () => {
+    const child = spawn(process.execPath, [BIN, "--port", "abc"], { stdio: "ignore" });
+    children.push(child);
+    expect(await exitOf(child)).toBe(2);
+  });
+});
