@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
+    // Every response the fake Coder sends is validated against openapi/coder.yaml; a test that caused a
+    // response outside the contract fails.
+    setupFiles: ["tests/support/fake-contract-hook.ts"],
   },
 });

@@ -86,7 +86,11 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
       const timeout = AbortSignal.timeout(timeoutMs);
       let response: Response;
       try {
-        response = await sendFollowingRedirects(request, body, AbortSignal.any([userSignal, timeout]));
+        // The body is read here, inside the attempt: a connection cut after the headers ("terminated") is then
+        // a connection error like any other, retried when safe, instead of a TypeError deep in JSON parsing.
+        response = await buffered(
+          await sendFollowingRedirects(request, body, AbortSignal.any([userSignal, timeout])),
+        );
       } catch (error) {
         const failure = toFailure(error, userSignal, timeout, timeoutMs, origin, request.method, traceUrl);
         options.hooks.onRequest?.({
@@ -112,7 +116,6 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
       const mayRetry = response.status === 429 || (retryable && RETRY_STATUSES.has(response.status));
       if (mayRetry && attempt < options.maxRetries) {
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"), options.maxRetryAfterMs);
-        await response.body?.cancel();
         await pause(attempt, retryAfter ?? backoffDelay(attempt), `status ${response.status}`);
         continue;
       }
@@ -171,6 +174,17 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
   };
 
   return { fetch: transportFetch as typeof fetch, state };
+}
+
+/** A copy of the response with its whole body in memory (Coder's answers are small JSON documents). */
+async function buffered(response: Response): Promise<Response> {
+  const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+  const bytes = nullBody ? null : await response.arrayBuffer();
+  return new Response(bytes, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 function toFailure(

@@ -129,6 +129,32 @@ describe("transport", () => {
     expect(t.retries[0]?.reason).toBe("CoderConnectionError");
   });
 
+  it("treats a body cut after the headers as a connection error and retries a GET", async () => {
+    const cutBody = () =>
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"id":'));
+          controller.error(new TypeError("terminated", { cause: { code: "UND_ERR_SOCKET" } }));
+        },
+      });
+    const t = observed((_r, i) =>
+      i === 0
+        ? new Response(cutBody(), { headers: { "content-type": "application/json" } })
+        : json(200, { id: "x" }),
+    );
+    const res = await t.fetch(new Request(`${BASE}/api/v2/users/me`));
+    expect(await res.json()).toEqual({ id: "x" });
+    expect(t.retries[0]?.reason).toBe("CoderConnectionError");
+
+    const post = observed(() => new Response(cutBody(), { headers: { "content-type": "application/json" } }));
+    const failure = await post
+      .fetch(new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" }))
+      .catch((e) => e);
+    expect(failure).toBeInstanceOf(CoderConnectionError);
+    expect(failure.reason).toBe("reset");
+    expect(post.seen).toHaveLength(1);
+  });
+
   it("times out one attempt and reports CoderTimeoutError", async () => {
     const t = observed(
       (request) =>
