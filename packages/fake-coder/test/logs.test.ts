@@ -35,7 +35,7 @@ function follow(
   options: {
     headers?: Record<string, string>;
     onOpen?: (ws: WebSocket) => void;
-    onFrame?: (ws: WebSocket) => void;
+    onFrame?: (ws: WebSocket, frame: string) => void;
   } = {},
 ): Promise<Followed | Handshake> {
   return new Promise((resolve, reject) => {
@@ -47,7 +47,7 @@ function follow(
     ws.on("message", (data, isBinary) => {
       expect(isBinary).toBe(false);
       frames.push(data.toString());
-      options.onFrame?.(ws);
+      options.onFrame?.(ws, data.toString());
     });
     ws.on("close", (code, reason) => resolve({ frames, code, reason: reason.toString() }));
     ws.on("unexpected-response", (_req, res) => {
@@ -102,6 +102,15 @@ describe.each(MODES)("logs over plain HTTP (%s)", (mode) => {
     );
     const withFollow = await h.api(`/api/v2/templateversions/${version.id}/logs?format=text&follow`);
     expect(await withFollow.json()).toEqual({ message: "Text format is not supported with follow mode." });
+  });
+
+  it("answers a plain GET of watch-ws with 426", async () => {
+    const h = await launch();
+    const { template } = await pushTemplate(h);
+    const ws = await (
+      await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
+    ).json();
+    expect((await h.api(`/api/v2/workspaces/${ws.id}/watch-ws`)).status).toBe(426);
   });
 
   it.each(["follow", "follow=true", "follow=false"])(
@@ -232,6 +241,28 @@ describe("logs over WebSocket (server)", () => {
     // Connecting after the cancel gets the (empty) backlog and a normal close.
     const late = (await follow(h, `/api/v2/templateversions/${version.id}/logs?follow`)) as Followed;
     expect(late).toEqual({ frames: [], code: 1000, reason: "done" });
+  });
+
+  it("watches a workspace: a ping, the workspace, then the workspace on every change", async () => {
+    const h = await launch({ stepDelayMs: 10 });
+    const { template } = await pushTemplate(h);
+    const ws = await (
+      await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
+    ).json();
+    const followed = (await follow(h, `/api/v2/workspaces/${ws.id}/watch-ws`, {
+      onFrame: (socket, frame) => {
+        if (JSON.parse(frame).data?.latest_build.status === "running") socket.close();
+      },
+    })) as Followed;
+    const events = followed.frames.map((f) => JSON.parse(f));
+    expect(events[0]).toEqual({ type: "ping" });
+    const statuses: string[] = [];
+    for (const e of events.slice(1)) {
+      expect(e.type).toBe("data");
+      statuses.push(e.data.latest_build.status);
+    }
+    expect(statuses.at(-1)).toBe("running");
+    expect(new Set(statuses).has("starting")).toBe(true);
   });
 
   it("streams agent logs as arrays, first frame always, until the agent leaves the latest build", async () => {

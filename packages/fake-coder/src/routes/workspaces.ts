@@ -1,9 +1,9 @@
-/** Workspaces: create (with its first build), search, lookup by id and by owner/name (`coderd/workspaces.go`). */
+/** Workspaces: create (with its first build), search, lookup by id and by owner/name, watch (`coderd/workspaces.go`). */
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
-import { ApiError, json, notFound, type Validation } from "../http.js";
+import { ApiError, goJson, json, notFound, type Validation } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { nameInvalidReason } from "../names.js";
-import type { Route, RouteContext } from "../router.js";
+import type { FollowStream, Route, RouteContext } from "../router.js";
 import type {
   TemplateRecord,
   TemplateVersionRecord,
@@ -241,6 +241,40 @@ function workspaceFilter(ctx: RouteContext, q: string): (w: WorkspaceRecord) => 
   return (w) => w.deleted === deleted && canReadWorkspace(ctx, w) && checks.every((c) => c(w));
 }
 
+/**
+ * `watch-ws`: a `ping` once the stream is ready, the workspace right away, then the workspace again whenever it
+ * changes (the fake compares snapshots each step instead of listening to a pubsub).
+ */
+function watchWorkspace(ctx: RouteContext, workspace: WorkspaceRecord): FollowStream {
+  const { presenter, clock } = ctx.core;
+  const snapshot = () => {
+    const body = presenter.workspace(workspace);
+    // `most_recently_seen` moves on every read; it is not a change of the workspace.
+    const { matched_provisioners: _volatile, ...build } = body.latest_build;
+    return { body, key: JSON.stringify({ ...body, latest_build: build }) };
+  };
+  return {
+    kind: "follow",
+    attach(sink) {
+      let open = true;
+      sink.send(goJson({ type: "ping" }));
+      let last = snapshot();
+      sink.send(goJson({ type: "data", data: last.body }));
+      void (async () => {
+        while (open) {
+          await clock.sleep(Math.max(clock.stepDelayMs, 10));
+          const next = snapshot();
+          if (open && next.key !== last.key) sink.send(goJson({ type: "data", data: next.body }));
+          last = next;
+        }
+      })();
+      return () => {
+        open = false;
+      };
+    },
+  };
+}
+
 export const workspaceRoutes: Route[] = [
   {
     method: "POST",
@@ -281,6 +315,11 @@ export const workspaceRoutes: Route[] = [
       }
       return json(200, ctx.core.presenter.workspace(workspace));
     },
+  },
+  {
+    method: "GET",
+    pattern: "/api/v2/workspaces/{workspace}/watch-ws",
+    handler: (ctx) => watchWorkspace(ctx, workspaceParam(ctx)),
   },
   {
     method: "GET",
