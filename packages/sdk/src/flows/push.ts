@@ -5,6 +5,7 @@ import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import { assertValidName } from "../names.js";
 import type { Template, TemplateVersion } from "../types.js";
+import { createOnce } from "./create-once.js";
 import { MissingTemplateVariablesError, ProvisionerJobError } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
 import { resolveOrganization } from "./organization.js";
@@ -75,21 +76,24 @@ export async function pushTemplate(
   }
 
   const tags = options.tags ?? (existing ? await activeTags(client, existing, io) : {});
-  const version = await client.templateVersions.create(
-    org.id,
-    {
-      storage_method: "file",
-      provisioner: "terraform",
-      file_id: upload.id,
-      tags,
-      message: options.message ?? "Uploaded by spt-coder",
-      user_variable_values: Object.entries(variables)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, value]) => ({ name, value })),
-      ...(existing ? { template_id: existing.id } : {}),
-    },
-    io,
-  );
+  const body = {
+    storage_method: "file" as const,
+    provisioner: "terraform" as const,
+    file_id: upload.id,
+    tags,
+    message: options.message ?? "Uploaded by spt-coder",
+    user_variable_values: Object.entries(variables)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ name, value })),
+    ...(existing ? { template_id: existing.id } : {}),
+  };
+  // A version has no name of ours to look it up by, so a lost answer is followed by a second create: if the first
+  // did reach Coder, an unused version is left behind (never active), which beats failing the push.
+  const { value: version } = await createOnce({
+    create: () => client.templateVersions.create(org.id, body, io),
+    find: async () => undefined,
+    signal,
+  });
   const created = [`template version ${version.name} (${version.id})`];
   warnUnmatchedProvisioners(version, onEvent);
 
@@ -106,9 +110,19 @@ export async function pushTemplate(
       unchanged: false,
     };
   }
-  const template = await stage(onEvent, "Creating template", () =>
-    client.templates.create(org.id, { name: options.name, template_version_id: version.id }, io),
-  );
+  // A template of this name whose active version is ours was made by this call (an earlier, lost attempt).
+  const template = await stage(onEvent, "Creating template", async () => {
+    const made = await createOnce({
+      create: () =>
+        client.templates.create(org.id, { name: options.name, template_version_id: version.id }, io),
+      find: async () => {
+        const found = await client.templates.getByName(org.id, options.name, io);
+        return found?.active_version_id === version.id ? found : undefined;
+      },
+      signal,
+    });
+    return made.value;
+  });
   return { template, version, created: true, unchanged: false };
 }
 

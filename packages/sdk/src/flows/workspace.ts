@@ -1,14 +1,8 @@
 import type { CoderClient } from "../client/create-client.js";
-import {
-  CoderConflictError,
-  CoderConnectionError,
-  CoderRateLimitError,
-  CoderServerError,
-  CoderTimeoutError,
-} from "../client/errors.js";
 import { assertValidName } from "../names.js";
 import { resolveParameters } from "../parameters/index.js";
 import type { Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "../types.js";
+import { createOnce } from "./create-once.js";
 import { ParameterValidationError } from "./errors.js";
 import { waitForBuild } from "./wait.js";
 
@@ -125,23 +119,12 @@ export async function createWorkspace(
     signal,
   );
   const body = { name: options.name, template_id: options.templateId, rich_parameter_values: values };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return { workspace: await client.workspaces.create(owner, body, { signal }), created: true };
-    } catch (error) {
-      if (!isLostAnswer(error) && !(error instanceof CoderConflictError)) throw error;
-      const found = await client.workspaces.getByName(owner, options.name, { signal });
-      if (found) return { workspace: found, created: !(error instanceof CoderConflictError) };
-      if (attempt >= 2 || error instanceof CoderConflictError) throw error;
-    }
-  }
-}
-
-function isLostAnswer(error: unknown): boolean {
-  return (
-    error instanceof CoderConnectionError ||
-    error instanceof CoderTimeoutError ||
-    error instanceof CoderServerError ||
-    error instanceof CoderRateLimitError
-  );
+  // Workspace names are unique per owner, so whatever carries the name is the one this call made (or, after a
+  // 409, one that already existed).
+  const { value, created } = await createOnce({
+    create: () => client.workspaces.create(owner, body, { signal }),
+    find: () => client.workspaces.getByName(owner, options.name, { signal }),
+    signal,
+  });
+  return { workspace: value, created };
 }
