@@ -25,6 +25,11 @@ export interface StreamSink {
  */
 export interface FollowStream {
   readonly kind: "follow";
+  /**
+   * How the server closes when the client sends a data frame. Log streams: 1008 (wsjson's CloseRead); one-way
+   * event streams such as watch-ws: 1002.
+   */
+  readonly clientFrameClose?: { code: number; reason: string };
   /** Starts sending; returns a function that stops it (when the client goes away). */
   attach(sink: StreamSink): () => void;
 }

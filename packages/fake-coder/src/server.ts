@@ -127,7 +127,8 @@ function runStream(ws: WebSocket, stream: FollowStream, dropAfter: number | unde
   ws.on("message", () => {
     if (!open) return;
     finish();
-    ws.close(1008, "unexpected data message");
+    const close = stream.clientFrameClose ?? { code: 1008, reason: "unexpected data message" };
+    ws.close(close.code, close.reason);
   });
   ws.on("close", finish);
   ws.on("error", finish);

@@ -262,6 +262,11 @@ describe("logs over WebSocket (server)", () => {
       statuses.push(e.data.latest_build.status);
     }
     expect(statuses.at(-1)).toBe("running");
+    // One-way: a client frame is a protocol error.
+    const talked = (await follow(h, `/api/v2/workspaces/${ws.id}/watch-ws`, {
+      onOpen: (socket) => socket.send("hi"),
+    })) as Followed;
+    expect(talked.code).toBe(1002);
     expect(new Set(statuses).has("starting")).toBe(true);
   });
 

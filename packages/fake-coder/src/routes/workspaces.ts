@@ -255,6 +255,7 @@ function watchWorkspace(ctx: RouteContext, workspace: WorkspaceRecord): FollowSt
   };
   return {
     kind: "follow",
+    clientFrameClose: { code: 1002, reason: "Clients cannot send messages for one-way WebSockets" },
     attach(sink) {
       let open = true;
       sink.send(goJson({ type: "ping" }));
