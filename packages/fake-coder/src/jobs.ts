@@ -275,11 +275,18 @@ export class JobEngine {
 
   /** Runs a template version dry run with the given rich parameter values. */
   startDryRun(job: JobRecord, version: TemplateVersionRecord): void {
+    const importJob = this.state.job(version.jobId);
     const stages: Stage[] = [
       { name: "Setting up" },
       {
         name: "Detecting persistent resources",
         run: () => {
+          // The same Terraform fails the same way again.
+          if (jobStatus(importJob) !== "succeeded") {
+            return {
+              error: `run dry-run provision job: ${importJob.error ?? "template import did not succeed"}`,
+            };
+          }
           const { problems } = resolveBuildParameters(version.parameters, job.dryRunValues ?? [], []);
           const first = problems[0];
           return first ? { error: `run dry-run provision job: ${first.reason}` } : undefined;

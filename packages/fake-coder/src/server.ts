@@ -2,7 +2,7 @@
  * Network mode: a real HTTP server on loopback (node:http) serving the shared core, plus the WebSocket log
  * streams (`ws`, upgraded only after auth, lookups and the Origin check, as coderd does).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { WebSocket, WebSocketServer } from "ws";
 import { Core, DroppedConnection, type FakeCoderOptions } from "./core.js";
@@ -84,7 +84,7 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
 /** Answers an upgrade request with a plain HTTP response written straight to the socket. */
 async function writeRawResponse(socket: Socket, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
-  const lines = [`HTTP/1.1 ${response.status} ${response.statusText || "Error"}`];
+  const lines = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? "Unknown"}`];
   response.headers.forEach((value, key) => {
     lines.push(`${key}: ${value}`);
   });
@@ -141,7 +141,12 @@ export async function startFakeCoder(options: StartFakeCoderOptions = {}): Promi
   // `ws` costs ~100 ms to load; only log followers need it, and the bin must start fast.
   let wss: Promise<WebSocketServer> | undefined;
   const webSockets = () => {
-    wss ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true }));
+    wss ??= import("ws").then(({ WebSocketServer }) => {
+      const server = new WebSocketServer({ noServer: true });
+      // coderd's root middleware sets the version header before the handler upgrades, so the 101 carries it too.
+      server.on("headers", (headers) => headers.push(`X-Coder-Build-Version: ${core.buildVersion}`));
+      return server;
+    });
     return wss;
   };
   const server = createServer(async (req, res) => {

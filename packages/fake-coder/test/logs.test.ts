@@ -145,6 +145,25 @@ describe("logs over WebSocket (server)", () => {
     expect(logs.at(-1).stage).toBe("Cleaning Up");
   });
 
+  it("answers the upgrade with 101 and X-Coder-Build-Version", async () => {
+    const h = await launch();
+    const version = await finishedVersion(h);
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const ws = new WebSocket(
+        `${h.url.replace(/^http/, "ws")}/api/v2/templateversions/${version.id}/logs?follow`,
+        {
+          headers: { "Coder-Session-Token": h.token },
+        },
+      );
+      ws.on("upgrade", (res) => {
+        resolve(res.headers);
+        ws.close();
+      });
+      ws.on("error", reject);
+    });
+    expect(headers["x-coder-build-version"]).toBe("v2.36.1+c9a1e2b");
+  });
+
   it("resumes after `after`, and replays then closes for a job already complete", async () => {
     const h = await launch();
     const version = await finishedVersion(h);
