@@ -41,6 +41,12 @@ export interface ErrorReport {
  * suggestion). Classes are checked from the most specific to the most general.
  */
 export function reportError(error: unknown): ErrorReport {
+  const report = classify(error);
+  // Any SDK error raised after a flow created something says what exists, whatever its class.
+  return error instanceof CoderError && error.created.length ? { ...report, created: error.created } : report;
+}
+
+function classify(error: unknown): ErrorReport {
   const base = { validations: [] as ErrorReport["validations"] };
   if (error instanceof CliError) {
     return {
@@ -76,7 +82,6 @@ export function reportError(error: unknown): ErrorReport {
         detail: `${v.type}${v.sensitive ? ", sensitive" : ""}: ${v.description || "no description"}`,
       })),
       suggestion: "Pass each one with --var name=value.",
-      created: error.created,
     };
   }
   if (error instanceof NotCoderServerError) {
@@ -106,7 +111,6 @@ export function reportError(error: unknown): ErrorReport {
       exitCode: ExitCode.jobFailed,
       code: error instanceof ProvisionerJobError ? `${error.kind}_failed` : "agent_not_ready",
       message: error.message,
-      created: error.created,
     };
   }
   if (error instanceof CoderAuthError || error instanceof CoderForbiddenError) {
@@ -195,6 +199,9 @@ export function formatErrorText(
     }
     for (const v of report.validations) lines.push(`  ${colors.bold(v.field)}: ${v.detail}`);
   }
+  // The SDK's flow errors end their message with this line; reports built from Coder's own message lack it.
+  const created = report.created?.length ? `Already created: ${report.created.join(", ")}.` : "";
+  if (created && !report.message.endsWith(created)) lines.push(created);
   if (report.suggestion) lines.push(`${colors.bold("Suggestion:")} ${report.suggestion}`);
   if (verbose) {
     if (error instanceof CoderApiError) {

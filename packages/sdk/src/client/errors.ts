@@ -12,6 +12,11 @@ export interface CoderValidation {
 /** Base class of every error the SDK throws. */
 export class CoderError extends Error {
   override name = "CoderError";
+  /**
+   * What a flow had already created on the server when it failed (e.g. `workspace dev`), so a caller can say what
+   * exists; empty for errors outside flows or before anything was created.
+   */
+  created: string[] = [];
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

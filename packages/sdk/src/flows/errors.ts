@@ -49,11 +49,26 @@ export class TemplateUnavailableError extends CoderError {
 /** Base of flow failures that may have left things behind; `created` lists them so callers can say so. */
 export class CoderFlowError extends CoderError {
   override name = "CoderFlowError";
-  readonly created: string[];
   constructor(message: string, created: string[], options?: { cause?: unknown }) {
-    super(created.length ? `${message}\nAlready created: ${created.join(", ")}.` : message, options);
+    super(message + alreadyCreated(created), options);
     this.created = created;
   }
+}
+
+/** The line a flow error ends with when things exist: `\nAlready created: a, b.` (empty when none). */
+export function alreadyCreated(created: readonly string[]): string {
+  return created.length ? `\nAlready created: ${created.join(", ")}.` : "";
+}
+
+/**
+ * Notes on an error thrown after a flow's creation points what exists by then, in `created` and in the message,
+ * keeping its class (a 401 stays a `CoderAuthError`). Errors that already say what exists are left as they are.
+ */
+export function withCreated(error: unknown, created: readonly string[]): unknown {
+  if (!(error instanceof CoderError) || error.created.length || !created.length) return error;
+  error.created = [...created];
+  error.message += alreadyCreated(created);
+  return error;
 }
 
 /** The template import stopped because required Terraform variables have no value. */

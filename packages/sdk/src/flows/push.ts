@@ -6,7 +6,7 @@ import { LogTail } from "../jobs/log-tail.js";
 import { assertValidName } from "../names.js";
 import type { Template, TemplateVersion } from "../types.js";
 import { createOnce } from "./create-once.js";
-import { MissingTemplateVariablesError, ProvisionerJobError } from "./errors.js";
+import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
 import { resolveOrganization } from "./organization.js";
 
@@ -95,6 +95,22 @@ export async function pushTemplate(
     signal,
   });
   const created = [`template version ${version.name} (${version.id})`];
+  try {
+    return await finishPush(client, options, { org: org.id, existing, version, created });
+  } catch (error) {
+    throw withCreated(error, created);
+  }
+}
+
+/** After the version exists: follow its import, then promote it or create the template from it. */
+async function finishPush(
+  client: CoderClient,
+  options: PushTemplateOptions,
+  pushed: { org: string; existing: Template | undefined; version: TemplateVersion; created: string[] },
+): Promise<PushTemplateResult> {
+  const { onEvent, signal } = options;
+  const { org, existing, version, created } = pushed;
+  const io = { signal };
   warnUnmatchedProvisioners(version, onEvent);
 
   await stage(onEvent, "Importing template", () => followImport(client, version, created, options));
@@ -113,10 +129,9 @@ export async function pushTemplate(
   // A template of this name whose active version is ours was made by this call (an earlier, lost attempt).
   const template = await stage(onEvent, "Creating template", async () => {
     const made = await createOnce({
-      create: () =>
-        client.templates.create(org.id, { name: options.name, template_version_id: version.id }, io),
+      create: () => client.templates.create(org, { name: options.name, template_version_id: version.id }, io),
       find: async () => {
-        const found = await client.templates.getByName(org.id, options.name, io);
+        const found = await client.templates.getByName(org, options.name, io);
         return found?.active_version_id === version.id ? found : undefined;
       },
       signal,

@@ -3,7 +3,7 @@ import type { CoderWarning } from "../client/hooks.js";
 import { assertValidName } from "../names.js";
 import type { Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
-import { TemplateUnavailableError } from "./errors.js";
+import { TemplateUnavailableError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
 import { resolveOrganization } from "./organization.js";
 import { pushTemplate } from "./push.js";
@@ -63,9 +63,21 @@ const SETTLED = new Set(["running", "stopped", "failed", "canceled", "deleted"])
  */
 export async function up(options: UpOptions): Promise<UpResult> {
   assertValidName("workspace", options.workspace);
-  const { onEvent, signal } = options;
+  const onWarning = (warning: CoderWarning) => options.onEvent?.({ type: "warning", ...warning });
   const client =
     options.client ?? createCoderClient({ url: options.url ?? "", token: options.token, onWarning });
+  // Whatever fails after a creation point says what exists by then.
+  const createdItems: string[] = [];
+  try {
+    return await runUp(client, options, createdItems);
+  } catch (error) {
+    throw withCreated(error, createdItems);
+  }
+}
+
+/** The steps of {@link up}; each thing made is added to `createdItems` as soon as it exists. */
+async function runUp(client: CoderClient, options: UpOptions, createdItems: string[]): Promise<UpResult> {
+  const { onEvent, signal } = options;
   const io = { signal };
   const templateName = options.template ?? DEFAULT_TEMPLATE;
 
@@ -73,7 +85,6 @@ export async function up(options: UpOptions): Promise<UpResult> {
   let workspace = await client.workspaces.getByName("me", options.workspace, io);
   let created = false;
   let templateCreated = false;
-  const createdItems: string[] = [];
 
   if (workspace) workspace = await settle(client, workspace, options);
   if (!workspace || workspace.latest_build.status === "deleted") {
@@ -148,10 +159,6 @@ export async function up(options: UpOptions): Promise<UpResult> {
   }
   const apps = await workspaceAppUrls(client, workspace, io);
   return { workspace, build, apps, created, templateCreated, degraded };
-
-  function onWarning(warning: CoderWarning) {
-    onEvent?.({ type: "warning", ...warning });
-  }
 }
 
 /**
