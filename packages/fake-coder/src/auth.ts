@@ -5,6 +5,7 @@
 import { ApiError } from "./http.js";
 import type { FakeState, UserRecord } from "./state.js";
 
+/** coderd's `SignedOutErrorMessage`, the `message` of every auth 401. */
 export const SIGNED_OUT_MESSAGE =
   "You are signed out or your session has expired. Please sign in again to continue.";
 

@@ -16,7 +16,9 @@ export interface ResponseBody {
   validations?: Validation[];
 }
 
+/** The Content-Type `httpapi.Write` sets. */
 export const JSON_TYPE = "application/json; charset=utf-8";
+/** The Content-Type of Go's `http.Error`. */
 export const TEXT_TYPE = "text/plain; charset=utf-8";
 
 /** Go's encoder escapes `<`, `>`, `&`, U+2028 and U+2029 (SetEscapeHTML(true)). */

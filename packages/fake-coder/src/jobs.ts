@@ -35,6 +35,7 @@ export const MAX_JOB_PAYLOAD = 4 << 20;
 /** Fixed overhead of the acquired-job protobuf around the archive bytes (ids, metadata, tags). */
 const PAYLOAD_OVERHEAD = 512;
 
+/** The statuses the database can compute (never `unknown`). */
 export type JobStatus = "pending" | "running" | "succeeded" | "canceling" | "canceled" | "failed";
 
 /** coderd's generated `job_status` column. */

@@ -37,6 +37,7 @@ import type {
 
 const ROLE_NAMES: Record<string, string> = { owner: "Owner", member: "Member" };
 
+/** `codersdk.User` for a user record; site roles only (`member` is implicit). */
 export function presentUser(user: UserRecord): User {
   return {
     id: user.id,
@@ -58,10 +59,12 @@ export function presentUser(user: UserRecord): User {
   };
 }
 
+/** `codersdk.MinimalUser` (e.g. `TemplateVersion.created_by`). */
 export function presentMinimalUser(user: UserRecord | undefined, id: string): MinimalUser {
   return { id, username: user?.username ?? "", name: user?.name ?? "", avatar_url: "" };
 }
 
+/** `codersdk.Organization`. */
 export function presentOrganization(org: OrganizationRecord): Organization {
   return {
     id: org.id,

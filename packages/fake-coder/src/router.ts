@@ -34,7 +34,9 @@ export interface FollowStream {
   attach(sink: StreamSink): () => void;
 }
 
+/** A handler answers with a Response or asks for a WebSocket stream. */
 export type HandlerResult = Response | FollowStream;
+/** One route's handler. */
 export type Handler = (ctx: RouteContext) => Promise<HandlerResult> | HandlerResult;
 
 /** One route. */

@@ -9,6 +9,7 @@ import type { ParsedTemplate, TemplateParameter, TemplateVariable } from "./temp
 /** Site roles the fake knows. `owner` may do everything, `member` only its own things. */
 export type SiteRole = "owner" | "member";
 
+/** A user. */
 export interface UserRecord {
   id: string;
   username: string;
@@ -20,6 +21,7 @@ export interface UserRecord {
   organizationIds: string[];
 }
 
+/** An organization. */
 export interface OrganizationRecord {
   id: string;
   name: string;
@@ -30,6 +32,7 @@ export interface OrganizationRecord {
   isDefault: boolean;
 }
 
+/** An uploaded file, stored as a tar (zips are converted on upload). */
 export interface FileRecord {
   id: string;
   hash: string;
@@ -39,6 +42,7 @@ export interface FileRecord {
   createdAt: string;
 }
 
+/** A template (fields named as in coderd's database, not the API). */
 export interface TemplateRecord {
   id: string;
   organizationId: string;
@@ -64,11 +68,13 @@ export interface TemplateRecord {
   useClassicParameterFlow: boolean;
 }
 
+/** A `{name, value}` pair: Terraform variable values and rich parameter values. */
 export interface VariableValue {
   name: string;
   value: string;
 }
 
+/** A template version and what its import learned. */
 export interface TemplateVersionRecord {
   id: string;
   templateId: string | null;
@@ -89,9 +95,12 @@ export interface TemplateVersionRecord {
   variables: (TemplateVariable & { value: string })[];
 }
 
+/** What a provisioner job does. */
 export type JobType = "template_version_import" | "workspace_build" | "template_version_dry_run";
+/** Log levels of jobs and agents. */
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
+/** A provisioner job log line, already in the API shape. */
 export interface JobLogRecord {
   id: number;
   created_at: string;
@@ -101,6 +110,7 @@ export interface JobLogRecord {
   output: string;
 }
 
+/** A provisioner job; its status is derived from the timestamps (`jobStatus`). */
 export interface JobRecord {
   id: string;
   type: JobType;
@@ -126,6 +136,7 @@ export interface JobRecord {
   resources: ResourceRecord[];
 }
 
+/** A workspace app of an agent. */
 export interface AppRecord {
   id: string;
   slug: string;
@@ -143,6 +154,7 @@ export interface AppRecord {
   order: number;
 }
 
+/** An agent's `lifecycle_state`. */
 export type AgentLifecycle =
   | "created"
   | "starting"
@@ -154,6 +166,7 @@ export type AgentLifecycle =
   | "shutdown_error"
   | "off";
 
+/** An agent startup log line, already in the API shape. */
 export interface AgentLogRecord {
   id: number;
   created_at: string;
@@ -162,6 +175,7 @@ export interface AgentLogRecord {
   source_id: string;
 }
 
+/** A workspace agent created by a start build. */
 export interface AgentRecord {
   id: string;
   name: string;
@@ -189,6 +203,7 @@ export interface AgentRecord {
   neverConnects: boolean;
 }
 
+/** A resource of an import, dry run or build. */
 export interface ResourceRecord {
   id: string;
   createdAt: string;
@@ -202,8 +217,10 @@ export interface ResourceRecord {
   agentIds: string[];
 }
 
+/** A build transition. */
 export type Transition = "start" | "stop" | "delete";
 
+/** A workspace build; its status is derived from its job and transition. */
 export interface WorkspaceBuildRecord {
   id: string;
   workspaceId: string;
@@ -220,6 +237,7 @@ export interface WorkspaceBuildRecord {
   resources: ResourceRecord[];
 }
 
+/** A workspace. */
 export interface WorkspaceRecord {
   id: string;
   ownerId: string;

@@ -4,6 +4,7 @@ import type { Route } from "../router.js";
 import { agentParam } from "./common.js";
 import { agentLogs } from "./logs.js";
 
+/** Routes of this group. */
 export const agentRoutes: Route[] = [
   {
     method: "GET",

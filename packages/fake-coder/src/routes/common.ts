@@ -32,6 +32,7 @@ export function userParam(ctx: RouteContext, name = "user"): UserRecord {
   return user;
 }
 
+/** Whether the caller has the site owner role. */
 export function isOwner(ctx: RouteContext): boolean {
   return ctx.core.state.isOwner(ctx.user);
 }
@@ -53,12 +54,14 @@ export function organizationParam(ctx: RouteContext, name = "organization"): Org
   return org;
 }
 
+/** `{template}`: a visible, live template by id. */
 export function templateParam(ctx: RouteContext): TemplateRecord {
   const template = ctx.core.state.templates.get(uuidParam(ctx, "template"));
   if (!template || template.deleted || !canReadOrg(ctx, template.organizationId)) throw notFound();
   return template;
 }
 
+/** `{templateversion}`: a visible template version by id. */
 export function versionParam(ctx: RouteContext): TemplateVersionRecord {
   const version = ctx.core.state.templateVersions.get(uuidParam(ctx, "templateversion"));
   if (!version || !canReadOrg(ctx, version.organizationId)) throw notFound();
@@ -70,12 +73,14 @@ export function canReadWorkspace(ctx: RouteContext, workspace: WorkspaceRecord):
   return isOwner(ctx) || workspace.ownerId === ctx.user.id;
 }
 
+/** `{workspace}`: a visible workspace by id (deleted ones included). */
 export function workspaceParam(ctx: RouteContext): WorkspaceRecord {
   const workspace = ctx.core.state.workspaces.get(uuidParam(ctx, "workspace"));
   if (!workspace || !canReadWorkspace(ctx, workspace)) throw notFound();
   return workspace;
 }
 
+/** `{workspacebuild}`: a build of a visible workspace. */
 export function buildParam(ctx: RouteContext): WorkspaceBuildRecord {
   const build = ctx.core.state.builds.get(uuidParam(ctx, "workspacebuild"));
   if (!build) throw notFound();
@@ -84,6 +89,7 @@ export function buildParam(ctx: RouteContext): WorkspaceBuildRecord {
   return build;
 }
 
+/** `{workspaceagent}`: an agent of a visible workspace. */
 export function agentParam(ctx: RouteContext): AgentRecord {
   const agent = ctx.core.state.agents.get(uuidParam(ctx, "workspaceagent"));
   if (!agent) throw notFound();

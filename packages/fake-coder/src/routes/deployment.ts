@@ -5,6 +5,7 @@ import type { Route } from "../router.js";
 
 const REGION_ID = "00000000-0000-0000-0000-000000000000";
 
+/** Routes of this group. */
 export const deploymentRoutes: Route[] = [
   {
     method: "GET",

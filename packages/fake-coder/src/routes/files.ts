@@ -14,6 +14,7 @@ export const MAX_FILE_BYTES = 10 * (10 << 20);
 const TAR = "application/x-tar";
 const ZIP_TYPES = ["application/zip", "application/x-zip-compressed"];
 
+/** Routes of this group. */
 export const fileRoutes: Route[] = [
   {
     method: "POST",

@@ -10,6 +10,7 @@ import { userRoutes } from "./users.js";
 import { workspaceBuildRoutes } from "./workspacebuilds.js";
 import { workspaceRoutes } from "./workspaces.js";
 
+/** Every route, in matching order. */
 export const allRoutes: Route[] = [
   ...deploymentRoutes,
   ...userRoutes,

@@ -4,6 +4,7 @@ import { presentOrganization } from "../present.js";
 import type { Route } from "../router.js";
 import { canReadOrg, organizationParam } from "./common.js";
 
+/** Routes of this group. */
 export const organizationRoutes: Route[] = [
   {
     method: "GET",

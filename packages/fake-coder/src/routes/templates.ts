@@ -53,6 +53,7 @@ function listTemplates(ctx: RouteContext, orgId?: string): Response {
   );
 }
 
+/** Routes of this group. */
 export const templateRoutes: Route[] = [
   {
     method: "GET",

@@ -90,6 +90,7 @@ function dryRunJob(ctx: RouteContext, version: TemplateVersionRecord): JobRecord
   return job;
 }
 
+/** Routes of this group. */
 export const templateVersionRoutes: Route[] = [
   {
     method: "POST",

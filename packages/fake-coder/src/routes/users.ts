@@ -4,6 +4,7 @@ import { presentOrganization, presentUser } from "../present.js";
 import type { Route } from "../router.js";
 import { userParam } from "./common.js";
 
+/** Routes of this group. */
 export const userRoutes: Route[] = [
   {
     method: "GET",

@@ -38,6 +38,7 @@ const REASONS = [
   "task_resume",
 ];
 
+/** Routes of this group. */
 export const workspaceBuildRoutes: Route[] = [
   {
     method: "POST",

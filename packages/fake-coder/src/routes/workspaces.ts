@@ -276,6 +276,7 @@ function watchWorkspace(ctx: RouteContext, workspace: WorkspaceRecord): FollowSt
   };
 }
 
+/** Routes of this group. */
 export const workspaceRoutes: Route[] = [
   {
     method: "POST",
