@@ -30,6 +30,8 @@ export interface CoderClientOptions extends ClientHooks {
   timeoutMs?: number | undefined;
   /** Retries of a failed idempotent request; default 2. */
   maxRetries?: number | undefined;
+  /** Retries after a 429, counted apart from `maxRetries` since Coder said when to come back; default 10. */
+  maxRateLimitRetries?: number | undefined;
   /** The longest `Retry-After` the client will sleep, in milliseconds; default 60 000 (Coder's limiter window). */
   maxRetryAfterMs?: number | undefined;
   /** Prepended to the SDK's own User-Agent. */
@@ -84,6 +86,7 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     fetch: options.fetch,
     timeoutMs: options.timeoutMs ?? 30_000,
     maxRetries: options.maxRetries ?? 2,
+    maxRateLimitRetries: options.maxRateLimitRetries ?? 10,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     userAgent,
     hooks,

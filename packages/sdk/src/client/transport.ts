@@ -34,6 +34,8 @@ export interface TransportOptions {
   fetch?: typeof fetch | undefined;
   timeoutMs: number;
   maxRetries: number;
+  /** Retries of a 429, counted apart from `maxRetries`: Coder said when to come back, so this is not a failure. */
+  maxRateLimitRetries: number;
   maxRetryAfterMs: number;
   userAgent: string;
   hooks: ClientHooks;
@@ -56,6 +58,9 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
   const state: TransportState = { serverVersion: undefined };
   const origin = new URL(options.baseUrl).origin;
   let versionChecked = false;
+  // Coder rate-limits per user and per path. After a 429 no request to that path leaves before its Retry-After,
+  // whichever call sends it: a fleet of concurrent calls then queues behind the limit instead of hammering it.
+  const notBefore = new Map<string, number>();
 
   const noteVersion = (response: Response) => {
     const version = response.headers.get(BUILD_VERSION_HEADER);
@@ -80,8 +85,13 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
     const retryable = isRetryable(request.method, call.sptRetry);
     const timeoutMs = call.sptTimeoutMs ?? options.timeoutMs;
     const traceUrl = stripQuery(request.url);
+    const path = new URL(traceUrl).pathname;
+    let failures = 0; // retries spent on errors and 5xx, bounded by maxRetries
+    let rateLimited = 0; // retries spent on 429s, bounded by maxRateLimitRetries
 
     for (let attempt = 0; ; attempt++) {
+      const gate = (notBefore.get(path) ?? 0) - Date.now();
+      if (gate > 0) await wait(gate);
       const started = performance.now();
       const timeout = AbortSignal.timeout(timeoutMs);
       let response: Response;
@@ -93,38 +103,53 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
         );
       } catch (error) {
         const failure = toFailure(error, userSignal, timeout, timeoutMs, origin, request.method, traceUrl);
-        options.hooks.onRequest?.({
-          method: request.method,
-          url: traceUrl,
-          error: failure.message,
-          attempt,
-          durationMs: performance.now() - started,
-        });
-        if (failure instanceof CoderAbortError || !retryable || attempt >= options.maxRetries) throw failure;
-        await pause(attempt, backoffDelay(attempt), failure.name);
+        trace({ error: failure.message }, attempt, started);
+        if (failure instanceof CoderAbortError || !retryable || failures >= options.maxRetries) throw failure;
+        await retryAfterDelay(attempt, backoffDelay(failures++), failure.name);
         continue;
       }
-      options.hooks.onRequest?.({
-        method: request.method,
-        url: traceUrl,
-        status: response.status,
-        attempt,
-        durationMs: performance.now() - started,
-      });
+      trace({ status: response.status }, attempt, started);
       noteVersion(response);
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), options.maxRetryAfterMs);
       // Coder's rate limiter runs before any handler, so a 429 means nothing was done: safe for every method.
-      const mayRetry = response.status === 429 || (retryable && RETRY_STATUSES.has(response.status));
-      if (mayRetry && attempt < options.maxRetries) {
-        const retryAfter = parseRetryAfter(response.headers.get("retry-after"), options.maxRetryAfterMs);
-        await pause(attempt, retryAfter ?? backoffDelay(attempt), `status ${response.status}`);
+      if (response.status === 429 && rateLimited < options.maxRateLimitRetries) {
+        const delay = retryAfter ?? backoffDelay(rateLimited);
+        rateLimited++;
+        notBefore.set(path, Math.max(notBefore.get(path) ?? 0, Date.now() + delay));
+        options.hooks.onRetry?.({
+          method: request.method,
+          url: traceUrl,
+          attempt: attempt + 1,
+          delayMs: delay,
+          reason: "status 429",
+        });
+        continue; // the gate at the top of the loop waits out the delay
+      }
+      if (
+        retryable &&
+        RETRY_STATUSES.has(response.status) &&
+        response.status !== 429 &&
+        failures < options.maxRetries
+      ) {
+        await retryAfterDelay(attempt, retryAfter ?? backoffDelay(failures++), `status ${response.status}`);
         continue;
       }
       if (!call.sptRaw) await assertJson(response, request.method, traceUrl);
-      responseOrigins.set(response, { method: request.method, path: new URL(traceUrl).pathname });
+      responseOrigins.set(response, { method: request.method, path });
       return response;
     }
 
-    async function pause(attempt: number, delayMs: number, reason: string) {
+    function trace(outcome: { status?: number; error?: string }, attempt: number, started: number) {
+      options.hooks.onRequest?.({
+        method: request.method,
+        url: traceUrl,
+        ...outcome,
+        attempt,
+        durationMs: performance.now() - started,
+      });
+    }
+
+    async function retryAfterDelay(attempt: number, delayMs: number, reason: string) {
       options.hooks.onRetry?.({
         method: request.method,
         url: traceUrl,
@@ -132,10 +157,14 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
         delayMs,
         reason,
       });
+      await wait(delayMs);
+    }
+
+    async function wait(delayMs: number) {
       try {
         await sleep(delayMs, userSignal);
       } catch {
-        throw new CoderAbortError(`${request.method} ${new URL(traceUrl).pathname} was aborted`);
+        throw new CoderAbortError(`${request.method} ${path} was aborted`);
       }
     }
   };

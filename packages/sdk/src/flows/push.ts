@@ -4,7 +4,7 @@ import { CoderAbortError, CoderInvalidInputError } from "../client/errors.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import { assertValidName } from "../names.js";
-import type { Template, TemplateVersion } from "../types.js";
+import type { Organization, Template, TemplateVersion } from "../types.js";
 import { createOnce } from "./create-once.js";
 import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
@@ -54,14 +54,28 @@ export async function pushTemplate(
   client: CoderClient,
   options: PushTemplateOptions,
 ): Promise<PushTemplateResult> {
+  assertValidName("template", options.name);
+  const io = { signal: options.signal };
+  const org = await resolveOrganization(client, options.org, io);
+  const existing = await client.templates.getByName(org.id, options.name, io);
+  return pushIntoOrganization(client, org, existing, options);
+}
+
+/**
+ * The body of {@link pushTemplate} once the organization and the template (or its absence) are known, so that
+ * `up`, which has looked both up already, does not ask twice.
+ */
+export async function pushIntoOrganization(
+  client: CoderClient,
+  org: Organization,
+  existing: Template | undefined,
+  options: PushTemplateOptions,
+): Promise<PushTemplateResult> {
   const { onEvent, signal } = options;
   assertValidName("template", options.name);
   const io = { signal };
-
-  const org = await resolveOrganization(client, options.org, io);
   const packed = await packArchive(options, onEvent);
   const variables = { ...packed.variables, ...options.variables };
-  const existing = await client.templates.getByName(org.id, options.name, io);
 
   const upload = await stage(onEvent, "Uploading template", () => client.files.upload(packed.bytes, io));
   if (existing && !options.force) {

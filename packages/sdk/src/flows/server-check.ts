@@ -17,7 +17,11 @@ export async function checkCoderServer(
   try {
     info = await client.buildInfo.get(options);
   } catch (error) {
-    if (error instanceof CoderUnexpectedResponseError || error instanceof CoderApiError) {
+    // A busy or failing Coder (429, 5xx) is still Coder: let those errors through as they are.
+    const notCoder =
+      error instanceof CoderUnexpectedResponseError ||
+      (error instanceof CoderApiError && error.status < 500 && error.status !== 429);
+    if (notCoder) {
       throw new NotCoderServerError(
         `${client.url} is not a Coder server: GET /api/v2/buildinfo answered ${describe(error)}. ` +
           "Check the URL (it is the address you open Coder at in a browser), or run `spt-coder server` to start a local Coder.",

@@ -3,10 +3,10 @@ import type { CoderWarning } from "../client/hooks.js";
 import { assertValidName } from "../names.js";
 import type { Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
-import { TemplateUnavailableError, withCreated } from "./errors.js";
+import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
 import { resolveOrganization } from "./organization.js";
-import { pushTemplate } from "./push.js";
+import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
 import { createWorkspace, startWorkspace, stopWorkspace } from "./workspace.js";
@@ -98,8 +98,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
         type: "info",
         message: `Template "${templateName}" is missing; pushing it from ${options.templateDir}`,
       });
-      const pushed = await pushTemplate(client, {
-        org: org.id,
+      const pushed = await pushIntoOrganization(client, org, undefined, {
         name: templateName,
         dir: options.templateDir,
         variables: options.variables,
@@ -175,7 +174,7 @@ async function settle(client: CoderClient, workspace: Workspace, options: UpOpti
       message: `Workspace ${current.name} is ${busy.status}; waiting for that build.`,
     });
     await waitForBuild(client, busy.id, { signal, onEvent }).catch((error) => {
-      if (!(error instanceof Error && error.name === "ProvisionerJobError")) throw error;
+      if (!(error instanceof ProvisionerJobError)) throw error; // a failed build is settled too
     });
     current = (await client.workspaces.get(current.id, { signal, includeDeleted: true })) ?? current;
   }

@@ -34,7 +34,9 @@ export async function waitForBuild(
     tail.add(log);
     options.onEvent?.({ type: "log", source: "build", log });
   }
-  const build = await client.builds.get(buildId, { signal: options.signal });
+  const build =
+    (stream.latest as WorkspaceBuild | undefined) ??
+    (await client.builds.get(buildId, { signal: options.signal }));
   if (build.job.status !== "succeeded") {
     throw new ProvisionerJobError("build", build.job, tail.all, options.created ?? []);
   }

@@ -2,7 +2,7 @@ import type { CoderClient } from "../client/create-client.js";
 import { CoderAbortError } from "../client/errors.js";
 import { clientInternals } from "../client/internals.js";
 import { backoffDelay, sleep } from "../client/retry.js";
-import type { ProvisionerJob, ProvisionerJobLog } from "../types.js";
+import type { ProvisionerJob, ProvisionerJobLog, TemplateVersion, WorkspaceBuild } from "../types.js";
 import { isJobTerminal } from "./job-status.js";
 import { type LogSocket, openLogSocket, type SocketEnd } from "./log-socket.js";
 import { AsyncQueue } from "./queue.js";
@@ -36,6 +36,8 @@ export interface FollowJobLogsOptions {
 export interface JobLogStream extends AsyncIterable<ProvisionerJobLog> {
   /** The job as last fetched; after the loop ends it is finished (succeeded, failed or canceled). */
   readonly job: ProvisionerJob | undefined;
+  /** The template version or workspace build as last fetched (with `job`), to spare the caller a request. */
+  readonly latest: TemplateVersion | WorkspaceBuild | undefined;
   /** How logs arrived last: over the WebSocket or by polling `?after=`. */
   readonly via: "websocket" | "polling" | undefined;
   /** Stops following: closes the socket and ends the loop. Leaving a `for await` loop does the same. */
@@ -61,6 +63,8 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let lastId = options.after ?? 0;
   let job: ProvisionerJob | undefined;
+  let latest: TemplateVersion | WorkspaceBuild | undefined;
+  let lastFetchAt = Number.NEGATIVE_INFINITY;
   let via: "websocket" | "polling" | undefined;
   let socket: LogSocket | undefined;
 
@@ -70,14 +74,18 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
     queue.push(log);
   };
 
+  /** Fetches the job, never sooner than `interval` after the previous fetch of it (the documented pace). */
   const fetchJob = async () => {
-    const fresh =
+    const wait = lastFetchAt + interval - performance.now();
+    if (wait > 0) await sleep(wait, signal);
+    lastFetchAt = performance.now();
+    latest =
       kind === "template-version"
-        ? (await client.templateVersions.get(id, { signal })).job
-        : (await client.builds.get(id, { signal })).job;
-    job = fresh;
-    options.onJob?.(fresh);
-    return fresh;
+        ? await client.templateVersions.get(id, { signal })
+        : await client.builds.get(id, { signal });
+    job = latest.job;
+    options.onJob?.(job);
+    return job;
   };
 
   const pollLogs = async () => {
@@ -136,11 +144,11 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   const pollUntilDone = async () => {
     via = "polling";
     for (;;) {
+      // The job state is read before the log poll, so logs written before it finished are never missed.
       const finished = isJobTerminal(job);
       await pollLogs();
       if (finished) return;
-      await sleep(interval, signal);
-      await fetchJob();
+      await fetchJob(); // paced to the poll interval
     }
   };
 
@@ -148,12 +156,16 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
     // An abort must also end a socket that would otherwise stay open (a pending job never ends its stream).
     signal.addEventListener("abort", () => socket?.close(), { once: true });
     try {
-      if (isJobTerminal(await fetchJob()) || options.transport === "polling") {
+      // No fetch up front: the socket itself tells when the job is done (Coder sends the backlog and closes with
+      // 1000 at once for a finished job), so the job is read only alongside and at the end.
+      if (options.transport === "polling") {
+        await fetchJob();
         await pollUntilDone();
       } else if (await followSocket()) {
         if (!isJobTerminal(job)) await fetchJob();
         if (!isJobTerminal(job)) await pollUntilDone();
       } else {
+        if (!isJobTerminal(job)) await fetchJob();
         if (options.transport === "websocket") throw new Error("The log WebSocket could not be used");
         await pollUntilDone();
       }
@@ -182,6 +194,9 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
     },
     get via() {
       return via;
+    },
+    get latest() {
+      return latest;
     },
     close,
     async *[Symbol.asyncIterator]() {

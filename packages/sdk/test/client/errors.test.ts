@@ -24,7 +24,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const client = () => createCoderClient({ url: BASE, token: TOKEN, maxRetries: 0 });
+const client = () => createCoderClient({ url: BASE, token: TOKEN, maxRetries: 0, maxRateLimitRetries: 0 });
 
 function answer(status: number, body: unknown, headers: Record<string, string> = {}) {
   server.use(

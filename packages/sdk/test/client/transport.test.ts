@@ -25,6 +25,7 @@ function observed(handler: Handler, overrides: Partial<TransportOptions> = {}) {
     token: TOKEN,
     timeoutMs: 2000,
     maxRetries: 2,
+    maxRateLimitRetries: 2,
     maxRetryAfterMs: 5000,
     userAgent: "spt-coder-test",
     hooks: { onRetry: (r) => retries.push(r), onWarning: (w) => warnings.push(w) },
@@ -62,6 +63,26 @@ describe("transport", () => {
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(t.retries).toEqual([expect.objectContaining({ attempt: 1, delayMs: 1000, reason: "status 429" })]);
+  });
+
+  it("holds every later request to a rate-limited path until its Retry-After, and retries 429s apart from failures", async () => {
+    const sentAt: number[] = [];
+    const t = observed(
+      (_r, i) => {
+        sentAt.push(Date.now());
+        return i === 0 ? json(429, {}, { "retry-after": "1" }) : json(200, {});
+      },
+      { maxRetries: 0 },
+    );
+    const [a, b] = await Promise.all([
+      t.fetch(new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" })),
+      new Promise((r) => setTimeout(r, 50)).then(() =>
+        t.fetch(new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" })),
+      ),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(sentAt).toHaveLength(3);
+    expect(Math.min(sentAt[1]!, sentAt[2]!) - sentAt[0]!).toBeGreaterThanOrEqual(950);
   });
 
   it("honours Retry-After as an HTTP date and caps it", async () => {
@@ -238,6 +259,7 @@ describe("transport over real loopback sockets", () => {
       token: TOKEN,
       timeoutMs: 2000,
       maxRetries: 0,
+      maxRateLimitRetries: 0,
       maxRetryAfterMs: 1000,
       userAgent: "t",
       hooks: {},
@@ -264,6 +286,7 @@ describe("transport over real loopback sockets", () => {
       token: TOKEN,
       timeoutMs: 2000,
       maxRetries: 0,
+      maxRateLimitRetries: 0,
       maxRetryAfterMs: 1000,
       userAgent: "t",
       hooks: {},
