@@ -57,7 +57,7 @@ function isLoopbackHostPrefix(raw: string): boolean {
 
 /** Echoes a URL back without anything that may hold a secret: credentials, query and fragment. */
 function redactCredentials(raw: string): string {
-  return raw.replace(/\/\/[^@/]*@/, "//***@").replace(/[?#].*$/, "?…");
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, "$1***@").replace(/[?#].*$/, "?…");
 }
 
 function invalid(input: string, why: string, suggestion: string): CoderInvalidInputError {
