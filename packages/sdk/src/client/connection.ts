@@ -12,6 +12,14 @@ const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_C
 export function toConnectionError(error: unknown, origin: string): CoderConnectionError {
   const code = findCode(error);
   const reason = classify(code);
+  // fetch refuses the ports of the Fetch standard's "bad port" list (1, 6000, 10080, ...) without a code.
+  if (!code && innermostMessage(error) === "bad port") {
+    return new CoderConnectionError(
+      `Could not reach ${origin}: fetch refuses to connect to port ${new URL(origin).port} (a "bad port" in the Fetch standard); serve Coder on another port`,
+      "network",
+      { cause: error },
+    );
+  }
   const text = {
     dns: `the host name could not be resolved (${code})`,
     refused: "the connection was refused; is the server running and is the port right?",
@@ -39,4 +47,12 @@ function findCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function innermostMessage(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && (current as { cause?: unknown })?.cause; depth++) {
+    current = (current as { cause?: unknown }).cause;
+  }
+  return current instanceof Error ? current.message : undefined;
 }
