@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFile, realpath, stat } from "node:fs/promises";
+// The walk and the reads are synchronous on purpose: an archive is at most 1 MiB and ignored folders are never
+// entered, so the work is small, and one `fs/promises` round trip per file made packing several times slower
+// than GNU tar (see bench/RESULTS.md).
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type ArchiveFileSize, TemplateArchiveError } from "./errors.js";
 import { errorCode } from "./fsutil.js";
@@ -72,19 +75,19 @@ export interface PackedTemplate {
  */
 export async function packTemplate(dir: string, options: PackTemplateOptions = {}): Promise<PackedTemplate> {
   const root = resolve(dir);
-  const realRoot = await openRoot(root);
+  const realRoot = openRoot(root);
   const mtime = sourceDateEpoch(root);
   const followSymlinks = options.followSymlinks ?? false;
   const warnings: string[] = [];
 
-  const rootListing = await listDir(root, root, "", warnings);
+  const rootListing = listDir(root, root, "", warnings);
   if (!rootListing.some((e) => isTerraformName(e.name))) {
     throw new TemplateArchiveError(
       `${root} is not a valid template since it has no .tf or .tf.json file at its top level; point --template-dir at the folder that holds main.tf`,
       { dir: root },
     );
   }
-  const entries = await walkTemplate({ dir: root, realRoot, rootListing, followSymlinks, warnings });
+  const entries = walkTemplate({ dir: root, realRoot, rootListing, followSymlinks, warnings });
   if (!entries.some((e) => e.kind === "file" && !e.name.includes("/") && isTerraformName(e.name))) {
     warnings.push(
       "No top-level .tf or .tf.json file made it into the archive (the ones found are hidden or symlinks)",
@@ -95,7 +98,7 @@ export async function packTemplate(dir: string, options: PackTemplateOptions = {
   if (size >= TEMPLATE_ARCHIVE_LIMIT) throw tooBig(root, entries, size);
 
   const variables = await readVariables({ dir: root, realRoot, rootListing, followSymlinks, warnings });
-  const bytes = await writeArchive(root, entries, size, mtime);
+  const bytes = writeArchive(root, entries, size, mtime);
   return {
     bytes,
     files: entries.map((e) => e.name),
@@ -106,10 +109,10 @@ export async function packTemplate(dir: string, options: PackTemplateOptions = {
   };
 }
 
-async function openRoot(root: string): Promise<string> {
+function openRoot(root: string): string {
   try {
-    const real = await realpath(root);
-    if ((await stat(real)).isDirectory()) return real;
+    const real = realpathSync(root);
+    if (statSync(real).isDirectory()) return real;
   } catch (cause) {
     throw new TemplateArchiveError(`Template folder ${root} cannot be opened (${errorCode(cause)})`, {
       dir: root,
@@ -160,12 +163,7 @@ function bytesText(n: number): string {
   return `${n.toLocaleString("en-US")} bytes`;
 }
 
-async function writeArchive(
-  root: string,
-  entries: WalkEntry[],
-  size: number,
-  mtime: number,
-): Promise<Uint8Array> {
+function writeArchive(root: string, entries: WalkEntry[], size: number, mtime: number): Uint8Array {
   const out = new Uint8Array(size);
   let offset = 0;
   for (const e of entries) {
@@ -176,7 +174,7 @@ async function writeArchive(
     }
     let data: Uint8Array;
     try {
-      data = await readFile(e.path);
+      data = readFileSync(e.path);
     } catch (cause) {
       throw unreadable({ dir: root }, e.name, cause);
     }

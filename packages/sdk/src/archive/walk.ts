@@ -1,5 +1,12 @@
-import type { Dirent, Stats } from "node:fs";
-import { lstat, readdir, readlink, realpath, stat } from "node:fs/promises";
+import {
+  type Dirent,
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from "node:fs";
 import { join } from "node:path";
 import { TemplateArchiveError } from "./errors.js";
 import { errorCode, isInside } from "./fsutil.js";
@@ -31,10 +38,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * skipped with a warning and never touched again: ustar names are text, and Terraform cannot refer to such
  * a file from HCL anyway.
  */
-export async function listDir(dir: string, fsDir: string, relDir: string, warnings: string[]) {
+export function listDir(dir: string, fsDir: string, relDir: string, warnings: string[]) {
   let dirents: Dirent<Buffer>[];
   try {
-    dirents = await readdir(fsDir, { withFileTypes: true, encoding: "buffer" });
+    dirents = readdirSync(fsDir, { withFileTypes: true, encoding: "buffer" });
   } catch (cause) {
     throw new TemplateArchiveError(
       `Cannot read the folder ${JSON.stringify(relDir || dir)} (${errorCode(cause)}); make it readable or move it out of the template folder`,
@@ -60,24 +67,24 @@ export async function listDir(dir: string, fsDir: string, relDir: string, warnin
  * Walks the template folder depth-first, applying Coder's rules to every entry *before* looking inside it,
  * so ignored folders (a 200 MB `.terraform/`, `.git/`) are never listed or stat'ed.
  */
-export async function walkTemplate(options: {
+export function walkTemplate(options: {
   dir: string;
   realRoot: string;
   rootListing: ListedEntry[];
   followSymlinks: boolean;
   warnings: string[];
-}): Promise<WalkEntry[]> {
+}): WalkEntry[] {
   const ctx: WalkContext = { ...options, entries: [] };
-  await walkListing(ctx, options.rootListing, options.dir, "", [options.realRoot]);
+  walkListing(ctx, options.rootListing, options.dir, "", [options.realRoot]);
   return ctx.entries;
 }
 
-async function walkDir(ctx: WalkContext, fsDir: string, relDir: string, realChain: string[]) {
-  const listing = await listDir(ctx.dir, fsDir, relDir, ctx.warnings);
-  await walkListing(ctx, listing, fsDir, relDir, realChain);
+function walkDir(ctx: WalkContext, fsDir: string, relDir: string, realChain: string[]) {
+  const listing = listDir(ctx.dir, fsDir, relDir, ctx.warnings);
+  walkListing(ctx, listing, fsDir, relDir, realChain);
 }
 
-async function walkListing(
+function walkListing(
   ctx: WalkContext,
   listing: ListedEntry[],
   fsDir: string,
@@ -91,11 +98,11 @@ async function walkListing(
     if (isVariablesFile(rel) && !dirent.isDirectory()) continue;
     const fsPath = join(fsDir, name);
     const realParent = realChain[realChain.length - 1]!;
-    const target = await resolveEntry(ctx, dirent, fsPath, rel, join(realParent, name), realChain);
+    const target = resolveEntry(ctx, dirent, fsPath, rel, join(realParent, name), realChain);
     if (!target) continue;
     if (target.isDir) {
       if (!isVariablesFile(rel)) ctx.entries.push({ kind: "dir", name: `${rel}/` });
-      await walkDir(ctx, target.path, rel, [...realChain, target.realPath]);
+      walkDir(ctx, target.path, rel, [...realChain, target.realPath]);
     } else {
       ctx.entries.push({
         kind: "file",
@@ -113,23 +120,22 @@ type Resolved =
   | { isDir: false; path: string; realPath: string; stats: Stats };
 
 /** Finds what an entry is, following a symlink only when allowed and only inside the template folder. */
-async function resolveEntry(
+function resolveEntry(
   ctx: WalkContext,
   dirent: Dirent<Buffer>,
   fsPath: string,
   rel: string,
   realPath: string,
   realChain: string[],
-): Promise<Resolved | undefined> {
-  const kind = direntKind(dirent) ?? statsKind(await lstatOrFail(ctx, fsPath, rel));
+): Resolved | undefined {
+  const kind = direntKind(dirent) ?? statsKind(lstatOrFail(ctx, fsPath, rel));
   if (kind === "dir") return { isDir: true, path: fsPath, realPath };
-  if (kind === "file")
-    return { isDir: false, path: fsPath, realPath, stats: await statOrFail(ctx, fsPath, rel) };
+  if (kind === "file") return { isDir: false, path: fsPath, realPath, stats: statOrFail(ctx, fsPath, rel) };
   if (kind !== "symlink") {
     ctx.warnings.push(`Skipped ${JSON.stringify(rel)}: it is a ${kind}, not a regular file or folder`);
     return undefined;
   }
-  const shown = `${JSON.stringify(rel)} -> ${JSON.stringify(await readlink(fsPath).catch(() => "?"))}`;
+  const shown = `${JSON.stringify(rel)} -> ${JSON.stringify(readlinkOr(fsPath, "?"))}`;
   if (!ctx.followSymlinks) {
     ctx.warnings.push(
       `Skipped symlink ${shown}: symlinks are not archived (pass followSymlinks: true to archive what it points to inside the template folder)`,
@@ -139,8 +145,8 @@ async function resolveEntry(
   let real: string;
   let stats: Stats;
   try {
-    real = await realpath(fsPath);
-    stats = await stat(real);
+    real = realpathSync(fsPath);
+    stats = statSync(real);
   } catch {
     ctx.warnings.push(`Skipped symlink ${shown}: it is broken (its target does not exist)`);
     return undefined;
@@ -184,17 +190,17 @@ function statsKind(s: Stats): EntryKind {
   return "device";
 }
 
-async function lstatOrFail(ctx: WalkContext, fsPath: string, rel: string): Promise<Stats> {
+function lstatOrFail(ctx: WalkContext, fsPath: string, rel: string): Stats {
   try {
-    return await lstat(fsPath);
+    return lstatSync(fsPath);
   } catch (cause) {
     throw unreadable(ctx, rel, cause);
   }
 }
 
-async function statOrFail(ctx: WalkContext, fsPath: string, rel: string): Promise<Stats> {
+function statOrFail(ctx: WalkContext, fsPath: string, rel: string): Stats {
   try {
-    return await stat(fsPath);
+    return statSync(fsPath);
   } catch (cause) {
     throw unreadable(ctx, rel, cause);
   }
@@ -206,4 +212,12 @@ export function unreadable(ctx: { dir: string }, rel: string, cause: unknown): T
     `Cannot read ${JSON.stringify(rel)} in ${ctx.dir} (${errorCode(cause)}); make it readable, or move it out of the template folder`,
     { dir: ctx.dir, path: rel, cause },
   );
+}
+
+function readlinkOr(path: string, fallback: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return fallback;
+  }
 }

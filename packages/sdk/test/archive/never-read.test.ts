@@ -5,9 +5,35 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { packTemplate, TemplateArchiveError } from "../../src/archive/index.js";
 import { makeTree } from "./helpers.js";
 
-// Tests run as root, so chmod 000 proves nothing. Instead every path the packer hands to node:fs/promises is
-// recorded, and a failure can be injected for one path.
+// Tests run as root, so chmod 000 proves nothing. Instead every path the packer hands to node:fs (the walk and
+// the reads are synchronous) or node:fs/promises (tfvars) is recorded, and a failure can be injected for a path.
 const fsLog = vi.hoisted(() => ({ paths: [] as string[], failOn: undefined as string | undefined }));
+
+const denied = vi.hoisted(
+  () => (path: string) =>
+    Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: "EACCES" }),
+);
+
+vi.mock("node:fs", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:fs")>();
+  const spy =
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
+    (...args: A): R => {
+      const path = String(args[0]);
+      fsLog.paths.push(`${name} ${path}`);
+      if (fsLog.failOn === path) throw denied(path);
+      return fn(...args);
+    };
+  return {
+    ...real,
+    readdirSync: spy("readdir", real.readdirSync),
+    readFileSync: spy("readFile", real.readFileSync),
+    statSync: spy("stat", real.statSync),
+    lstatSync: spy("lstat", real.lstatSync),
+    realpathSync: spy("realpath", real.realpathSync),
+    readlinkSync: spy("readlink", real.readlinkSync),
+  };
+});
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:fs/promises")>();
@@ -16,21 +42,14 @@ vi.mock("node:fs/promises", async (importOriginal) => {
     (...args: A): Promise<R> => {
       const path = String(args[0]);
       fsLog.paths.push(`${name} ${path}`);
-      if (fsLog.failOn === path) {
-        return Promise.reject(
-          Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: "EACCES" }),
-        );
-      }
+      if (fsLog.failOn === path) return Promise.reject(denied(path));
       return fn(...args);
     };
   return {
     ...real,
-    readdir: spy("readdir", real.readdir),
     readFile: spy("readFile", real.readFile),
     stat: spy("stat", real.stat),
-    lstat: spy("lstat", real.lstat),
     realpath: spy("realpath", real.realpath),
-    readlink: spy("readlink", real.readlink),
   };
 });
 
