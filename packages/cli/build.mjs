@@ -1,7 +1,8 @@
 // Bundles the CLI into dist/spt-coder.js (ESM, Node 20) plus lazily loaded chunks, and ships the spt-flow
 // template next to it. The SDK is bundled from its sources; the fake Coder (--demo only) and hcl2json (tfvars
 // only, a large wasm package) stay external and are loaded with import() when needed.
-import { chmodSync, cpSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -58,6 +59,17 @@ const result = await build({
 
 const entry = join(dist, "spt-coder.js");
 chmodSync(entry, 0o755);
+
+// `spt-coder --help` is static text: render it once here so that the entry file can print it without loading
+// yargs and the command table (the cold-start budget of --help is twice a bare `node -e 0`).
+const help = spawnSync(process.execPath, [entry, "--help"], {
+  encoding: "utf8",
+  env: { ...process.env, NO_COLOR: "1" },
+});
+if (help.status !== 0 || !help.stdout.includes("spt-coder")) {
+  throw new Error(`rendering --help failed: ${help.stderr}`);
+}
+writeFileSync(join(dist, "help.txt"), help.stdout);
 
 // The shipped spt-flow template: whatever template/ holds, without hidden files (as Coder's archive skips them).
 const template = join(root, "template");

@@ -1,20 +1,39 @@
 /**
- * The `spt-coder` executable. Kept tiny: `--version` answers without loading anything else; every other run
- * loads main.js (yargs and the command list) and the SDK only once a command needs it.
+ * The `spt-coder` executable. Kept tiny: `--version` and the top-level `--help` answer without loading anything
+ * else; every other run loads main.js (yargs and the command list) and the SDK only once a command needs it.
  */
+import { readFileSync } from "node:fs";
 import { VERSION } from "./version.js";
 
 const args = process.argv.slice(2);
+const help = args.length === 1 && (args[0] === "--help" || args[0] === "-h") ? prerenderedHelp() : undefined;
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
   process.stderr.write(`spt-coder needs Node.js 20.19 or newer (this is ${process.versions.node}).\n`);
   process.exitCode = 1;
 } else if (args.length === 1 && args[0] === "--version") {
   process.stdout.write(`${VERSION}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
 } else {
   const { main, processIo } = await import("./main.js");
   const code = await main(args, await processIo());
   process.exitCode = code;
   // Idle keep-alive sockets or a stray timer must not hold the exit; an unref'd timer only fires if they do.
   setTimeout(() => process.exit(code), 200).unref();
+}
+
+/**
+ * The top-level help, rendered by yargs at build time (dist/help.txt) exactly as a pipe would get it. Undefined
+ * when running from sources, or on a terminal narrower than the text: yargs renders it then.
+ */
+function prerenderedHelp(): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(new URL("./help.txt", import.meta.url), "utf8");
+  } catch {
+    return undefined;
+  }
+  const widest = Math.max(...text.split("\n").map((line) => line.length));
+  return process.stdout.isTTY && (process.stdout.columns ?? 80) < widest ? undefined : text;
 }
