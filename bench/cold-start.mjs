@@ -78,14 +78,14 @@ console.log(rows.map((r) => r.join("  ")).join("\n"));
 
 const [, version, help] = subjects;
 const breakdownText = breakdown
-  ? `Where \`--help\` goes (medians of ${breakdown.n} runs of a probe that imports the same chunk and calls its \`main(["--help"])\`): Node boot until the first module line ${ms(breakdown.boot)}, loading \`${breakdown.chunk}\` (${bytes(breakdown.chunkSize)}: yargs, the command table and their static imports) ${ms(breakdown.import)}, building the yargs program and rendering the help ${ms(breakdown.run)}.`
+  ? `Where a help that yargs renders at run time goes (\`up --help\` and the like; medians of ${breakdown.n} runs of a probe that imports the same chunk and calls its \`main(["--help"])\`): Node boot until the first module line ${ms(breakdown.boot)}, loading \`${breakdown.chunk}\` (${bytes(breakdown.chunkSize)}: yargs, the command table and their static imports) ${ms(breakdown.import)}, building the yargs program and rendering the help ${ms(breakdown.run)}.`
   : "The main chunk could not be located in the bundle, so there is no breakdown of `--help`.";
 const unmet = subjects.filter((s) => s.ratio !== undefined && s.ratio > s.target);
 const body = `Wall time from spawn to exit of \`${node.replace(process.env.HOME ?? "\u0000", "~")} <args>\`, ${RUNS} runs each after ${WARMUP} warm-up rounds, the three commands interleaved in rotating order; output discarded, \`NO_COLOR=1\`, no \`NODE_OPTIONS\`. The CLI is the esbuild bundle \`packages/cli/dist/spt-coder.js\` (an entry file of ${bytes(statSync(CLI_DIST).size)} that imports the rest as chunks only when needed; run as \`node <file>\` as the shebang would). Ratio = median of the subject / median of the baseline; "paired" is the median of the per-round ratios. Peak RSS is GNU time's \`%M\`, median of ${RSS_RUNS} separate runs.
 
 ${table(["Subject", "Baseline", "Median", "Spread", "Ratio", "Target", "Met?", "Peak RSS"], rows)}
 
-The CLI's own cost is the difference to the baseline: ${ms(version.extraMs)} for \`--version\` and ${ms(help.extraMs)} for \`--help\`. \`--version\` is answered by the tiny entry file before anything else is imported (src/bin.ts); every other command, \`--help\` included, first loads the main chunk (yargs and the command table). ${breakdownText}
+The CLI's own cost is the difference to the baseline: ${ms(version.extraMs)} for \`--version\` and ${ms(help.extraMs)} for \`--help\`. \`--version\` and the top-level \`--help\` are answered by the tiny entry file before anything else is imported (src/bin.ts; the help text is rendered by yargs at build time into \`dist/help.txt\`); every other command, a subcommand's help such as \`up --help\` included, first loads the main chunk (yargs and the command table). ${breakdownText}
 
 ${
   unmet.length === 0
