@@ -1,4 +1,5 @@
-import { packTemplate } from "../archive/index.js";
+import { packTemplate, TemplateArchiveError } from "../archive/index.js";
+import { isTerraformName } from "../archive/rules.js";
 import type { CoderClient } from "../client/create-client.js";
 import { CoderAbortError, CoderInvalidInputError } from "../client/errors.js";
 import { followJobLogs } from "../jobs/follow.js";
@@ -163,6 +164,14 @@ async function packArchive(options: PushTemplateOptions, onEvent: FlowEventHandl
   return stage(onEvent, "Packing template", async () => {
     const packed = await packTemplate(dir, { followSymlinks: options.followSymlinks ?? false });
     for (const warning of packed.warnings) onEvent?.({ type: "warning", code: "archive", message: warning });
+    // Coder's own check counts a hidden or symlinked main.tf, but neither is archived: such an upload can only
+    // make a template without any Terraform, so it stops here, before anything is sent.
+    if (!packed.files.some((name) => !name.includes("/") && isTerraformName(name))) {
+      throw new TemplateArchiveError(
+        `${dir} has no .tf or .tf.json file that would be archived at its top level: the ones there are hidden or symlinks, which are left out. Rename them, or replace the symlinks with the files`,
+        { dir },
+      );
+    }
     return {
       bytes: packed.bytes,
       variables: Object.fromEntries(packed.variables.map((v) => [v.name, v.value])),
