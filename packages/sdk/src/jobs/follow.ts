@@ -78,11 +78,11 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   const fetchJob = async () => {
     const wait = lastFetchAt + interval - performance.now();
     if (wait > 0) await sleep(wait, signal);
-    lastFetchAt = performance.now();
     latest =
       kind === "template-version"
         ? await client.templateVersions.get(id, { signal })
         : await client.builds.get(id, { signal });
+    lastFetchAt = performance.now(); // counted from the answer, so two sends are never closer than `interval`
     job = latest.job;
     options.onJob?.(job);
     return job;
