@@ -42,7 +42,7 @@ export async function openSession(
       const problem = await urlProblem(ctx, sdk, url);
       if (problem === undefined) break;
       if (!ask || tries >= URL_TRIES) {
-        throw new UsageError(`The Coder URL "${withoutSecrets(url)}" cannot be used: ${problem}`, {
+        throw new UsageError(`The Coder URL "${sdk.redactUrl(url)}" cannot be used: ${problem}`, {
           suggestion: `Check --url / CODER_URL (this one came from the ${source}). ${SERVER_HINT}`,
         });
       }
@@ -102,12 +102,4 @@ async function urlProblem(
     }
     throw error;
   }
-}
-
-/**
- * A URL that failed the check, as it may be printed: `user:password@` and the query or fragment (where a token
- * may sit, e.g. `?coder_session_token=`) are masked, as the SDK's own URL errors do.
- */
-function withoutSecrets(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, "$1***@").replace(/[?#].*$/, "?…");
 }

@@ -15,7 +15,7 @@ export {
 export * from "./client/errors.js";
 export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
 export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
-export { isLoopbackHost, normalizeCoderUrl } from "./client/url.js";
+export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
 export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
 export { type AppUrl, workspaceAppUrls } from "./flows/apps.js";
 export {

@@ -19,11 +19,19 @@ export function normalizeCoderUrl(input: string): string {
     throw invalid(
       input,
       `the scheme "${scheme}://" is not supported`,
-      `https://${raw.slice(scheme.length + 3)}`,
+      `https://${withoutSecrets(raw.slice(scheme.length + 3))}`,
+    );
+  }
+  // "http:/host" or "https:host" is a mistyped scheme, not a host named "http" with a path.
+  if (scheme === undefined && /^https?:(?!\/\/)/i.test(raw)) {
+    throw invalid(
+      input,
+      'the scheme needs "//" after the colon',
+      withoutSecrets(raw.replace(/^(https?):\/*/i, "$1://")),
     );
   }
   if (raw.includes("?") || raw.includes("#")) {
-    throw invalid(input, "it has a query or fragment", raw.replace(/[?#].*$/, ""));
+    throw invalid(input, "it has a query or fragment", withoutSecrets(raw));
   }
   const withScheme = scheme ? raw : `${isLoopbackHostPrefix(raw) ? "http" : "https"}://${raw}`;
   let url: URL;
@@ -34,7 +42,7 @@ export function normalizeCoderUrl(input: string): string {
   }
   if (url.username || url.password) {
     throw new CoderInvalidInputError(
-      `Invalid Coder URL "${redactCredentials(raw)}": credentials in the URL are not supported. ` +
+      `Invalid Coder URL "${redactUrl(raw)}": credentials in the URL are not supported. ` +
         "Remove the user:password@ part and pass the session token with --token or CODER_SESSION_TOKEN.",
     );
   }
@@ -55,13 +63,24 @@ function isLoopbackHostPrefix(raw: string): boolean {
   return isLoopbackHost(host);
 }
 
-/** Echoes a URL back without anything that may hold a secret: credentials, query and fragment. */
-function redactCredentials(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, "$1***@").replace(/[?#].*$/, "?…");
+/**
+ * A URL as it may be shown in messages and logs: anything before an `@` (a `user:password@`, wherever a typo put
+ * it) and the query or fragment (where a token may sit, e.g. `?coder_session_token=`) are masked.
+ */
+export function redactUrl(input: string): string {
+  return input.replace(USERINFO, "***@").replace(/[?#].*$/, "?…");
+}
+
+/** Text before an `@` up to the previous `/`: what a URL parser may take for credentials. */
+const USERINFO = /[^\s/@]*@/g;
+
+/** A suggested URL must not repeat a password or a query either: both are dropped. */
+function withoutSecrets(raw: string): string {
+  return raw.replace(USERINFO, "").replace(/[?#].*$/, "");
 }
 
 function invalid(input: string, why: string, suggestion: string): CoderInvalidInputError {
   return new CoderInvalidInputError(
-    `Invalid Coder URL "${redactCredentials(input.trim())}": ${why}. Type the deployment's address, for example ${suggestion}`,
+    `Invalid Coder URL "${redactUrl(input.trim())}": ${why}. Type the deployment's address, for example ${suggestion}`,
   );
 }
