@@ -118,9 +118,9 @@ export class Sandbox {
     return existsSync(join(this.home, relative));
   }
 
-  /** Deletes the sandbox. */
+  /** Deletes the sandbox; retried, since a stub the scripts left in the background may still be writing. */
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
