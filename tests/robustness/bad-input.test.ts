@@ -11,6 +11,7 @@ import { createCoderClient, pushTemplate } from "@spt-coder/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { minimalTemplate } from "../../packages/sdk/test/flows/helpers.js";
 import { addSecret, cliEnv, tempHome } from "../e2e/helpers.js";
+import { expectNoSecretsInFiles } from "../security/scan.js";
 import { privateCli, runCli } from "./cli.js";
 
 // Each case is one CLI process (~0.2 s of mostly waiting); a few at a time keep two cores busy, not swamped.
@@ -434,5 +435,9 @@ describe("after the whole corpus", () => {
   it("nothing was uploaded but the seeded template, and no workspace was made", () => {
     expect(fake.state.files.size).toBe(1);
     expect(fake.state.workspaces.size).toBe(0);
+  });
+
+  it("no file the runs wrote holds a token", async () => {
+    await expectNoSecretsInFiles(home);
   });
 });

@@ -4,6 +4,7 @@ import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
 import { addSecret, cliEnv, tempHome } from "../e2e/helpers.js";
+import { expectNoSecretsInFiles } from "../security/scan.js";
 import { privateCli, runCli } from "./cli.js";
 
 const template = templateFolder({ "main.tf": minimalTemplate() });
@@ -28,12 +29,17 @@ async function upWhileFailing(method: string, path: string, ...more: string[]) {
     times: Number.POSITIVE_INFINITY,
     body: { message: "Internal error fetching workspace.", detail: "pq: connection refused" },
   });
-  const env = cliEnv(await tempHome(), {
+  const home = await tempHome();
+  const env = cliEnv(home, {
     CODER_URL: fake.url,
     CODER_SESSION_TOKEN: fake.token,
     NO_COLOR: "1",
   });
-  return runCli(["up", "--name", "w", "-t", "tiny", "--template-dir", template, ...more], { env });
+  const result = await runCli(["up", "--name", "w", "-t", "tiny", "--template-dir", template, ...more], {
+    env,
+  });
+  await expectNoSecretsInFiles(home);
+  return result;
 }
 
 describe("a persistent 500 after up created things", () => {
