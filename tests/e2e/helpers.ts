@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,9 +92,48 @@ export function expectNoSecrets(text: string): void {
   }
 }
 
+/** Every regular file under `dir`, hidden ones included. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Fails when a file under `dir` holds a registered secret, except the `allowed` files (spt-coder's config),
+ * which must then be readable by their owner only.
+ */
+export async function expectNoSecretsInFiles(dir: string, allowed: string[] = []): Promise<void> {
+  for (const file of await filesUnder(dir)) {
+    if (allowed.includes(file)) {
+      expect((await stat(file)).mode & 0o077, `${file} is readable by others`).toBe(0);
+      continue;
+    }
+    // Tokens are ASCII: Latin-1 reads any bytes without losing them.
+    const text = (await readFile(file)).toString("latin1");
+    try {
+      expectNoSecrets(text);
+    } catch (error) {
+      throw new Error(`${file} holds a session token`, { cause: error });
+    }
+  }
+}
+
 const homes: string[] = [];
-// Registered once per test file that imports this module.
+// Registered once per test file that imports this module. Before a home is deleted, every file the runs wrote
+// there is scanned: a token may only sit in a credentials file (spt-coder's 0600 config, or a coder `session`
+// file that a test wrote to act as `coder login`), and those must be 0600.
 afterAll(async () => {
+  for (const home of homes) {
+    const credentials = (await filesUnder(home)).filter(
+      (file) => file.endsWith(join("spt-coder", "config.json")) || file.endsWith("/session"),
+    );
+    await expectNoSecretsInFiles(home, credentials);
+  }
   await Promise.all(homes.splice(0).map((home) => rm(home, { recursive: true, force: true })));
 });
 

@@ -10,8 +10,7 @@ import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { createCoderClient, pushTemplate } from "@spt-coder/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { minimalTemplate } from "../../packages/sdk/test/flows/helpers.js";
-import { addSecret, cliEnv, tempHome } from "../e2e/helpers.js";
-import { expectNoSecretsInFiles } from "../security/scan.js";
+import { addSecret, cliEnv, expectNoSecretsInFiles, tempHome } from "../e2e/helpers.js";
 import { privateCli, runCli } from "./cli.js";
 
 // Each case is one CLI process (~0.2 s of mostly waiting); a few at a time keep two cores busy, not swamped.

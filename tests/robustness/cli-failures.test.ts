@@ -3,8 +3,7 @@
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
-import { addSecret, cliEnv, tempHome } from "../e2e/helpers.js";
-import { expectNoSecretsInFiles } from "../security/scan.js";
+import { addSecret, cliEnv, expectNoSecretsInFiles, tempHome } from "../e2e/helpers.js";
 import { privateCli, runCli } from "./cli.js";
 
 const template = templateFolder({ "main.tf": minimalTemplate() });

@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
-import { addSecret, cliEnv, tempHome } from "../e2e/helpers.js";
+import { addSecret, cliEnv, expectNoSecretsInFiles, tempHome } from "../e2e/helpers.js";
 import { privateCli, runCli } from "../robustness/cli.js";
-import { expectNoSecretsInFiles } from "./scan.js";
 
 const REPO = "https://github.com/acme/secret-app";
 let fake: RunningFakeCoder;
