@@ -90,8 +90,15 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
     let rateLimited = 0; // retries spent on 429s, bounded by maxRateLimitRetries
 
     for (let attempt = 0; ; attempt++) {
-      const gate = (notBefore.get(path) ?? 0) - Date.now();
-      if (gate > 0) await wait(gate);
+      // A loop, not one sleep: libuv measures timers from its cached loop time, so a timer may fire a little
+      // before the wall-clock instant Retry-After names.
+      for (
+        let gate = (notBefore.get(path) ?? 0) - Date.now();
+        gate > 0;
+        gate = (notBefore.get(path) ?? 0) - Date.now()
+      ) {
+        await wait(gate);
+      }
       const started = performance.now();
       const timeout = AbortSignal.timeout(timeoutMs);
       let response: Response;
