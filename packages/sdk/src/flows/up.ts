@@ -127,6 +127,13 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
       startWorkspace(client, ws, { parameters: options.parameters, signal }),
     );
     workspace = { ...ws, latest_build: build };
+  } else if (Object.keys(options.parameters ?? {}).length) {
+    // Reusing a running workspace changes nothing on it; say so rather than drop the values silently.
+    onEvent?.({
+      type: "warning",
+      code: "parameters-not-applied",
+      message: `Workspace ${workspace.name} is already running, so the given parameter values were not applied; stop it first to start it with new values.`,
+    });
   }
 
   let build = workspace.latest_build;

@@ -118,6 +118,15 @@ describe("up()", () => {
     expect(failure.message).toMatch(/not ready after/);
   });
 
+  it("warns that parameter values are not applied to a running workspace", async () => {
+    const { client, events, onEvent } = await launch();
+    await up({ client, workspace: "dev", templateDir: TEMPLATE_DIR, parameters: { repo_url: REPO } });
+    await up({ client, workspace: "dev", parameters: { install_wasm_tools: "false" }, onEvent });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "warning", code: "parameters-not-applied" }),
+    );
+  });
+
   it("reuses a running workspace in a handful of requests", async () => {
     const { client, requests } = await launch();
     await up({ client, workspace: "dev", templateDir: TEMPLATE_DIR, parameters: { repo_url: REPO } });
