@@ -59,7 +59,7 @@ export class AgentEngine {
         troubleshootingUrl: t.troubleshootingUrl,
         env: t.env,
         displayApps: t.displayApps,
-        apps: t.apps.map((a): AppRecord => ({ id: newId(), ...a, sharingLevel: a.share })),
+        apps: t.apps.map((a): AppRecord => ({ id: newId(), ...a })),
         logSourceId: newId(),
         logs: [],
         neverConnects: false,

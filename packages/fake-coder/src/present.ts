@@ -375,7 +375,7 @@ export class Presenter {
       display_name: app.displayName,
       icon: app.icon,
       subdomain: app.subdomain,
-      sharing_level: app.sharingLevel,
+      sharing_level: app.share,
       healthcheck: app.healthcheck ?? { url: "", interval: 0, threshold: 0 },
       health: !hasHealthcheck ? "disabled" : agent.lifecycle === "ready" ? "healthy" : "initializing",
       hidden: app.hidden,

@@ -4,7 +4,7 @@
  */
 import { newId, newSessionToken, nowIso } from "./ids.js";
 import { nameInvalidReason } from "./names.js";
-import type { ParsedTemplate, TemplateParameter, TemplateVariable } from "./template-model.js";
+import type { ParsedTemplate, TemplateApp, TemplateParameter, TemplateVariable } from "./template-model.js";
 
 /** Site roles the fake knows. `owner` may do everything, `member` only its own things. */
 export type SiteRole = "owner" | "member";
@@ -137,21 +137,9 @@ export interface JobRecord {
 }
 
 /** A workspace app of an agent. */
-export interface AppRecord {
+/** An app of a running agent: the template's `coder_app` plus its id. */
+export interface AppRecord extends TemplateApp {
   id: string;
-  slug: string;
-  displayName: string;
-  url?: string;
-  command?: string;
-  icon: string;
-  subdomain: boolean;
-  sharingLevel: "owner" | "authenticated" | "organization" | "public";
-  healthcheck?: { url: string; interval: number; threshold: number };
-  external: boolean;
-  hidden: boolean;
-  openIn: "slim-window" | "tab";
-  group?: string;
-  order: number;
 }
 
 /** An agent's `lifecycle_state`. */
