@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SDK_DIST = join(ROOT, "packages", "sdk", "dist", "index.js");
 export const FAKE_DIST = join(ROOT, "packages", "fake-coder", "dist", "index.js");
+export const FAKE_BIN = join(ROOT, "packages", "fake-coder", "dist", "bin.js");
 export const CLI_DIST = join(ROOT, "packages", "cli", "dist", "spt-coder.js");
 export const TEMPLATE_DIR = join(ROOT, "template");
 
@@ -16,6 +17,7 @@ export const NEEDS = {
   "up-requests": [SDK_DIST, FAKE_DIST],
   "log-latency": [SDK_DIST, FAKE_DIST],
   fleet: [SDK_DIST, FAKE_DIST],
+  "fake-start": [FAKE_BIN],
 };
 
 /** The built files that are missing. */
