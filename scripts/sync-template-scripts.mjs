@@ -29,9 +29,12 @@ export function differences(root) {
       const path = join(dir, name);
       const expected = copyText(name, readFileSync(join(root, SOURCE, name), "utf8"));
       if (!existsSync(path)) problems.push([`${target}/${name}`, "missing", expected]);
-      else if (readFileSync(path, "utf8") !== expected) problems.push([`${target}/${name}`, "differs", expected]);
+      else if (readFileSync(path, "utf8") !== expected)
+        problems.push([`${target}/${name}`, "differs", expected]);
     }
-    const stale = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".sh") && !sources.includes(f)) : [];
+    const stale = existsSync(dir)
+      ? readdirSync(dir).filter((f) => f.endsWith(".sh") && !sources.includes(f))
+      : [];
     for (const name of stale) problems.push([`${target}/${name}`, `has no source in ${SOURCE}`, undefined]);
   }
   return problems;
@@ -57,7 +60,9 @@ function main(argv) {
       mkdirSync(join(path, ".."), { recursive: true });
       writeFileSync(path, expected);
     }
-    console.log(`${file}: ${expected === undefined ? "removed" : problem === "missing" ? "created" : "updated"}`);
+    console.log(
+      `${file}: ${expected === undefined ? "removed" : problem === "missing" ? "created" : "updated"}`,
+    );
   }
   if (problems.length === 0) console.log("Template scripts already in sync.");
   return 0;

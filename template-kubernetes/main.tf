@@ -62,11 +62,11 @@ variable "kvm_device_resource" {
 
 variable "kvm_node_labels" {
   type        = string
-  default     = "feature.node.kubernetes.io/cpu-cpuid.VMX=true,feature.node.kubernetes.io/cpu-cpuid.SVM=true"
-  description = "Node labels of KVM-capable nodes, comma-separated, any one of which is enough: key=value, or key alone for 'label present'. The default is what Node Feature Discovery sets for Intel VT-x and AMD-V. Empty: no node affinity, only the device resource."
+  default     = "feature.node.kubernetes.io/cpu-cpuid.VMX=true feature.node.kubernetes.io/cpu-cpuid.SVM=true"
+  description = "Node labels of KVM-capable nodes, separated by spaces or commas, any one of which is enough: key=value, or key alone for 'label present'. The default is what Node Feature Discovery sets for Intel VT-x and AMD-V. Empty: no node affinity, only the device resource."
   validation {
-    condition     = alltrue([for item in split(",", var.kvm_node_labels) : can(regex("^([A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]{0,63})?)?$", trimspace(item)))])
-    error_message = "The kvm_node_labels variable must be comma-separated node labels, each key=value or key, e.g. feature.node.kubernetes.io/cpu-cpuid.VMX=true."
+    condition     = alltrue([for item in regexall("[^\\s,]+", var.kvm_node_labels) : can(regex("^[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]{0,63})?$", item))])
+    error_message = "The kvm_node_labels variable must be node labels separated by spaces or commas, each key=value or key, e.g. feature.node.kubernetes.io/cpu-cpuid.VMX=true."
   }
 }
 
@@ -302,9 +302,10 @@ locals {
   kvm_requested = local.nested_virt && var.kvm_device_resource != ""
   kvm_resources = local.kvm_requested ? { (var.kvm_device_resource) = "1" } : {}
   # "key=value" entries become one node selector term each (terms are ORed); "key" alone
-  # means the label only has to be present.
+  # means the label only has to be present. Spaces separate as well as commas, because the
+  # coder CLI splits a --var value at its commas.
   kvm_node_terms = [
-    for item in compact([for raw in split(",", var.kvm_node_labels) : trimspace(raw)]) : {
+    for item in regexall("[^\\s,]+", var.kvm_node_labels) : {
       key    = split("=", item)[0]
       values = length(split("=", item)) > 1 ? [split("=", item)[1]] : []
     }

@@ -21,7 +21,11 @@ describe("the fake Coder imports template-kubernetes/", () => {
       expect(shape).toEqual({
         enable_nested_virt: { type: "bool", default: "true", mutable: true },
         workspace_image: { type: "string", default: "ubuntu:22.04", mutable: true },
-        repo_url: { type: "string", default: "https://github.com/marcuspat/turbo-flow-claude", mutable: false },
+        repo_url: {
+          type: "string",
+          default: "https://github.com/marcuspat/turbo-flow-claude",
+          mutable: false,
+        },
         setup_script: { type: "string", default: "devpods/setup.sh", mutable: true },
         install_wasm_tools: { type: "bool", default: "true", mutable: true },
         cpu: { type: "number", default: "4", mutable: true },
@@ -36,7 +40,12 @@ describe("the fake Coder imports template-kubernetes/", () => {
         "install_wasm_tools",
       ]);
       expect(params.every((p) => !p.required)).toBe(true);
-      expect(params.find((p) => p.name === "cpu")?.options.map((o) => o.value)).toEqual(["2", "4", "8", "16"]);
+      expect(params.find((p) => p.name === "cpu")?.options.map((o) => o.value)).toEqual([
+        "2",
+        "4",
+        "8",
+        "16",
+      ]);
       expect(params.find((p) => p.name === "home_disk_size")).toMatchObject({
         validation_min: 10,
         validation_max: 1000,
@@ -45,7 +54,9 @@ describe("the fake Coder imports template-kubernetes/", () => {
       expect(variables.filter((v) => v.required).map((v) => [v.name, v.value])).toEqual([
         ["namespace", "coder-workspaces"],
       ]);
-      expect(variables.find((v) => v.name === "kvm_device_resource")?.default_value).toBe("devices.kubevirt.io/kvm");
+      expect(variables.find((v) => v.name === "kvm_device_resource")?.default_value).toBe(
+        "devices.kubevirt.io/kvm",
+      );
     } finally {
       await fake.close();
     }
@@ -57,7 +68,9 @@ describe("the fake Coder imports template-kubernetes/", () => {
       const client = createCoderClient({ url: fake.url, token: fake.token });
       const push = pushTemplate(client, { name: "spt-flow-kubernetes", dir: K8S_TEMPLATE_DIR });
       await expect(push).rejects.toBeInstanceOf(MissingTemplateVariablesError);
-      await expect(push).rejects.toMatchObject({ variables: [expect.objectContaining({ name: "namespace" })] });
+      await expect(push).rejects.toMatchObject({
+        variables: [expect.objectContaining({ name: "namespace" })],
+      });
     } finally {
       await fake.close();
     }

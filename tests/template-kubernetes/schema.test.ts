@@ -15,10 +15,15 @@ beforeAll(() => {
 }, 60_000);
 
 async function kubernetesResources(): Promise<[string, string, HclObject][]> {
-  const resources = at(await loadKubernetesTemplate(), "resource") as Record<string, Record<string, HclObject[]>>;
+  const resources = at(await loadKubernetesTemplate(), "resource") as Record<
+    string,
+    Record<string, HclObject[]>
+  >;
   return Object.entries(resources)
     .filter(([type]) => type.startsWith("kubernetes_"))
-    .flatMap(([type, byName]) => Object.entries(byName).map(([name, [body]]): [string, string, HclObject] => [type, name, body!]));
+    .flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, [body]]): [string, string, HclObject] => [type, name, body!]),
+    );
 }
 
 describe("template-kubernetes against the hashicorp/kubernetes schema (@cdktf/provider-kubernetes)", () => {
@@ -46,7 +51,9 @@ describe("template-kubernetes against the hashicorp/kubernetes schema (@cdktf/pr
 
   it("configures the provider with its own attributes only", async () => {
     const provider = block(await loadKubernetesTemplate(), "provider", "kubernetes");
-    expect(schemaProblems(schema, schema.provider(), provider, "provider.kubernetes", new Set(["alias"]))).toEqual([]);
+    expect(
+      schemaProblems(schema, schema.provider(), provider, "provider.kubernetes", new Set(["alias"])),
+    ).toEqual([]);
   });
 });
 
@@ -54,7 +61,9 @@ describe("the schema check itself", () => {
   async function problemsOf(hcl: string): Promise<string[]> {
     const doc = (await parse("bad.tf", hcl)) as { resource: Record<string, Record<string, HclObject[]>> };
     return Object.entries(doc.resource).flatMap(([type, byName]) =>
-      Object.entries(byName).flatMap(([name, [body]]) => resourceProblems(schema, type, body!, `${type}.${name}`)),
+      Object.entries(byName).flatMap(([name, [body]]) =>
+        resourceProblems(schema, type, body!, `${type}.${name}`),
+      ),
     );
   }
 

@@ -35,7 +35,10 @@ describe("template-kubernetes/scripts: generated from template/scripts (one sour
 
   it("fails the check when a copy was edited, names the file, and the generator repairs it", () => {
     const root = scratchRoot();
-    writeFileSync(join(root, "template-kubernetes/scripts/kvm-report.sh"), "#!/usr/bin/env bash\necho edited\n");
+    writeFileSync(
+      join(root, "template-kubernetes/scripts/kvm-report.sh"),
+      "#!/usr/bin/env bash\necho edited\n",
+    );
     const check = sync("--check", "--root", root);
     expect(check.status).toBe(1);
     expect(check.stderr).toContain("template-kubernetes/scripts/kvm-report.sh: differs");
@@ -55,7 +58,9 @@ describe("template-kubernetes/scripts: generated from template/scripts (one sour
     expect(check.status).toBe(1);
     expect(check.stderr).toContain("template-kubernetes/scripts/new-step.sh: missing");
     expect(check.stderr).toContain("template-kubernetes/scripts/lib.sh: differs");
-    expect(check.stderr).toContain("template-kubernetes/scripts/old-step.sh: has no source in template/scripts");
+    expect(check.stderr).toContain(
+      "template-kubernetes/scripts/old-step.sh: has no source in template/scripts",
+    );
     expect(sync("--root", root).status).toBe(0);
     expect(sync("--check", "--root", root).status).toBe(0);
   });

@@ -11,7 +11,13 @@ import {
   localsOf,
 } from "./helpers/kubernetes-template.js";
 
-const SEED_PARAMETERS = ["enable_nested_virt", "workspace_image", "repo_url", "setup_script", "install_wasm_tools"];
+const SEED_PARAMETERS = [
+  "enable_nested_virt",
+  "workspace_image",
+  "repo_url",
+  "setup_script",
+  "install_wasm_tools",
+];
 
 async function parameter(name: string): Promise<HclObject> {
   return block(await loadKubernetesTemplate(), "data", "coder_parameter", name);
@@ -47,20 +53,20 @@ describe("providers and admin variables", () => {
   it("has use_kubeconfig and namespace as the official kubernetes template does (namespace required)", async () => {
     const template = await loadKubernetesTemplate();
     const useKubeconfig = block(template, "variable", "use_kubeconfig");
-    expect(useKubeconfig.type).toBe("${bool}");
+    expect(useKubeconfig.type).toBe(`\${bool}`);
     expect(useKubeconfig.default).toBe(false);
     expect(block(template, "provider", "kubernetes").config_path).toBe(
-      '${var.use_kubeconfig ? "~/.kube/config" : null}',
+      `\${var.use_kubeconfig ? "~/.kube/config" : null}`,
     );
     const namespace = block(template, "variable", "namespace");
-    expect(namespace.type).toBe("${string}");
+    expect(namespace.type).toBe(`\${string}`);
     expect("default" in namespace, "the namespace must exist, so the admin names it").toBe(false);
   });
 
   it("has only string, number and bool variables, the types Coder accepts", async () => {
     const variables = at(await loadKubernetesTemplate(), "variable") as Record<string, HclObject[]>;
     for (const [name, [variable]] of Object.entries(variables)) {
-      expect(["${string}", "${number}", "${bool}"], name).toContain(variable!.type);
+      expect([`\${string}`, `\${number}`, `\${bool}`], name).toContain(variable!.type);
       expect(String(variable!.description ?? ""), `${name}.description`).not.toBe("");
     }
   });
@@ -117,16 +123,21 @@ describe("workspace parameters", () => {
 
 describe("home volume claim", () => {
   it("is ReadWriteOnce, sized by home_disk_size, not waited for, and kept through template changes", async () => {
-    const claim = block(await loadKubernetesTemplate(), "resource", "kubernetes_persistent_volume_claim_v1", "home");
+    const claim = block(
+      await loadKubernetesTemplate(),
+      "resource",
+      "kubernetes_persistent_volume_claim_v1",
+      "home",
+    );
     expect(claim.count, "the claim outlives stops").toBeUndefined();
     expect(claim.wait_until_bound).toBe(false);
     const spec = block(claim, "spec");
     expect(spec.access_modes).toEqual(["ReadWriteOnce"]);
     expect(String(at(block(spec, "resources"), "requests", "storage"))).toBe(
-      "${data.coder_parameter.home_disk_size.value}Gi",
+      `\${data.coder_parameter.home_disk_size.value}Gi`,
     );
-    expect(block(claim, "lifecycle").ignore_changes).toBe("${all}");
-    expect(String(block(claim, "metadata").namespace)).toBe("${var.namespace}");
+    expect(block(claim, "lifecycle").ignore_changes).toBe(`\${all}`);
+    expect(String(block(claim, "metadata").namespace)).toBe(`\${var.namespace}`);
   });
 
   it("carries the com.coder.* labels of the official template", async () => {
@@ -140,16 +151,21 @@ describe("home volume claim", () => {
         "com.coder.user.username",
       ]),
     );
-    const claim = block(await loadKubernetesTemplate(), "resource", "kubernetes_persistent_volume_claim_v1", "home");
-    expect(block(claim, "metadata").labels).toBe("${local.labels}");
-    expect(block(await deployment(), "metadata").labels).toBe("${local.labels}");
+    const claim = block(
+      await loadKubernetesTemplate(),
+      "resource",
+      "kubernetes_persistent_volume_claim_v1",
+      "home",
+    );
+    expect(block(claim, "metadata").labels).toBe(`\${local.labels}`);
+    expect(block(await deployment(), "metadata").labels).toBe(`\${local.labels}`);
   });
 });
 
 describe("deployment", () => {
   it("exists once per start with one replica, Recreate, and no wait for the rollout", async () => {
     const workspace = await deployment();
-    expect(workspace.count).toBe("${data.coder_workspace.me.start_count}");
+    expect(workspace.count).toBe(`\${data.coder_workspace.me.start_count}`);
     expect(workspace.wait_for_rollout).toBe(false);
     const spec = block(workspace, "spec");
     expect(spec.replicas).toBe(1);
@@ -160,8 +176,12 @@ describe("deployment", () => {
     const all = await locals();
     const selector = all.selector_labels as Record<string, string>;
     const labels = all.labels as Record<string, string>;
-    expect(String(block(block(await deployment(), "spec"), "selector").match_labels)).toBe("${local.selector_labels}");
-    expect(block(block(block(await deployment(), "spec"), "template"), "metadata").labels).toBe("${local.labels}");
+    expect(String(block(block(await deployment(), "spec"), "selector").match_labels)).toBe(
+      `\${local.selector_labels}`,
+    );
+    expect(block(block(block(await deployment(), "spec"), "template"), "metadata").labels).toBe(
+      `\${local.labels}`,
+    );
     for (const [key, value] of Object.entries(selector)) {
       expect(labels[key], key).toBe(value);
       expect(value, `${key}: a renamed workspace would break the selector`).not.toMatch(/\.name\}/);
@@ -172,15 +192,16 @@ describe("deployment", () => {
     const pod = block(await podSpec(), "security_context");
     const all = await locals();
     expect(all.uid).toBe(1000);
-    for (const key of ["run_as_user", "run_as_group", "fs_group"]) expect(pod[key], key).toBe("${local.uid}");
+    for (const key of ["run_as_user", "run_as_group", "fs_group"])
+      expect(pod[key], key).toBe(`\${local.uid}`);
     expect(pod.fs_group_change_policy).toBe("OnRootMismatch");
     const own = block(await container(), "security_context");
     expect(own.run_as_user).toBe(0);
     const bootstrap = kubernetesText("scripts/bootstrap.sh");
     expect(bootstrap).toMatch(/exec runuser -u "\$SPT_USER" -- sh -c "\$init_script"/);
     const env = children(await container(), "env");
-    expect(env.find((e) => e.name === "SPT_UID")?.value).toBe("${tostring(local.uid)}");
-    expect(env.find((e) => e.name === "SPT_USER")?.value).toBe("${local.username}");
+    expect(env.find((e) => e.name === "SPT_UID")?.value).toBe(`\${tostring(local.uid)}`);
+    expect(env.find((e) => e.name === "SPT_USER")?.value).toBe(`\${local.username}`);
   });
 
   it("hands the agent's init script to the bootstrap and passes the agent token", async () => {
@@ -188,19 +209,22 @@ describe("deployment", () => {
     const command = dev.command as string[];
     expect(command).toEqual([
       "/bin/bash",
-      "${local.scripts_dir}/bootstrap.sh",
-      "${coder_agent.main.init_script}",
+      `\${local.scripts_dir}/bootstrap.sh`,
+      `\${coder_agent.main.init_script}`,
     ]);
-    expect(children(dev, "env")).toContainEqual({ name: "CODER_AGENT_TOKEN", value: "${coder_agent.main.token}" });
+    expect(children(dev, "env")).toContainEqual({
+      name: "CODER_AGENT_TOKEN",
+      value: `\${coder_agent.main.token}`,
+    });
   });
 
   it("mounts the claim on the home folder and the scripts, executable, where the agent runs them", async () => {
     const mounts = children(await container(), "volume_mount");
     const home = mounts.find((m) => m.name === "home");
-    expect(home?.mount_path).toBe("${local.home}");
+    expect(home?.mount_path).toBe(`\${local.home}`);
     expect((await locals()).home).toBe("/home/coder");
     const scripts = mounts.find((m) => m.name === "scripts");
-    expect(scripts?.mount_path).toBe("${local.scripts_dir}");
+    expect(scripts?.mount_path).toBe(`\${local.scripts_dir}`);
     const volumes = children(await podSpec(), "volume");
     const claim = block(volumes.find((v) => v.name === "home")!, "persistent_volume_claim");
     expect(String(claim.claim_name)).toContain("kubernetes_persistent_volume_claim_v1.home.metadata[0].name");
@@ -208,8 +232,13 @@ describe("deployment", () => {
     // The agent runs `exec /opt/spt-flow/x.sh` as uid 1000: the files must be executable for it.
     expect(configMap.default_mode).toBe("0755");
     expect(String(configMap.name)).toContain("kubernetes_config_map_v1.scripts[0]");
-    const data = block(await loadKubernetesTemplate(), "resource", "kubernetes_config_map_v1", "scripts").data;
-    expect(data).toBe("${local.scripts}");
+    const data = block(
+      await loadKubernetesTemplate(),
+      "resource",
+      "kubernetes_config_map_v1",
+      "scripts",
+    ).data;
+    expect(data).toBe(`\${local.scripts}`);
     expect(String((await locals()).scripts)).toContain('fileset(path.module, "scripts/*.sh")');
   });
 
@@ -220,7 +249,7 @@ describe("deployment", () => {
       expect(text, key).toContain("data.coder_parameter.cpu.value");
       expect(text, key).toContain("data.coder_parameter.memory.value");
     }
-    expect(String(resources.limits)).toContain('memory = "${local.memory}Gi"');
+    expect(String(resources.limits)).toContain(`memory = "\${local.memory}Gi"`);
   });
 });
 
@@ -238,7 +267,10 @@ describe("KVM through a device plugin", () => {
   });
 
   it("accepts KubeVirt's and smarter-device-manager's resource names in its validation", async () => {
-    const validation = block(block(await loadKubernetesTemplate(), "variable", "kvm_device_resource"), "validation");
+    const validation = block(
+      block(await loadKubernetesTemplate(), "variable", "kvm_device_resource"),
+      "validation",
+    );
     const regex = /regex\("([^"]+)"/.exec(String(validation.condition))?.[1];
     expect(regex).toBeDefined();
     const re = new RegExp(regex!.replace(/\\\\/g, "\\"));
@@ -258,7 +290,7 @@ describe("KVM through a device plugin", () => {
       "dynamic",
       "node_selector_term",
     );
-    expect(block(block(term, "content"), "match_expressions").key).toBe("${node_selector_term.value.key}");
+    expect(block(block(term, "content"), "match_expressions").key).toBe(`\${node_selector_term.value.key}`);
     const labels = String(block(await loadKubernetesTemplate(), "variable", "kvm_node_labels").default);
     expect(labels).toContain("feature.node.kubernetes.io/cpu-cpuid.VMX=true");
     expect(labels).toContain("feature.node.kubernetes.io/cpu-cpuid.SVM=true");
@@ -268,16 +300,23 @@ describe("KVM through a device plugin", () => {
     const text = kubernetesText("main.tf");
     expect(text).not.toMatch(/privileged\s*=\s*true/);
     expect(block(await container(), "security_context").privileged).toBe(false);
-    expect(text).not.toMatch(/host_path|host_pid|host_ipc|host_network|allow_privilege_escalation\s*=\s*true/);
+    expect(text).not.toMatch(
+      /host_path|host_pid|host_ipc|host_network|allow_privilege_escalation\s*=\s*true/,
+    );
     expect(block(await container(), "security_context").capabilities).toBeUndefined();
   });
 
   it("tells the bootstrap and the scripts whether KVM was requested", async () => {
     const env = children(await container(), "env");
-    expect(env.find((e) => e.name === "SPT_NESTED_VIRT")?.value).toBe("${tostring(local.nested_virt)}");
-    expect(env.find((e) => e.name === "SPT_KVM_PASSTHROUGH")?.value).toBe("${tostring(local.kvm_requested)}");
-    const agentEnv = at(block(await loadKubernetesTemplate(), "resource", "coder_agent", "main"), "env") as HclObject;
-    expect(agentEnv.SPT_KVM_PASSTHROUGH).toBe("${tostring(local.kvm_requested)}");
+    expect(env.find((e) => e.name === "SPT_NESTED_VIRT")?.value).toBe(`\${tostring(local.nested_virt)}`);
+    expect(env.find((e) => e.name === "SPT_KVM_PASSTHROUGH")?.value).toBe(
+      `\${tostring(local.kvm_requested)}`,
+    );
+    const agentEnv = at(
+      block(await loadKubernetesTemplate(), "resource", "coder_agent", "main"),
+      "env",
+    ) as HclObject;
+    expect(agentEnv.SPT_KVM_PASSTHROUGH).toBe(`\${tostring(local.kvm_requested)}`);
   });
 });
 
@@ -302,12 +341,14 @@ describe("agent, start scripts and app: the Docker template's", () => {
   });
 
   it("gives the agent the same environment, every variable the scripts require among it", async () => {
-    const envOf = (template: HclObject) => at(block(template, "resource", "coder_agent", "main"), "env") as HclObject;
+    const envOf = (template: HclObject) =>
+      at(block(template, "resource", "coder_agent", "main"), "env") as HclObject;
     const env = envOf(await loadKubernetesTemplate());
     expect(Object.keys(env).sort()).toEqual(Object.keys(envOf(await loadDockerTemplate())).sort());
     const required = new Set<string>();
     for (const file of kubernetesScriptFiles().filter((f) => !f.endsWith("bootstrap.sh"))) {
-      for (const match of readFileSync(file, "utf8").matchAll(/\$\{(SPT_[A-Z_]+):\?/g)) required.add(match[1]!);
+      for (const match of readFileSync(file, "utf8").matchAll(/\$\{(SPT_[A-Z_]+):\?/g))
+        required.add(match[1]!);
     }
     expect(required.size).toBeGreaterThan(5);
     for (const name of required) expect(Object.keys(env), name).toContain(name);
@@ -350,7 +391,8 @@ describe("template folder as a whole", () => {
 
   it("has a README with what the cluster needs, a manual push and the spt-coder up command", async () => {
     const readme = kubernetesText("README.md");
-    for (const name of [...SEED_PARAMETERS, "cpu", "memory", "home_disk_size"]) expect(readme).toContain(`\`${name}\``);
+    for (const name of [...SEED_PARAMETERS, "cpu", "memory", "home_disk_size"])
+      expect(readme).toContain(`\`${name}\``);
     for (const word of [
       "devices.kubevirt.io/kvm",
       "smarter-devices/kvm",

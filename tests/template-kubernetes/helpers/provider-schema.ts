@@ -16,7 +16,12 @@ interface JsiiType {
   datatype?: boolean;
   docs?: { summary?: string };
   initializer?: { parameters?: { name: string; type: JsiiTypeRef }[] };
-  properties?: { name: string; optional?: boolean; type: JsiiTypeRef; docs?: { summary?: string; remarks?: string } }[];
+  properties?: {
+    name: string;
+    optional?: boolean;
+    type: JsiiTypeRef;
+    docs?: { summary?: string; remarks?: string };
+  }[];
 }
 interface JsiiTypeRef {
   fqn?: string;
@@ -56,7 +61,9 @@ export function loadKubernetesSchema(): KubernetesSchema {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
     cdktf?: { provider?: { name?: string; version?: string } };
   };
-  const assembly = JSON.parse(readFileSync(join(dir, ".jsii"), "utf8")) as { types: Record<string, JsiiType> };
+  const assembly = JSON.parse(readFileSync(join(dir, ".jsii"), "utf8")) as {
+    types: Record<string, JsiiType>;
+  };
   const types = assembly.types;
   const isStruct = (ref: JsiiTypeRef | undefined) =>
     ref?.fqn !== undefined && types[ref.fqn]?.kind === "interface" && types[ref.fqn]?.datatype === true;
@@ -85,7 +92,8 @@ export function loadKubernetesSchema(): KubernetesSchema {
         (t) => t.collection?.kind === "array" && isStruct(t.collection.elementtype),
       );
       const required = prop.optional !== true;
-      if (isStruct(prop.type)) out.set(name, { kind: "block", required, single: true, struct: prop.type.fqn! });
+      if (isStruct(prop.type))
+        out.set(name, { kind: "block", required, single: true, struct: prop.type.fqn! });
       else if (list)
         out.set(name, { kind: "block", required, single: false, struct: list.collection!.elementtype.fqn! });
       else out.set(name, { kind: "attribute", required, single: false });
@@ -132,11 +140,13 @@ export function schemaProblems(
     if (!field) {
       problems.push(`${path}.${key}: not an attribute or block of ${struct.split(".").pop()}`);
     } else if (field.kind === "attribute") {
-      if (isBlockList(value)) problems.push(`${path}.${key}: an attribute, written as a block (use ${key} = ...)`);
+      if (isBlockList(value))
+        problems.push(`${path}.${key}: an attribute, written as a block (use ${key} = ...)`);
     } else if (!isBlockList(value)) {
       problems.push(`${path}.${key}: a block, written as an attribute (use ${key} { ... })`);
     } else {
-      if (field.single && value.length > 1) problems.push(`${path}.${key}: at most one block, found ${value.length}`);
+      if (field.single && value.length > 1)
+        problems.push(`${path}.${key}: at most one block, found ${value.length}`);
       value.forEach((child, i) => {
         problems.push(...schemaProblems(schema, field.struct!, child, `${path}.${key}[${i}]`));
       });
@@ -150,14 +160,16 @@ export function schemaProblems(
     }
     for (const [i, entry] of (entries as Body[]).entries()) {
       const where = `${path}.dynamic.${key}[${i}]`;
-      for (const k of Object.keys(entry)) if (!DYNAMIC_KEYS.has(k)) problems.push(`${where}.${k}: not allowed in dynamic`);
+      for (const k of Object.keys(entry))
+        if (!DYNAMIC_KEYS.has(k)) problems.push(`${where}.${k}: not allowed in dynamic`);
       const content = (entry.content as Body[] | undefined)?.[0];
       if (content) problems.push(...schemaProblems(schema, field.struct!, content, `${where}.content`));
       else problems.push(`${where}: has no content block`);
     }
   }
   for (const [key, field] of fields) {
-    if (field.required && !(key in body) && !(key in dynamic)) problems.push(`${path}.${key}: required, missing`);
+    if (field.required && !(key in body) && !(key in dynamic))
+      problems.push(`${path}.${key}: required, missing`);
   }
   return problems;
 }
@@ -165,6 +177,7 @@ export function schemaProblems(
 /** {@link schemaProblems} for a top-level `resource` body, whose meta-arguments Terraform owns. */
 export function resourceProblems(schema: KubernetesSchema, type: string, body: Body, path: string): string[] {
   const struct = schema.resource(type);
-  if (!struct) return [`${path}: ${type} is not a resource of hashicorp/kubernetes ${schema.providerVersion}`];
+  if (!struct)
+    return [`${path}: ${type} is not a resource of hashicorp/kubernetes ${schema.providerVersion}`];
   return schemaProblems(schema, struct, body, path, RESOURCE_META);
 }
