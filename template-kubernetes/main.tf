@@ -546,7 +546,7 @@ resource "kubernetes_deployment_v1" "workspace" {
         annotations = { "spt-flow/scripts-sha256" = sha256(jsonencode(local.scripts)) }
       }
       spec {
-        hostname      = lower(data.coder_workspace.me.name)
+        # The agent binary is built for var.arch.
         node_selector = { "kubernetes.io/arch" = var.arch }
 
         # The workspace user's ids. fs_group makes the new home volume writable for it;

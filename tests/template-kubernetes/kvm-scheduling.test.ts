@@ -29,8 +29,11 @@ function variableSource(name: string): string {
 }
 
 function unwrap(expression: unknown): string {
-  const text = String(expression);
-  expect(text.startsWith(`\${`) && text.endsWith("}"), text).toBe(true);
+  const text = typeof expression === "string" ? expression : "";
+  expect(
+    text.startsWith(`\${`) && text.endsWith("}"),
+    `not one expression: ${JSON.stringify(expression)}`,
+  ).toBe(true);
   return text.slice(2, -1);
 }
 
