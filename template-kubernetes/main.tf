@@ -505,18 +505,6 @@ resource "kubernetes_persistent_volume_claim_v1" "home" {
   }
 }
 
-# The scripts as files in the pod, mounted read-only on /opt/spt-flow. 0755 because the agent
-# runs them as the workspace user (`exec /opt/spt-flow/x.sh`).
-resource "kubernetes_config_map_v1" "scripts" {
-  count = data.coder_workspace.me.start_count
-  metadata {
-    name      = "coder-${data.coder_workspace.me.id}-scripts"
-    namespace = var.namespace
-    labels    = local.labels
-  }
-  data = local.scripts
-}
-
 resource "kubernetes_deployment_v1" "workspace" {
   # One pod per start; stopping the workspace deletes the Deployment, the claim stays.
   count = data.coder_workspace.me.start_count
@@ -542,8 +530,10 @@ resource "kubernetes_deployment_v1" "workspace" {
     template {
       metadata {
         labels = local.labels
-        # A template version with other scripts starts a new pod.
-        annotations = { "spt-flow/scripts-sha256" = sha256(jsonencode(local.scripts)) }
+        # The scripts travel in the pod's own annotations (256 KiB for all of them) and reach
+        # the container as files through the downward API: no ConfigMap, which the Coder Helm
+        # chart's service account may not create. Other scripts make a new pod.
+        annotations = { for name, text in local.scripts : "spt-flow/${name}" => text }
       }
       spec {
         # The agent binary is built for var.arch.
@@ -632,11 +622,20 @@ resource "kubernetes_deployment_v1" "workspace" {
             read_only  = false
           }
         }
+        # 0755: the agent runs the scripts as the workspace user (`exec /opt/spt-flow/x.sh`).
         volume {
           name = "scripts"
-          config_map {
-            name         = kubernetes_config_map_v1.scripts[0].metadata[0].name
+          downward_api {
             default_mode = "0755"
+            dynamic "items" {
+              for_each = local.scripts
+              content {
+                path = items.key
+                field_ref {
+                  field_path = "metadata.annotations['spt-flow/${items.key}']"
+                }
+              }
+            }
           }
         }
 

@@ -39,10 +39,9 @@ describe("spt-coder with template-kubernetes/", () => {
     expect(result.stdout).toMatch(
       /code-server +http:\/\/127\.0\.0\.1:\d+\/@admin\/hello-world\.main\/apps\/code-server\//,
     );
-    // The pod (with the agent), its home claim and its scripts; nothing of the Docker variant.
+    // The pod (with the agent) and its home claim; nothing of the Docker variant.
     expect(resourcesOf("hello-world")).toEqual({
       "kubernetes_persistent_volume_claim_v1.home": 0,
-      "kubernetes_config_map_v1.scripts": 0,
       "kubernetes_deployment_v1.workspace": 1,
     });
     const template = [...fake.state.templates.values()].map((t) => t.name);

@@ -32,13 +32,9 @@ describe("template-kubernetes against the hashicorp/kubernetes schema (@cdktf/pr
     expect(Number(schema.providerVersion.split(".")[1])).toBeGreaterThanOrEqual(23);
   });
 
-  it("uses the claim, the ConfigMap and the Deployment, each a known resource", async () => {
+  it("uses the claim and the Deployment, each a known resource", async () => {
     const types = (await kubernetesResources()).map(([type]) => type).sort();
-    expect(types).toEqual([
-      "kubernetes_config_map_v1",
-      "kubernetes_deployment_v1",
-      "kubernetes_persistent_volume_claim_v1",
-    ]);
+    expect(types).toEqual(["kubernetes_deployment_v1", "kubernetes_persistent_volume_claim_v1"]);
     for (const type of types) expect(schema.resource(type), type).toBeDefined();
   });
 
