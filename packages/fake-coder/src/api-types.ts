@@ -7,6 +7,7 @@ export type {
   MatchedProvisioners,
   MinimalUser,
   Organization,
+  ProvisionerDaemon,
   ProvisionerJob,
   ProvisionerJobLog,
   Region,

@@ -7,9 +7,10 @@ import { authenticate, tokenFromRequest, userForToken } from "./auth.js";
 import { Clock } from "./clock.js";
 import { type FailRule, Faults } from "./faults.js";
 import { ApiError, goJson, JSON_TYPE, json, text } from "./http.js";
-import { JobEngine } from "./jobs.js";
+import { FAKE_WORKER_ID, JobEngine } from "./jobs.js";
 import { describeBody, globalObserver, type ResponseInfo, type ResponseObserver } from "./observer.js";
 import { Presenter } from "./present.js";
+import { DEFAULT_PROVISIONER_DAEMONS, ProvisionerPool } from "./provisioners.js";
 import { goDuration, RateLimiter, type RateLimitOptions } from "./ratelimit.js";
 import { type FollowStream, isFollow, Router } from "./router.js";
 import { allRoutes } from "./routes/index.js";
@@ -23,6 +24,8 @@ export interface FakeCoderOptions extends SeedOptions {
   buildVersion?: string;
   /** Per-user, per-path rate limiting; off unless given. */
   rateLimit?: RateLimitOptions;
+  /** Provisioner daemons: jobs beyond this many wait in the queue (`queue_position`). Default 3, as coderd's. */
+  provisioners?: number;
   /** Sees every response (in addition to the process-wide observer). */
   onResponse?: ResponseObserver;
 }
@@ -63,8 +66,14 @@ export class Core {
     this.state = new FakeState(options);
     this.clock = new Clock(options.stepDelayMs ?? 20);
     this.agents = new AgentEngine(this.state, this.clock, this.faults);
-    this.jobs = new JobEngine(this.state, this.clock, this.faults, this.agents);
-    this.presenter = new Presenter(this.state);
+    this.jobs = new JobEngine(
+      this.state,
+      this.clock,
+      this.faults,
+      this.agents,
+      new ProvisionerPool(options.provisioners ?? DEFAULT_PROVISIONER_DAEMONS, FAKE_WORKER_ID),
+    );
+    this.presenter = new Presenter(this.state, this.jobs.provisioners);
     this.buildVersion = options.buildVersion ?? DEFAULT_VERSION;
     this.accessUrl = accessUrl;
     this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;

@@ -17,6 +17,7 @@ import {
 } from "./hcl.js";
 import { newId, nowIso } from "./ids.js";
 import { parameterDefinitionProblem, resolveBuildParameters } from "./parameters.js";
+import { DEFAULT_PROVISIONER_DAEMONS, ProvisionerPool } from "./provisioners.js";
 import type {
   FakeState,
   JobLogRecord,
@@ -84,6 +85,8 @@ export class JobEngine {
     private readonly clock: Clock,
     private readonly faults: Faults,
     private readonly agents: AgentEngine,
+    /** The daemons that run the jobs; a job waits (pending, in the queue) until one is free. */
+    readonly provisioners = new ProvisionerPool(DEFAULT_PROVISIONER_DAEMONS, FAKE_WORKER_ID),
   ) {}
 
   /** A new pending job. Faults aimed at "the next job" of this kind are attached here. */
@@ -331,9 +334,11 @@ export class JobEngine {
     await this.clock.sleep();
     if (this.clock.isDisposed || job.completedAt) return;
     if (plan.hold || this.faults.takeJobHold(job, transition)) return;
+    const daemon = await this.provisioners.acquire(job);
+    if (!daemon || this.clock.isDisposed || job.completedAt) return;
     job.startedAt = nowIso();
     job.updatedAt = job.startedAt;
-    job.workerId = FAKE_WORKER_ID;
+    job.workerId = daemon.id;
     const payload = this.payloadSize(job);
     if (payload > MAX_JOB_PAYLOAD) {
       this.finish(job, { error: `payload was too big: ${payload} > ${MAX_JOB_PAYLOAD}` }, false);
@@ -389,6 +394,7 @@ export class JobEngine {
       job.error = failure.error;
       if (failure.code) job.errorCode = failure.code;
     }
+    this.provisioners.release(job);
     this.bus.publish(job.id, { kind: "end" });
   }
 

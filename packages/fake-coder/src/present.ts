@@ -20,7 +20,8 @@ import type {
   WorkspaceStatus,
 } from "./api-types.js";
 import { NIL_UUID, nowIso } from "./ids.js";
-import { jobStatus } from "./jobs.js";
+import { FAKE_WORKER_ID, jobStatus } from "./jobs.js";
+import { DEFAULT_PROVISIONER_DAEMONS, ProvisionerPool } from "./provisioners.js";
 import type {
   AgentRecord,
   AppRecord,
@@ -78,14 +79,18 @@ export function presentOrganization(org: OrganizationRecord): Organization {
   };
 }
 
-/** One always-available provisioner daemon serves every job. */
-export function matchedProvisioners(): MatchedProvisioners {
-  return { count: 1, available: 1, most_recently_seen: nowIso() };
+/** The fake's daemons carry the default tags, so every job matches all of them; all are seen just now. */
+export function matchedProvisioners(pool: ProvisionerPool): MatchedProvisioners {
+  const count = pool.daemons.length;
+  return { count, available: count, most_recently_seen: count > 0 ? nowIso() : null };
 }
 
 /** Presents records with access to the whole state (names, statuses, queue positions). */
 export class Presenter {
-  constructor(private readonly state: FakeState) {}
+  constructor(
+    private readonly state: FakeState,
+    private readonly provisioners = new ProvisionerPool(DEFAULT_PROVISIONER_DAEMONS, FAKE_WORKER_ID),
+  ) {}
 
   job(job: JobRecord): ProvisionerJob {
     const status = jobStatus(job);
@@ -118,7 +123,7 @@ export class Presenter {
     if (job.errorCode) out.error_code = job.errorCode as ProvisionerJob["error_code"];
     if (job.workerId) {
       out.worker_id = job.workerId;
-      out.worker_name = "fake-provisioner";
+      out.worker_name = this.provisioners.daemons.find((d) => d.id === job.workerId)?.name ?? "";
     }
     const version = job.templateVersionId
       ? this.state.templateVersions.get(job.templateVersionId)
@@ -166,7 +171,7 @@ export class Presenter {
       readme: version.readme,
       created_by: presentMinimalUser(this.state.users.get(version.createdBy), version.createdBy),
       archived: version.archived,
-      matched_provisioners: matchedProvisioners(),
+      matched_provisioners: matchedProvisioners(this.provisioners),
       has_external_agent: false,
     };
   }
@@ -284,7 +289,7 @@ export class Presenter {
       max_deadline: null,
       status: this.buildStatus(build),
       daily_cost: 0,
-      matched_provisioners: matchedProvisioners(),
+      matched_provisioners: matchedProvisioners(this.provisioners),
       template_version_preset_id: null,
       has_ai_task: false,
       has_external_agent: false,

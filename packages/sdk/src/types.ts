@@ -57,6 +57,12 @@ export type LogSource = Schemas["LogSource"];
 export type LoginType = Schemas["LoginType"];
 /** How many provisioner daemons can take a job; `count == 0` means it will never start. */
 export type MatchedProvisioners = Schemas["MatchedProvisioners"];
+/** A provisioner daemon of an organization, with its status and current job. */
+export type ProvisionerDaemon = Schemas["ProvisionerDaemon"];
+/** A job as a provisioner daemon list shows it. */
+export type ProvisionerDaemonJob = Schemas["ProvisionerDaemonJob"];
+/** `offline` (not seen lately), `idle` or `busy`. */
+export type ProvisionerDaemonStatus = Schemas["ProvisionerDaemonStatus"];
 /** The short user reference embedded in other objects (e.g. `TemplateVersion.created_by`). */
 export type MinimalUser = Schemas["MinimalUser"];
 /** A value from the dynamic-parameter engine, with validity. */

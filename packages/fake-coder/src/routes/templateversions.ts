@@ -297,7 +297,7 @@ export const templateVersionRoutes: Route[] = [
     pattern: "/api/v2/templateversions/{templateversion}/dry-run/{jobID}/matched-provisioners",
     handler: (ctx) => {
       dryRunJob(ctx, versionParam(ctx));
-      return json(200, matchedProvisioners());
+      return json(200, matchedProvisioners(ctx.core.jobs.provisioners));
     },
   },
   {

@@ -4,6 +4,7 @@ import { buildInfoResource } from "../resources/buildinfo.js";
 import { buildsResource } from "../resources/builds.js";
 import { filesResource } from "../resources/files.js";
 import { organizationsResource } from "../resources/organizations.js";
+import { provisionersResource } from "../resources/provisioners.js";
 import { regionsResource } from "../resources/regions.js";
 import { templateVersionsResource } from "../resources/template-versions.js";
 import { templatesResource } from "../resources/templates.js";
@@ -54,6 +55,7 @@ export interface CoderClient {
   readonly builds: ReturnType<typeof buildsResource>;
   readonly agents: ReturnType<typeof agentsResource>;
   readonly regions: ReturnType<typeof regionsResource>;
+  readonly provisioners: ReturnType<typeof provisionersResource>;
 }
 
 /**
@@ -107,6 +109,7 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     builds: buildsResource(api),
     agents: agentsResource(api),
     regions: regionsResource(api),
+    provisioners: provisionersResource(api),
   };
   setClientInternals(client, { baseUrl: url, token: options.token, userAgent });
   return client;

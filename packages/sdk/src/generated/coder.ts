@@ -113,6 +113,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/organizations/{organization}/provisionerdaemons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's provisioner daemons with their status (offline, idle, busy), oldest first.
+         * @description Readable by those who may read the organization's provisioner jobs (owners, organization and template
+         *     admins); anyone else gets the generic 404. Query parameters the handler does not know are a 400.
+         */
+        get: operations["listProvisionerDaemons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/organizations/{organization}/templates": {
         parameters: {
             query?: never;
@@ -1138,6 +1159,45 @@ export interface components {
             validation_monotonic?: string;
             validation_regex?: string;
         };
+        ProvisionerDaemon: {
+            api_version: string;
+            /** Format: date-time */
+            created_at: string;
+            current_job: components["schemas"]["ProvisionerDaemonJob"] | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            key_id: string;
+            key_name: string;
+            /**
+             * Format: date-time
+             * @description A NullTime (its omitempty has no effect), `null` before the daemon first connected.
+             */
+            last_seen_at: string | null;
+            name: string;
+            /** Format: uuid */
+            organization_id: string;
+            previous_job: components["schemas"]["ProvisionerDaemonJob"] | null;
+            provisioners: string[];
+            status: components["schemas"]["ProvisionerDaemonStatus"];
+            tags: {
+                [key: string]: string;
+            };
+            version: string;
+        };
+        ProvisionerDaemonJob: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["ProvisionerJobStatus"];
+            template_display_name: string;
+            template_icon: string;
+            template_name: string;
+        };
+        /**
+         * @description `offline` when not seen within the stale interval, else `busy` with a job, else `idle`.
+         * @enum {string}
+         */
+        ProvisionerDaemonStatus: "offline" | "idle" | "busy";
         /**
          * @description `status` is derived: with `completed_at` set it is failed (error set), canceled
          *     (`canceled_at` set) or succeeded; without it, failed (error set), canceling, pending (not
@@ -2140,6 +2200,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listProvisionerDaemons: {
+        parameters: {
+            query?: {
+                /** @description At most this many daemons; default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description An organization id, its name, or `default` (the organization with `is_default`). */
+                organization: components["parameters"]["Organization"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Daemons. */
+            200: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisionerDaemon"][];
                 };
             };
             default: components["responses"]["Error"];
