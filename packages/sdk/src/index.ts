@@ -29,6 +29,20 @@ export {
   TemplateUnavailableError,
 } from "./flows/errors.js";
 export type { FlowEvent, FlowEventHandler } from "./flows/events.js";
+export { upMany } from "./flows/fleet.js";
+export {
+  DEFAULT_FLEET_BUILDS,
+  DEFAULT_FLEET_REQUESTS,
+  type FleetConcurrency,
+  type FleetEvent,
+  type FleetItemResult,
+  type FleetOutcome,
+  type FleetPruneResult,
+  type FleetSpec,
+  type FleetSummary,
+  type FleetTemplateResult,
+  type UpManyOptions,
+} from "./flows/fleet-types.js";
 export { resolveOrganization } from "./flows/organization.js";
 export { type PushTemplateOptions, type PushTemplateResult, pushTemplate } from "./flows/push.js";
 export { checkCoderServer } from "./flows/server-check.js";

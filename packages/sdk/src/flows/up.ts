@@ -27,6 +27,8 @@ export interface UpOptions {
   templateDir?: string | undefined;
   /** Workspace name (Coder's name rules). */
   workspace: string;
+  /** The workspace's owner: `me` (default), a user name or id, when an admin provisions for someone else. */
+  owner?: string | undefined;
   /** Rich parameter values by name, e.g. `{ repo_url }`. */
   parameters?: Record<string, string> | undefined;
   /** Terraform variable values for a push. */
@@ -82,7 +84,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   const templateName = options.template ?? DEFAULT_TEMPLATE;
 
   await stage(onEvent, "Checking the Coder server", () => checkCoderServer(client, io));
-  let workspace = await client.workspaces.getByName("me", options.workspace, io);
+  let workspace = await client.workspaces.getByName(options.owner ?? "me", options.workspace, io);
   let created = false;
   let templateCreated = false;
 
@@ -111,6 +113,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
     }
     const made = await stage(onEvent, `Creating workspace ${options.workspace}`, () =>
       createWorkspace(client, {
+        owner: options.owner,
         name: options.workspace,
         templateId: template.id,
         templateVersionId: template.active_version_id,

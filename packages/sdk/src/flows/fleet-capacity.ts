@@ -1,0 +1,87 @@
+import type { CoderClient } from "../client/create-client.js";
+import { CoderError, CoderInvalidInputError } from "../client/errors.js";
+import { DEFAULT_FLEET_BUILDS, type FleetConcurrency } from "./fleet-types.js";
+
+/** A counting semaphore: at most `size` holders at once, served in arrival order. */
+export class Slots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.used < this.size) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.used--;
+  }
+}
+
+/** A `fetch` that lets at most `size` requests be in flight, the body read included. */
+export function limitedFetch(size: number, inner?: typeof fetch): typeof fetch {
+  const slots = new Slots(size);
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    await slots.acquire();
+    try {
+      const response = await (inner ?? globalThis.fetch)(input, init);
+      // The transport reads the whole body next; hold the slot until then.
+      const body = await response.arrayBuffer();
+      return new Response(response.status === 204 || response.status === 304 ? null : body, response);
+    } finally {
+      slots.release();
+    }
+  }) as typeof fetch;
+}
+
+/** Checks a positive integer option. */
+export function positiveInteger(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1)
+    throw new CoderInvalidInputError(`${name} must be a whole number of at least 1, got ${value}.`);
+  return value;
+}
+
+/**
+ * How many builds to run at once: as many as the organization has provisioner daemons online (more would only
+ * wait in Coder's queue), or {@link DEFAULT_FLEET_BUILDS} when the list is not readable (Coder shows it to owners
+ * and organization or template admins only) or no daemon is online.
+ */
+export async function buildConcurrency(
+  client: CoderClient,
+  organizationId: string,
+  requested: number | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Omit<FleetConcurrency, "requests">> {
+  if (requested !== undefined) return { builds: requested, source: "option" };
+  let daemons: Awaited<ReturnType<CoderClient["provisioners"]["listDaemons"]>>;
+  try {
+    daemons = await client.provisioners.listDaemons(organizationId, { limit: 1000 }, { signal });
+  } catch (error) {
+    if (!(error instanceof CoderError) || error.name === "CoderAbortError") throw error;
+    return {
+      builds: DEFAULT_FLEET_BUILDS,
+      source: "default",
+      reason: `listing provisioner daemons failed: ${error.message}`,
+    };
+  }
+  if (!daemons)
+    return {
+      builds: DEFAULT_FLEET_BUILDS,
+      source: "default",
+      reason: "this user may not list provisioner daemons",
+    };
+  const online = daemons.filter((d) => d.status !== "offline").length;
+  if (online === 0)
+    return {
+      builds: DEFAULT_FLEET_BUILDS,
+      source: "default",
+      reason: "no provisioner daemon is online; builds will wait in Coder's queue",
+    };
+  return { builds: online, source: "provisioner-daemons" };
+}

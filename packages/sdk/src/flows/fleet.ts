@@ -1,0 +1,242 @@
+import { type CoderClient, createCoderClient } from "../client/create-client.js";
+import { CoderAbortError, CoderError, CoderInvalidInputError } from "../client/errors.js";
+import { assertValidName } from "../names.js";
+import type { Organization, Workspace } from "../types.js";
+import { TemplateUnavailableError } from "./errors.js";
+import { buildConcurrency, limitedFetch, positiveInteger } from "./fleet-capacity.js";
+import { listOwnerWorkspaces, prune, workspaceKey } from "./fleet-prune.js";
+import { prepareTemplates, type TemplateState, templateOf } from "./fleet-templates.js";
+import {
+  DEFAULT_FLEET_REQUESTS,
+  type FleetEvent,
+  type FleetItemResult,
+  type FleetOutcome,
+  type FleetPruneResult,
+  type FleetSpec,
+  type FleetSummary,
+  type UpManyOptions,
+} from "./fleet-types.js";
+import { resolveOrganization } from "./organization.js";
+import { checkCoderServer } from "./server-check.js";
+import { type UpOptions, up } from "./up.js";
+
+const SUCCESS: ReadonlySet<FleetOutcome> = new Set(["created", "started", "reused"]);
+
+/**
+ * Provisions a fleet: one `up()` per spec over one shared client (so a `429` and its `Retry-After` hold back every
+ * item), each distinct template pushed once when missing, at most `concurrency` builds in flight (default: the
+ * organization's online provisioner daemons) and at most `maxRequestsInFlight` HTTP requests. Idempotent: what
+ * exists is reused, and a name taken meanwhile by a concurrent run (Coder's 409) converges on that workspace.
+ * Results come back in spec order, also when the signal aborts (queued items are then `canceled`; running builds
+ * go on on the server). Throws only before anything is done: bad specs, not a Coder server, no such organization.
+ */
+export async function upMany(specs: FleetSpec[], options: UpManyOptions = {}): Promise<FleetSummary> {
+  const started = performance.now();
+  validateSpecs(specs);
+  const requested = positiveInteger("concurrency", options.concurrency);
+  const requests = positiveInteger("maxRequestsInFlight", options.maxRequestsInFlight);
+  if (options.prune && !options.prune.prefix.trim())
+    throw new CoderInvalidInputError("prune needs a name prefix; an empty one would match every workspace.");
+  const emit = (event: FleetEvent) => options.onEvent?.(event);
+  const { signal } = options;
+  const io = { signal };
+  const requestCap = options.client ? undefined : (requests ?? DEFAULT_FLEET_REQUESTS);
+  const client =
+    options.client ??
+    createCoderClient({
+      url: options.url ?? "",
+      token: options.token,
+      fetch: limitedFetch(requestCap ?? DEFAULT_FLEET_REQUESTS),
+      onWarning: (w) => emit({ type: "fleet", level: "warning", message: w.message }),
+    });
+
+  await checkCoderServer(client, io);
+  const org = await resolveOrganization(client, options.org, io);
+  const capacity = await buildConcurrency(client, org.id, requested, signal);
+  const concurrency = { ...capacity, requests: requestCap };
+  emit({
+    type: "fleet",
+    level: "info",
+    message: `Up to ${capacity.builds} build(s) at once (${capacity.source === "option" ? "as asked" : capacity.source === "provisioner-daemons" ? "one per online provisioner daemon" : `default: ${capacity.reason}`})`,
+  });
+  const existing = new Map<string, Workspace[]>();
+  for (const owner of new Set(specs.map((s) => s.owner ?? "me")))
+    existing.set(owner, await listOwnerWorkspaces(client, owner, signal));
+  const byKey = new Map<string, Workspace>();
+  for (const [owner, list] of existing) for (const w of list) byKey.set(workspaceKey(owner, w.name), w);
+
+  const dryRun = options.dryRun ?? false;
+  const templates = await prepareTemplates(client, org, specs, { dryRun, signal, emit });
+  const items = dryRun
+    ? specs.map((spec) => plannedItem(spec, byKey, templates))
+    : await runItems(specs, { client, org, options, byKey, templates, builds: capacity.builds, emit });
+
+  let pruned: FleetPruneResult[] = [];
+  if (options.prune && !signal?.aborted) {
+    pruned = await prune({
+      client,
+      prefix: options.prune.prefix,
+      existing,
+      declared: new Set(specs.map((s) => workspaceKey(s.owner ?? "me", s.workspace))),
+      dryRun,
+      concurrency: capacity.builds,
+      signal,
+      emit,
+    });
+  }
+  const counts = { created: 0, started: 0, reused: 0, failed: 0, canceled: 0, interrupted: 0 };
+  for (const item of items) counts[item.outcome]++;
+  return {
+    items,
+    templates: [...templates.values()].map((t) => t.result),
+    pruned,
+    counts,
+    concurrency,
+    dryRun,
+    aborted: signal?.aborted ?? false,
+    ok: items.every((i) => SUCCESS.has(i.outcome)) && pruned.every((p) => p.outcome !== "failed"),
+    durationMs: performance.now() - started,
+  };
+}
+
+/** Names valid and unique per owner; one folder per template name. */
+function validateSpecs(specs: FleetSpec[]): void {
+  const seen = new Map<string, number>();
+  const dirs = new Map<string, string>();
+  specs.forEach((spec, i) => {
+    assertValidName("workspace", spec.workspace);
+    const key = workspaceKey(spec.owner ?? "me", spec.workspace);
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw new CoderInvalidInputError(
+        `Workspace "${spec.workspace}" is declared twice (items ${first + 1} and ${i + 1}); names are unique per owner.`,
+      );
+    seen.set(key, i);
+    const template = templateOf(spec);
+    const dir = spec.templateDir;
+    if (dir === undefined) return;
+    const other = dirs.get(template);
+    if (other !== undefined && other !== dir)
+      throw new CoderInvalidInputError(
+        `Template "${template}" is given two folders (${other} and ${dir}); give each folder its own template name.`,
+      );
+    dirs.set(template, dir);
+  });
+}
+
+/** What a dry run says about one spec. */
+function plannedItem(
+  spec: FleetSpec,
+  byKey: Map<string, Workspace>,
+  templates: Map<string, TemplateState>,
+): FleetItemResult {
+  const owner = spec.owner ?? "me";
+  const found = byKey.get(workspaceKey(owner, spec.workspace));
+  const base = { name: spec.workspace, owner, workspace: found, exists: [], durationMs: 0 };
+  if (found) return { ...base, outcome: found.latest_build.status === "running" ? "reused" : "started" };
+  const template = templates.get(templateOf(spec));
+  if (template?.error) return { ...base, outcome: "failed", error: template.error };
+  return { ...base, outcome: "created" };
+}
+
+interface RunContext {
+  client: CoderClient;
+  org: Organization;
+  options: UpManyOptions;
+  byKey: Map<string, Workspace>;
+  templates: Map<string, TemplateState>;
+  builds: number;
+  emit: (event: FleetEvent) => void;
+}
+
+/** The items through a pool of `builds` workers, in spec order; once aborted, the rest are `canceled`. */
+async function runItems(specs: FleetSpec[], ctx: RunContext): Promise<FleetItemResult[]> {
+  const results: FleetItemResult[] = new Array(specs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < specs.length) {
+      const index = next++;
+      const spec = specs[index]!;
+      if (ctx.options.signal?.aborted) {
+        results[index] = {
+          name: spec.workspace,
+          owner: spec.owner ?? "me",
+          outcome: "canceled",
+          exists: [],
+          durationMs: 0,
+        };
+        continue;
+      }
+      ctx.emit({ type: "item", item: spec.workspace, index, state: "start" });
+      const result = await runItem(spec, index, ctx);
+      results[index] = result;
+      ctx.emit({ type: "item", item: spec.workspace, index, state: "done", result });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.builds, specs.length) }, worker));
+  return results;
+}
+
+async function runItem(spec: FleetSpec, index: number, ctx: RunContext): Promise<FleetItemResult> {
+  const started = performance.now();
+  const owner = spec.owner ?? "me";
+  const before = ctx.byKey.get(workspaceKey(owner, spec.workspace));
+  const base = { name: spec.workspace, owner };
+  const template = ctx.templates.get(templateOf(spec));
+  if (template?.error) {
+    return { ...base, outcome: "failed", error: template.error, exists: [], durationMs: 0 };
+  }
+  try {
+    const result = await up(upInput(spec, ctx, index));
+    const sameBuild = before !== undefined && result.build.id === before.latest_build.id;
+    const outcome: FleetOutcome = result.created ? "created" : before && !sameBuild ? "started" : "reused"; // running already, waited for a build in progress, or made by a concurrent run (409)
+    return {
+      ...base,
+      outcome,
+      workspace: result.workspace,
+      exists: [],
+      durationMs: performance.now() - started,
+    };
+  } catch (error) {
+    const aborted = error instanceof CoderAbortError && ctx.options.signal?.aborted;
+    return {
+      ...base,
+      outcome: aborted ? "interrupted" : "failed",
+      error: error as Error,
+      exists: await whatExists(ctx, owner, spec.workspace, error),
+      durationMs: performance.now() - started,
+    };
+  }
+}
+
+/** The `up()` call of one spec: the template is ready (or missing) by now, so no folder is passed on. */
+function upInput(spec: FleetSpec, ctx: RunContext, index: number): UpOptions {
+  const input: UpOptions = {
+    client: ctx.client,
+    org: ctx.org.id,
+    template: templateOf(spec),
+    workspace: spec.workspace,
+    owner: spec.owner,
+    parameters: spec.parameters,
+    wait: ctx.options.wait,
+    agentTimeoutMs: ctx.options.agentTimeoutMs,
+    signal: ctx.options.signal,
+    onEvent: (event) => ctx.emit({ type: "flow", item: spec.workspace, index, event }),
+  };
+  // The one place a preset crosses into up(): issue 13 adds `preset` to UpOptions. Until that lands the key is
+  // passed untyped and an up() without presets ignores it.
+  if (spec.preset !== undefined) Object.assign(input, { preset: spec.preset });
+  return input;
+}
+
+/** What a failed item left: what its error says it made, else the workspace as the server has it now. */
+async function whatExists(ctx: RunContext, owner: string, name: string, error: unknown): Promise<string[]> {
+  if (error instanceof CoderError && error.created.length) return [...error.created];
+  if (ctx.options.signal?.aborted || error instanceof TemplateUnavailableError) return [];
+  try {
+    const workspace = await ctx.client.workspaces.getByName(owner, name);
+    return workspace ? [`workspace ${workspace.name} (${workspace.latest_build.status})`] : [];
+  } catch {
+    return []; // the server is not answering: nothing more can be said
+  }
+}
