@@ -35,3 +35,11 @@ export class InterruptedError extends CliError {
     super(message, { ...opts, exitCode: ExitCode.interrupted });
   }
 }
+
+/**
+ * A failure whose report is already on stdout (a `-o json` summary that says what failed): only its exit code
+ * is left to give, so that stdout stays one JSON document.
+ */
+export class AlreadyReportedError extends CliError {
+  override name = "AlreadyReportedError";
+}

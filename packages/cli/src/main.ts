@@ -4,7 +4,7 @@ import yargs from "yargs";
 import type { CommandDef, Ctx, GlobalArgs, InterruptScope, Sdk } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { resolveConfig } from "./config.js";
-import { UsageError } from "./errors.js";
+import { AlreadyReportedError, UsageError } from "./errors.js";
 import { ExitCode, exitCodeHelp } from "./exit-codes.js";
 import type { Io } from "./io.js";
 import { createColors, shouldUseColor } from "./ui/colors.js";
@@ -201,6 +201,7 @@ async function reportFailure(
   io: Io,
   args: (GlobalArgs & { output?: string }) | undefined,
 ): Promise<number> {
+  if (error instanceof AlreadyReportedError) return error.exitCode;
   const { reportError, formatErrorText, errorJson } = await import("./report.js");
   const report = reportError(error);
   const json = args ? args.output === "json" : wantsJson(argv);

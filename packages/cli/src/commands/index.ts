@@ -1,4 +1,5 @@
 import type { CommandDef } from "../command.js";
+import { fleetCommand } from "./fleet.js";
 import { listCommand } from "./list.js";
 import { loginCommand } from "./login.js";
 import { logsCommand } from "./logs.js";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandDef<never>[] = [
   startCommand,
   stopCommand,
   deleteCommand,
+  fleetCommand,
   loginCommand,
   serverCommand,
 ] as unknown as readonly CommandDef<never>[];
