@@ -1,11 +1,9 @@
 // Benchmark 5: a fleet of `up()` calls from one process against the fake (in a process of its own), first without
 // and then with the fake's rate limiter (429 + Retry-After). Throughput, retries, Retry-After discipline, memory.
-import { fork } from "node:child_process";
 import { cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { pool, rssSampler } from "./lib/coder.mjs";
+import { startFakeProcess } from "./lib/fake-child.mjs";
 import { importSdk, TEMPLATE_DIR } from "./lib/paths.mjs";
 import { SMOKE, table, writeSection } from "./lib/results.mjs";
 import { bytes, ms, ratio, summarize } from "./lib/stats.mjs";
@@ -26,40 +24,6 @@ const RATE_LIMITS = SMOKE
 const TIMER_SLACK_MS = 1;
 
 const sdk = await importSdk();
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** Starts the fake in its own process and talks to it over IPC. */
-async function startFakeProcess(options) {
-  const child = fork(join(here, "lib", "fake-process.mjs"), [JSON.stringify(options)], { stdio: "inherit" });
-  const next = (type) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m) => {
-        if (m?.type !== type) return;
-        child.off("message", onMessage);
-        child.off("exit", onExit);
-        resolve(m);
-      };
-      const onExit = (code) => reject(new Error(`the fake exited (${code})`));
-      child.on("message", onMessage);
-      child.once("exit", onExit);
-    });
-  const ready = await next("ready");
-  return {
-    url: ready.url,
-    token: ready.token,
-    resetLoop: () => child.send({ type: "reset-loop" }),
-    stats: () => {
-      const answer = next("stats");
-      child.send({ type: "stats" });
-      return answer;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        child.once("exit", resolve);
-        child.send({ type: "close" });
-      }),
-  };
-}
 
 /**
  * The hooks of one slot's client: a `fetch` wrapper that remembers, per method and path, when a 429 arrived and
@@ -98,7 +62,12 @@ function slotHooks(violations, retries) {
 }
 
 async function fleet({ count, concurrency, rateLimit }) {
-  const fake = await startFakeProcess({ stepDelayMs: 0, ...(rateLimit ? { rateLimit } : {}) });
+  // As many provisioner daemons as calls in flight, so builds never queue (the fake's default is coderd's 3).
+  const fake = await startFakeProcess({
+    stepDelayMs: 0,
+    provisioners: concurrency,
+    ...(rateLimit ? { rateLimit } : {}),
+  });
   try {
     // The template exists before the fleet starts (one push, not measured): a fleet provisions workspaces.
     const setup = sdk.createCoderClient({ url: fake.url, token: fake.token });

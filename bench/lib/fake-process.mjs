@@ -25,6 +25,8 @@ process.on("message", async (message) => {
       type: "stats",
       workspaces: workspaces.length,
       names: new Set(workspaces.map((w) => w.name)).size,
+      templates: [...fake.state.templates.values()].filter((t) => !t.deleted).length,
+      imports: [...fake.state.jobs.values()].filter((j) => j.type === "template_version_import").length,
       statuses,
       maxRss: process.resourceUsage().maxRSS * 1024,
       loopDelayP99Ms: loop.percentile(99) / 1e6,

@@ -17,6 +17,7 @@ export const NEEDS = {
   "up-requests": [SDK_DIST, FAKE_DIST],
   "log-latency": [SDK_DIST, FAKE_DIST],
   fleet: [SDK_DIST, FAKE_DIST],
+  "fleet-many": [SDK_DIST, FAKE_DIST],
   "fake-start": [FAKE_BIN],
 };
 

@@ -13,6 +13,7 @@ export const SECTIONS = [
   ["up-requests", "3. `up` requests against the fake"],
   ["log-latency", "4. Log delivery latency"],
   ["fleet", "5. Fleet"],
+  ["fleet-many", "5b. Fleet provisioning: `upMany` against a naive `Promise.all(up())`"],
   ["fake-start", "6. Fake Coder start (issue 3)"],
 ];
 

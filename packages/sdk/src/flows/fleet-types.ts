@@ -110,7 +110,10 @@ export interface UpManyOptions {
   dryRun?: boolean | undefined;
   /** Delete workspaces whose names start with `prefix` and that are not in the specs (of the specs' owners). */
   prune?: { prefix: string } | undefined;
-  /** Wait for builds and agents (default true). */
+  /**
+   * Wait for builds and agents (default true). With `false` an item ends once its build is queued, so the build
+   * cap limits how fast builds are queued, not how many run: Coder's queue then holds the rest.
+   */
   wait?: boolean | undefined;
   agentTimeoutMs?: number | undefined;
   /** Stops new items and cancels queued ones; running builds are left alone; the summary is still returned. */

@@ -7,13 +7,16 @@ import { buildConcurrency, limitedFetch, positiveInteger } from "./fleet-capacit
 import { listOwnerWorkspaces, prune, workspaceKey } from "./fleet-prune.js";
 import { prepareTemplates, type TemplateState, templateOf } from "./fleet-templates.js";
 import {
+  DEFAULT_FLEET_BUILDS,
   DEFAULT_FLEET_REQUESTS,
+  type FleetConcurrency,
   type FleetEvent,
   type FleetItemResult,
   type FleetOutcome,
   type FleetPruneResult,
   type FleetSpec,
   type FleetSummary,
+  type FleetTemplateResult,
   type UpManyOptions,
 } from "./fleet-types.js";
 import { resolveOrganization } from "./organization.js";
@@ -39,7 +42,6 @@ export async function upMany(specs: FleetSpec[], options: UpManyOptions = {}): P
     throw new CoderInvalidInputError("prune needs a name prefix; an empty one would match every workspace.");
   const emit = (event: FleetEvent) => options.onEvent?.(event);
   const { signal } = options;
-  const io = { signal };
   const requestCap = options.client ? undefined : (requests ?? DEFAULT_FLEET_REQUESTS);
   const client =
     options.client ??
@@ -50,21 +52,22 @@ export async function upMany(specs: FleetSpec[], options: UpManyOptions = {}): P
       onWarning: (w) => emit({ type: "fleet", level: "warning", message: w.message }),
     });
 
-  await checkCoderServer(client, io);
-  const org = await resolveOrganization(client, options.org, io);
-  const capacity = await buildConcurrency(client, org.id, requested, signal);
+  let ready: Awaited<ReturnType<typeof setUp>>;
+  try {
+    ready = await setUp(client, specs, options, requested, emit);
+  } catch (error) {
+    // Aborted before any item started: every item is canceled, and the caller still gets its summary.
+    if (!(error instanceof CoderAbortError && signal?.aborted)) throw error;
+    const items = specs.map(canceled);
+    const concurrency = {
+      builds: requested ?? DEFAULT_FLEET_BUILDS,
+      requests: requestCap,
+      source: "default" as const,
+    };
+    return summarize(items, [], [], concurrency, options.dryRun ?? false, true, started);
+  }
+  const { org, capacity, existing, byKey } = ready;
   const concurrency = { ...capacity, requests: requestCap };
-  emit({
-    type: "fleet",
-    level: "info",
-    message: `Up to ${capacity.builds} build(s) at once (${capacity.source === "option" ? "as asked" : capacity.source === "provisioner-daemons" ? "one per online provisioner daemon" : `default: ${capacity.reason}`})`,
-  });
-  const existing = new Map<string, Workspace[]>();
-  for (const owner of new Set(specs.map((s) => s.owner ?? "me")))
-    existing.set(owner, await listOwnerWorkspaces(client, owner, signal));
-  const byKey = new Map<string, Workspace>();
-  for (const [owner, list] of existing) for (const w of list) byKey.set(workspaceKey(owner, w.name), w);
-
   const dryRun = options.dryRun ?? false;
   const templates = await prepareTemplates(client, org, specs, { dryRun, signal, emit });
   const items = dryRun
@@ -84,19 +87,64 @@ export async function upMany(specs: FleetSpec[], options: UpManyOptions = {}): P
       emit,
     });
   }
+  const templateResults = [...templates.values()].map((t) => t.result);
+  return summarize(items, templateResults, pruned, concurrency, dryRun, signal?.aborted ?? false, started);
+}
+
+/** The org, the build cap and the owners' workspaces, read once before any item. */
+async function setUp(
+  client: CoderClient,
+  specs: FleetSpec[],
+  options: UpManyOptions,
+  requested: number | undefined,
+  emit: (event: FleetEvent) => void,
+) {
+  const { signal } = options;
+  await checkCoderServer(client, { signal });
+  const org = await resolveOrganization(client, options.org, { signal });
+  const capacity = await buildConcurrency(client, org.id, requested, signal);
+  const why =
+    capacity.source === "option"
+      ? "as asked"
+      : capacity.source === "provisioner-daemons"
+        ? "one per online provisioner daemon"
+        : `default: ${capacity.reason}`;
+  emit({ type: "fleet", level: "info", message: `Up to ${capacity.builds} build(s) at once (${why})` });
+  const existing = new Map<string, Workspace[]>();
+  for (const owner of new Set(specs.map((s) => s.owner ?? "me")))
+    existing.set(owner, await listOwnerWorkspaces(client, owner, signal));
+  const byKey = new Map<string, Workspace>();
+  for (const [owner, list] of existing) for (const w of list) byKey.set(workspaceKey(owner, w.name), w);
+  return { org, capacity, existing, byKey };
+}
+
+function summarize(
+  items: FleetItemResult[],
+  templates: FleetTemplateResult[],
+  pruned: FleetPruneResult[],
+  concurrency: FleetConcurrency,
+  dryRun: boolean,
+  aborted: boolean,
+  started: number,
+): FleetSummary {
   const counts = { created: 0, started: 0, reused: 0, failed: 0, canceled: 0, interrupted: 0 };
   for (const item of items) counts[item.outcome]++;
   return {
     items,
-    templates: [...templates.values()].map((t) => t.result),
+    templates,
     pruned,
     counts,
     concurrency,
     dryRun,
-    aborted: signal?.aborted ?? false,
+    aborted,
     ok: items.every((i) => SUCCESS.has(i.outcome)) && pruned.every((p) => p.outcome !== "failed"),
     durationMs: performance.now() - started,
   };
+}
+
+/** An item that never started. */
+function canceled(spec: FleetSpec): FleetItemResult {
+  return { name: spec.workspace, owner: spec.owner ?? "me", outcome: "canceled", exists: [], durationMs: 0 };
 }
 
 /** Names valid and unique per owner; one folder per template name. */
@@ -158,13 +206,7 @@ async function runItems(specs: FleetSpec[], ctx: RunContext): Promise<FleetItemR
       const index = next++;
       const spec = specs[index]!;
       if (ctx.options.signal?.aborted) {
-        results[index] = {
-          name: spec.workspace,
-          owner: spec.owner ?? "me",
-          outcome: "canceled",
-          exists: [],
-          durationMs: 0,
-        };
+        results[index] = canceled(spec);
         continue;
       }
       ctx.emit({ type: "item", item: spec.workspace, index, state: "start" });

@@ -97,6 +97,16 @@ describe("upMany()", () => {
     expect(member.concurrency.reason).toMatch(/may not list provisioner daemons/);
   });
 
+  it("provisions for another user when an owner gives `owner`", async () => {
+    const { fake, client } = await launch({ users: [{ username: "alice" }] });
+    const summary = await upMany([{ ...fleet(1)[0]!, owner: "alice" }], { client });
+    expect(summary.items[0]).toMatchObject({ name: "fl-0", owner: "alice", outcome: "created" });
+    const alice = fake.state.userByName("alice")!;
+    expect([...fake.state.workspaces.values()].map((w) => w.ownerId)).toEqual([alice.id]);
+    const again = await upMany([{ ...fleet(1)[0]!, owner: "alice" }], { client });
+    expect(again.items[0]?.outcome).toBe("reused");
+  });
+
   it("reports a failing build on its item only, with what exists, and goes on with the others", async () => {
     const { fake, client } = await launch();
     fake.faults.failJob({ type: "workspace_build", transition: "start", error: "boom: quota exceeded" });
@@ -134,6 +144,15 @@ describe("upMany()", () => {
     await expect.poll(() => job.completedAt, { timeout: 10_000 }).toBeTruthy();
     expect(job.canceledAt).toBeUndefined();
     expect(job.error).toBeUndefined();
+  });
+
+  it("aborted before the first item, returns every item canceled instead of throwing", async () => {
+    const { fake, client } = await launch();
+    const controller = new AbortController();
+    controller.abort();
+    const summary = await upMany(fleet(3), { client, signal: controller.signal });
+    expect(summary).toMatchObject({ aborted: true, ok: false, counts: { canceled: 3 } });
+    expect(fake.state.workspaces.size + fake.state.files.size).toBe(0);
   });
 
   it("prunes only what carries the prefix and is not declared, listing it first; dry runs change nothing", async () => {
