@@ -16,7 +16,9 @@ const result = (name: string, outcome: "created" | "failed") => ({
 function screen(text: string): string[] {
   const rows: string[] = [""];
   let row = 0;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: splitting on ESC sequences is the point
   for (const token of text.split(/(\u001b\[\d+A|\r\u001b\[2K|\n)/)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ESC is the point
     const up = token.match(/^\u001b\[(\d+)A$/);
     if (up) row = Math.max(0, row - Number(up[1]));
     else if (token === "\r\u001b[2K") rows[row] = "";
