@@ -231,7 +231,9 @@ async function runItem(spec: FleetSpec, index: number, ctx: RunContext): Promise
   try {
     const result = await up(upInput(spec, ctx, index));
     const sameBuild = before !== undefined && result.build.id === before.latest_build.id;
-    const outcome: FleetOutcome = result.created ? "created" : before && !sameBuild ? "started" : "reused"; // running already, waited for a build in progress, or made by a concurrent run (409)
+    // Not created and no new build: it was running, its build in progress was waited for, or a concurrent run
+    // made it (Coder's 409 on the name).
+    const outcome: FleetOutcome = result.created ? "created" : before && !sameBuild ? "started" : "reused";
     return {
       ...base,
       outcome,
