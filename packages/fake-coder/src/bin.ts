@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
  * `fake-coder`: runs the fake Coder standalone on loopback and prints how to reach it.
- *   fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--json]
+ *   fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--provisioners N] [--json]
  */
 import { parseArgs } from "node:util";
 import { startFakeCoder } from "./server.js";
 
-const USAGE = "Usage: fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--json]\n";
+const USAGE = "Usage: fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--provisioners N] [--json]\n";
 
 function parse() {
   try {
@@ -15,6 +15,7 @@ function parse() {
         port: { type: "string" },
         "step-delay-ms": { type: "string" },
         "rate-limit": { type: "string" },
+        provisioners: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -46,6 +47,7 @@ function integer(name: string, raw: string | undefined): number | undefined {
 const port = integer("port", values.port);
 const stepDelayMs = integer("step-delay-ms", values["step-delay-ms"]) ?? 250;
 const rateLimit = integer("rate-limit", values["rate-limit"]);
+const provisioners = integer("provisioners", values.provisioners);
 
 // Handlers first: a signal that arrives while starting must still close cleanly.
 let close: () => Promise<void> = async () => {};
@@ -59,6 +61,7 @@ const fake = await startFakeCoder({
   stepDelayMs,
   ...(port !== undefined ? { port } : {}),
   ...(rateLimit !== undefined ? { rateLimit: { limit: rateLimit } } : {}),
+  ...(provisioners !== undefined ? { provisioners } : {}),
 });
 
 process.stdout.write(
