@@ -6,7 +6,8 @@
 import { parseArgs } from "node:util";
 import { startFakeCoder } from "./server.js";
 
-const USAGE = "Usage: fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--provisioners N] [--json]\n";
+const USAGE =
+  "Usage: fake-coder [--port N] [--step-delay-ms N] [--rate-limit N] [--provisioners N] [--json]\n";
 
 function parse() {
   try {
