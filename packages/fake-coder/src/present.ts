@@ -285,7 +285,7 @@ export class Presenter {
       status: this.buildStatus(build),
       daily_cost: 0,
       matched_provisioners: matchedProvisioners(),
-      template_version_preset_id: null,
+      template_version_preset_id: build.presetId ?? null,
       has_ai_task: false,
       has_external_agent: false,
     };

@@ -3,17 +3,19 @@
  * owner, into `PreviewParameter`s with their diagnostics. A parameter whose `count` is 0 does not exist; options
  * come from `option` blocks and `dynamic "option"` blocks; defaults and every attribute may be expressions.
  */
-import type { FriendlyDiagnostic, PreviewParameter, PreviewParameterOption } from "../api-types.js";
+import type { FriendlyDiagnostic, PreviewParameter } from "../api-types.js";
 import { defaultFormType, typedBlocks } from "../hcl.js";
-import { formTypeValid, validationValid } from "../parameters.js";
+import { formTypeValid } from "../parameters.js";
 import type { TemplateParameter } from "../template-model.js";
 import type { Value } from "./ast.js";
+import { renderOptions, renderStyling, renderValidation, validationOut } from "./attributes.js";
+import { checkValue } from "./check.js";
 import { diagnosticOf, errorDiagnostic } from "./diagnostics.js";
 import type { Scope } from "./evaluate.js";
 import { memo } from "./evaluate.js";
 import { jsonEncode } from "./functions.js";
-import { evaluateRaw, type OwnerData, rootScope, type WorkspaceData, withNames } from "./scope.js";
-import { asBool, asList, asMap, asNumber, asString } from "./values.js";
+import { evaluateRaw, type OwnerData, rootScope, type WorkspaceData } from "./scope.js";
+import { asBool, asNumber, asString } from "./values.js";
 
 type Json = Record<string, unknown>;
 
@@ -44,6 +46,15 @@ const NO_WORKSPACE: WorkspaceData = {
 
 /** Renders every parameter block. */
 export function renderParameters(source: DynamicSource, input: RenderInput): RenderResult {
+  return render(source, input).result;
+}
+
+/** The scope a render sees, for other blocks (presets) that refer to parameters. */
+export function renderScope(source: DynamicSource, input: RenderInput): Scope {
+  return render(source, input).scope;
+}
+
+function render(source: DynamicSource, input: RenderInput): { result: RenderResult; scope: Scope } {
   const blocks = typedBlocks(source.docs, "data", "coder_parameter");
   const rendered = new Map<string, () => Rendered>();
   const scope = rootScope({
@@ -64,7 +75,7 @@ export function renderParameters(source: DynamicSource, input: RenderInput): Ren
     .map((get) => get().parameter)
     .filter((p): p is PreviewParameter => p !== undefined)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { parameters, diagnostics: [] };
+  return { result: { parameters, diagnostics: [] }, scope };
 }
 
 interface Rendered {
@@ -149,7 +160,8 @@ function renderOne(label: string, body: Json, scope: Scope, inputs: Record<strin
   }
   const given = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
   const value = given ?? (hasDefault ? defaultValue : undefined);
-  if (value !== undefined && diagnostics.length === 0) diagnostics.push(...checkValue(param, value));
+  if (value !== undefined && diagnostics.length === 0)
+    diagnostics.push(...checkValue(param, value, Array.isArray(body.validation)));
   if (value === undefined)
     diagnostics.push(
       errorDiagnostic(
@@ -191,122 +203,4 @@ function renderOne(label: string, body: Json, scope: Scope, inputs: Record<strin
     icon: param.icon,
   };
   return { reference: counted ? [reference] : reference, parameter };
-}
-
-/** The value against options and the validation block, with the provider's messages. */
-function checkValue(p: TemplateParameter, value: string): FriendlyDiagnostic[] {
-  if (p.options.length > 0) {
-    const allowed = new Set(p.options.map((o) => o.value));
-    const multi = p.type === "list(string)" && p.form_type === "multi-select";
-    let items: unknown = [value];
-    if (multi) {
-      try {
-        items = JSON.parse(value);
-      } catch {
-        items = undefined;
-      }
-    }
-    const bad = Array.isArray(items) ? items.find((i) => !allowed.has(String(i))) : value;
-    if (bad !== undefined)
-      return [
-        errorDiagnostic(
-          "Value must be a valid option",
-          `the value ${JSON.stringify(String(bad))} must be defined as one of options`,
-        ),
-      ];
-  }
-  const error = validationValid(p, value, undefined);
-  return error
-    ? [errorDiagnostic(`Paramater validation failed for value ${JSON.stringify(value)}`, error)]
-    : [];
-}
-
-type Validation = Pick<
-  TemplateParameter,
-  "validation_error" | "validation_regex" | "validation_min" | "validation_max" | "validation_monotonic"
->;
-
-function renderValidation(body: Json, scope: Scope, fail: (err: unknown) => void): Validation {
-  const block = Array.isArray(body.validation) ? (body.validation[0] as Json | undefined) : undefined;
-  if (!block) return {};
-  const out: Validation = {};
-  try {
-    const v = (k: string) => (k in block && block[k] !== null ? evaluateRaw(block[k], scope) : undefined);
-    const error = v("error");
-    const regex = v("regex");
-    const min = v("min");
-    const max = v("max");
-    const monotonic = v("monotonic");
-    if (error !== undefined) out.validation_error = asString(error);
-    if (regex !== undefined) out.validation_regex = asString(regex);
-    if (min !== undefined) out.validation_min = asNumber(min);
-    if (max !== undefined) out.validation_max = asNumber(max);
-    if (monotonic !== undefined) out.validation_monotonic = asString(monotonic) as "increasing";
-  } catch (err) {
-    fail(err);
-  }
-  return out;
-}
-
-function validationOut(v: Validation) {
-  return {
-    validation_error: v.validation_error ?? "",
-    validation_regex: v.validation_regex ?? null,
-    validation_min: v.validation_min ?? null,
-    validation_max: v.validation_max ?? null,
-    validation_monotonic: v.validation_monotonic ?? null,
-  };
-}
-
-function renderStyling(v: Value): PreviewParameter["styling"] {
-  const parsed = typeof v === "string" ? (JSON.parse(v) as Value) : v;
-  const map = asMap(parsed, "styling");
-  const out: NonNullable<PreviewParameter["styling"]> = {};
-  if (typeof map.placeholder === "string") out.placeholder = map.placeholder;
-  if (typeof map.label === "string") out.label = map.label;
-  if (typeof map.disabled === "boolean") out.disabled = map.disabled;
-  if (typeof map.mask_input === "boolean") out.mask_input = map.mask_input;
-  return out;
-}
-
-/** Static `option` blocks, then each `dynamic "option"` block expanded over its `for_each`. */
-function renderOptions(
-  body: Json,
-  scope: Scope,
-  fail: (attr: string, err: unknown) => void,
-): PreviewParameterOption[] {
-  const out: PreviewParameterOption[] = [];
-  const one = (o: Json, s: Scope) => {
-    const text = (k: string) => (k in o && o[k] !== null ? asString(evaluateRaw(o[k], s)) : "");
-    out.push({
-      name: text("name"),
-      description: text("description"),
-      value: { value: text("value"), valid: true },
-      icon: text("icon"),
-    });
-  };
-  for (const o of (body.option as Json[] | undefined) ?? []) {
-    try {
-      one(o, scope);
-    } catch (err) {
-      fail("option", err);
-    }
-  }
-  const dynamic = (body.dynamic as Json | undefined)?.option as Json[] | undefined;
-  for (const block of dynamic ?? []) {
-    try {
-      const iterator =
-        typeof block.iterator === "string" ? block.iterator.replace(/^\$\{(.*)\}$/, "$1") : "option";
-      const each = evaluateRaw(block.for_each, scope);
-      const entries: [Value, Value][] = Array.isArray(each)
-        ? asList(each).map((v, i) => [i, v])
-        : Object.entries(asMap(each, "for_each value")).sort(([a], [b]) => (a < b ? -1 : 1));
-      const content = (Array.isArray(block.content) ? block.content[0] : block.content) as Json | undefined;
-      for (const [key, value] of entries)
-        one(content ?? {}, withNames(scope, { [iterator]: { key, value } }));
-    } catch (err) {
-      fail('dynamic "option"', err);
-    }
-  }
-  return out;
 }

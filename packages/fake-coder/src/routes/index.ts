@@ -2,6 +2,7 @@
 import type { Route } from "../router.js";
 import { agentRoutes } from "./agents.js";
 import { deploymentRoutes } from "./deployment.js";
+import { dynamicParameterRoutes } from "./dynamicparameters.js";
 import { fileRoutes } from "./files.js";
 import { organizationRoutes } from "./organizations.js";
 import { templateRoutes } from "./templates.js";
@@ -18,6 +19,7 @@ export const allRoutes: Route[] = [
   ...fileRoutes,
   ...templateRoutes,
   ...templateVersionRoutes,
+  ...dynamicParameterRoutes,
   ...workspaceRoutes,
   ...workspaceBuildRoutes,
   ...agentRoutes,
