@@ -26,10 +26,12 @@ describe("the dynamic-parameters WebSocket (server)", () => {
       ws.on("error", reject);
     });
     await done;
-    expect(frames.map((f) => [f.id, f.parameters.map((p: AnyJson) => `${p.name}=${p.value.value}`)])).toEqual([
-      [-1, ["a="]],
-      [3, ["a=x", "b=ok"]],
-    ]);
+    expect(frames.map((f) => [f.id, f.parameters.map((p: AnyJson) => `${p.name}=${p.value.value}`)])).toEqual(
+      [
+        [-1, ["a="]],
+        [3, ["a=x", "b=ok"]],
+      ],
+    );
   });
 
   it("is WebSocket-only: a plain GET gets 426", async () => {
