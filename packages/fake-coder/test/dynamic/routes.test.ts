@@ -15,7 +15,7 @@ import {
   OPTIONS_TF,
   PRESETS_TF,
   UNSUPPORTED_TF,
-} from "./templates.js";
+} from "../../../../tests/support/dynamic-templates.js";
 
 async function evaluate(h: Harness, versionId: string, inputs: Record<string, string>, ownerId?: string) {
   const res = await h.api(`/api/v2/templateversions/${versionId}/dynamic-parameters/evaluate`, {
