@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  CONDITIONAL_TF,
+  GROUPS_TF,
+  IMMUTABLE_TF,
+  OPTIONS_TF,
+  PRESETS_TF,
+  UNSUPPORTED_TF,
+} from "../../../../tests/support/dynamic-templates.js";
+import {
   type AnyJson,
   createWorkspace,
   type Harness,
@@ -8,14 +16,6 @@ import {
   useMode,
   waitForBuild,
 } from "../helpers.js";
-import {
-  CONDITIONAL_TF,
-  GROUPS_TF,
-  IMMUTABLE_TF,
-  OPTIONS_TF,
-  PRESETS_TF,
-  UNSUPPORTED_TF,
-} from "../../../../tests/support/dynamic-templates.js";
 
 async function evaluate(h: Harness, versionId: string, inputs: Record<string, string>, ownerId?: string) {
   const res = await h.api(`/api/v2/templateversions/${versionId}/dynamic-parameters/evaluate`, {

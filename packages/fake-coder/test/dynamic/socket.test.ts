@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type AnyJson, pushTemplate, useMode } from "../helpers.js";
 import { CONDITIONAL_TF } from "../../../../tests/support/dynamic-templates.js";
+import { type AnyJson, pushTemplate, useMode } from "../helpers.js";
 
 describe("the dynamic-parameters WebSocket (server)", () => {
   const launch = useMode("server");
