@@ -2,6 +2,7 @@ import type { CommandDef } from "../command.js";
 import { listCommand } from "./list.js";
 import { loginCommand } from "./login.js";
 import { logsCommand } from "./logs.js";
+import { presetsCommand } from "./presets.js";
 import { pushCommand } from "./push.js";
 import { serverCommand } from "./server.js";
 import { statusCommand } from "./status.js";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandDef<never>[] = [
   startCommand,
   stopCommand,
   deleteCommand,
+  presetsCommand,
   loginCommand,
   serverCommand,
 ] as unknown as readonly CommandDef<never>[];
