@@ -233,7 +233,7 @@ function parameterLines(block: ParameterBlock, colors: Colors): string[] {
 
 /** `{ "error": … }` for `-o json`, without undefined fields. */
 export function errorJson(report: ErrorReport): { error: Record<string, unknown> } {
-  const { exitCode, code, message, detail, validations, suggestion, status, created } = report;
+  const { exitCode, code, message, detail, validations, suggestion, status, created, parameters } = report;
   return {
     error: {
       code,
@@ -244,6 +244,7 @@ export function errorJson(report: ErrorReport): { error: Record<string, unknown>
       ...(suggestion ? { suggestion } : {}),
       ...(status !== undefined ? { status } : {}),
       ...(created?.length ? { created } : {}),
+      ...(parameters?.length ? { parameters } : {}),
     },
   };
 }

@@ -95,6 +95,23 @@ describe("spt-coder up with dynamic parameters and presets (in-process, against 
     );
   });
 
+  it("gives the same blocks in -o json", async () => {
+    const { up } = await setup(CONDITIONAL_TF);
+    const result = await up("--name", "j", "--param", "a=x", "--param", "b=Not Ok", "-o", "json");
+    expect(result.code).toBe(2);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.error.code).toBe("invalid_parameters");
+    expect(doc.error.parameters).toEqual([
+      {
+        name: "b",
+        problem: [
+          `Invalid parameter value according to 'validation' block: b is one lower-case word (value "Not Ok" does not match "^[a-z]+$")`,
+        ],
+        flag: "--param b=<value>",
+      },
+    ]);
+  });
+
   it("names --repo for repo_url when the user typed --repo", async () => {
     const tf = `${CONDITIONAL_TF}\ndata "coder_parameter" "repo_url" {\n  name = "repo_url"\n  validation {\n    regex = "^https://"\n    error = "an https URL"\n  }\n}\n`;
     const { up } = await setup(tf);
