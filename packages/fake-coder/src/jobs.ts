@@ -7,9 +7,7 @@ import type { AgentEngine } from "./agents.js";
 import { ArchiveError, type ArchiveFile, readTar } from "./archive.js";
 import { Bus } from "./bus.js";
 import type { Clock } from "./clock.js";
-import { ownerData } from "./dynamic/owner.js";
-import { planParameters } from "./dynamic/plan.js";
-import { readPresets } from "./dynamic/presets.js";
+import { readDynamicParts } from "./dynamic/import.js";
 import type { Faults } from "./faults.js";
 import {
   HclSyntaxError,
@@ -176,21 +174,8 @@ export class JobEngine {
             const readme = files.find((f) => f.path === "README.md");
             parsed = readTemplate(docs, values, readme ? Buffer.from(readme.data).toString("utf8") : "");
             version.readme = parsed.readme;
-            // Dynamic parameters are rendered from the files at every evaluation; presets are read once.
-            parsed.docs = docs.map((d) => d.doc);
-            const creator = this.state.users.get(version.createdBy);
-            if (creator) {
-              const owner = ownerData(creator);
-              parsed.parameters = planParameters(
-                parsed.parameters,
-                { docs: parsed.docs, variables: values },
-                owner,
-              );
-            }
-            const presets = creator ? readPresets(parsed.docs, values, ownerData(creator)) : { presets: [] };
-            if ("error" in presets)
-              return { error: `template import provision for start: plan: ${presets.error}` };
-            parsed.presets = presets.presets;
+            const problem = readDynamicParts(parsed, docs, values, this.state.users.get(version.createdBy));
+            if (problem) return { error: `template import provision for start: plan: ${problem}` };
             return undefined;
           } catch (err) {
             if (err instanceof HclSyntaxError)
