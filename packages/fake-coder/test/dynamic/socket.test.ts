@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { createContractValidator } from "../../../../tests/support/contract.js";
 import { CONDITIONAL_TF } from "../../../../tests/support/dynamic-templates.js";
 import { type AnyJson, pushTemplate, useMode } from "../helpers.js";
 
@@ -32,6 +33,19 @@ describe("the dynamic-parameters WebSocket (server)", () => {
         [3, ["a=x", "b=ok"]],
       ],
     );
+    // Frames carry the evaluate endpoint's schema (DynamicParametersResponse), so they are checked against it.
+    const contract = createContractValidator();
+    const evaluatePath = `/api/v2/templateversions/${version.id}/dynamic-parameters/evaluate`;
+    for (const body of frames) {
+      const problems = contract.validateResponse({
+        method: "POST",
+        path: evaluatePath,
+        status: 200,
+        contentType: "application/json",
+        body,
+      });
+      expect(problems).toEqual([]);
+    }
   });
 
   it("is WebSocket-only: a plain GET gets 426", async () => {
