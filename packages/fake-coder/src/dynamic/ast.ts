@@ -18,7 +18,19 @@ export type Expr =
   | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr }
   | { kind: "conditional"; test: Expr; then: Expr; otherwise: Expr }
   | { kind: "tuple"; items: Expr[] }
-  | { kind: "object"; items: { key: Expr; value: Expr }[] };
+  | { kind: "object"; items: { key: Expr; value: Expr }[] }
+  | ForExpr;
+
+/** `[for k, v in coll : value if cond]`, or `{for k, v in coll : key => value if cond}` when `key` is set. */
+export interface ForExpr {
+  kind: "for";
+  keyName?: string;
+  valueName: string;
+  collection: Expr;
+  key?: Expr;
+  value: Expr;
+  condition?: Expr;
+}
 
 /** HCL's binary operators. */
 export type BinaryOp = "||" | "&&" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "+" | "-" | "*" | "/" | "%";

@@ -2,7 +2,7 @@
  * Evaluates parsed expressions against a scope. References resolve lazily through {@link Namespace}s, so a local
  * or a parameter is computed only when something reads it (and a cycle is reported, not looped on).
  */
-import { type Expr, ExpressionError, UnsupportedConstruct, type Value } from "./ast.js";
+import { type Expr, ExpressionError, type ForExpr, UnsupportedConstruct, type Value } from "./ast.js";
 import { callFunction } from "./functions.js";
 import { asBool, asNumber, asString, equal, typeName } from "./values.js";
 
@@ -103,7 +103,34 @@ function evalRef(expr: Expr, scope: Scope): Value | Namespace {
           evaluate(value, scope),
         ]),
       );
+    case "for":
+      return forExpression(expr, scope);
   }
+}
+
+/** Iterates a list (keys are indices) or a map (keys in order), keeping the items whose condition holds. */
+function forExpression(expr: ForExpr, scope: Scope): Value {
+  const collection = evaluate(expr.collection, scope);
+  const entries: [Value, Value][] = Array.isArray(collection)
+    ? collection.map((v, i) => [i, v])
+    : collection !== null && typeof collection === "object"
+      ? Object.entries(collection).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      : [];
+  if (!Array.isArray(collection) && (collection === null || typeof collection !== "object"))
+    throw new ExpressionError(
+      "Iteration over non-iterable value",
+      `A ${typeName(collection)} cannot be iterated.`,
+    );
+  const items: [Value, Value][] = [];
+  for (const [k, v] of entries) {
+    const names: Record<string, Value> = { [expr.valueName]: v };
+    if (expr.keyName !== undefined) names[expr.keyName] = k;
+    const inner: Scope = (name) => (Object.hasOwn(names, name) ? names[name] : scope(name));
+    if (expr.condition && !asBool(evaluate(expr.condition, inner), "for condition")) continue;
+    items.push([expr.key ? evaluate(expr.key, inner) : k, evaluate(expr.value, inner)]);
+  }
+  if (!expr.key) return items.map(([, v]) => v);
+  return Object.fromEntries(items.map(([k, v]) => [asString(k, "object key"), v]));
 }
 
 function attribute(target: Value, name: string): Value {

@@ -1,9 +1,10 @@
 /**
  * A recursive-descent parser for the HCL expression subset used by parameter blocks: literals, template strings,
  * references with attribute and index access, function calls, unary, binary and conditional operators, tuples and
- * objects. `for` expressions, splats and template directives are refused with {@link UnsupportedConstruct}.
+ * objects, `for` expressions. Splats and template directives are refused with {@link UnsupportedConstruct}.
  */
 import { type BinaryOp, type Expr, ExpressionError, UnsupportedConstruct } from "./ast.js";
+import { parseFor } from "./for.js";
 
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_-]/;
@@ -30,9 +31,10 @@ export function parseTemplate(source: string): Expr {
   return { kind: "template", parts };
 }
 
-class Parser {
+/** The parser; its scanning methods are shared with the `for` expression parser. */
+export class Parser {
   pos = 0;
-  constructor(private readonly src: string) {}
+  constructor(readonly src: string) {}
 
   /** Template text up to `quote` (inside an expression) or the end (top level), decoding escapes when quoted. */
   templateParts(quote: '"' | undefined): (string | Expr)[] {
@@ -203,7 +205,7 @@ class Parser {
   private tuple(): Expr {
     this.pos += 1;
     this.skipSpace();
-    if (/^for\s/.test(this.src.slice(this.pos))) throw new UnsupportedConstruct("A for expression");
+    if (/^for\s/.test(this.src.slice(this.pos))) return parseFor(this, "]");
     const items: Expr[] = [];
     for (;;) {
       this.skipSpace();
@@ -221,7 +223,7 @@ class Parser {
   private object(): Expr {
     this.pos += 1;
     this.skipSpace();
-    if (/^for\s/.test(this.src.slice(this.pos))) throw new UnsupportedConstruct("A for expression");
+    if (/^for\s/.test(this.src.slice(this.pos))) return parseFor(this, "}");
     const items: { key: Expr; value: Expr }[] = [];
     for (;;) {
       this.skipSpace();
@@ -249,7 +251,7 @@ class Parser {
     return { kind: "object", items };
   }
 
-  private identifier(): string {
+  identifier(): string {
     const start = this.pos;
     if (!IDENT_START.test(this.src[this.pos] ?? "")) throw this.error("Expected a name");
     while (IDENT_PART.test(this.src[this.pos] ?? "")) this.pos += 1;
@@ -268,7 +270,7 @@ class Parser {
     return Number(m[0]);
   }
 
-  private skipSpace(): void {
+  skipSpace(): void {
     for (;;) {
       while (/\s/.test(this.src[this.pos] ?? "")) this.pos += 1;
       const rest = this.src.slice(this.pos);
@@ -281,12 +283,12 @@ class Parser {
     }
   }
 
-  private expect(c: string): void {
+  expect(c: string): void {
     if (this.src[this.pos] !== c) throw this.error(`Expected "${c}"`);
     this.pos += 1;
   }
 
-  private error(what: string): ExpressionError {
+  error(what: string): ExpressionError {
     return new ExpressionError(
       "Invalid expression",
       `${what} at offset ${this.pos} of ${JSON.stringify(this.src)}`,

@@ -55,12 +55,15 @@ describe("the fake's HCL expression evaluator", () => {
     ["${range(3)}", [0, 1, 2]],
     ['${{ "k" = 1, (var.n) = 2 }}', { k: 1, "3": 2 }],
     ['${concat([var.list, ["d"]]...)}', ["a", "b", "c", "d"]],
+    ["${[for s in var.list : upper(s)]}", ["A", "B", "C"]],
+    ['${[for i, s in var.list : i if s != "b"]}', [0, 2]],
+    ["${{ for k, v in var.map : v => k }}", { Europe: "eu", USA: "us" }],
   ])("%s", (source, expected) => {
     expect(run(source)).toEqual(expected);
   });
 
   it.each([
-    ["${[for s in var.list : upper(s)]}", "A for expression"],
+    ["${{ for k, v in var.map : v => k... }}", "Grouping (...) in a for expression"],
     ["${var.list[*]}", "A splat expression ([*])"],
     ['${base64encode("x")}', 'The function "base64encode"'],
     ["%{ if true }x%{ endif }", "A template directive (%{ ... })"],
