@@ -163,6 +163,21 @@ describe("spt-coder up with dynamic parameters and presets (in-process, against 
     ]);
   });
 
+  it("says when a template has no presets, and exits 4 for a template that does not exist", async () => {
+    const { up, fake } = await setup(CONDITIONAL_TF);
+    expect((await up("--name", "c", "--param", "a=", "--no-wait")).code).toBe(0);
+    const flags = ["--url", fake.url, "--token", fake.token];
+    const none = await run(["presets", "dyn", ...flags], { env: { NO_COLOR: "1" } });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toBe('Template "dyn" has no presets.\n');
+    const json = await run(["presets", "dyn", "-o", "json", ...flags], { env: {} });
+    expect(JSON.parse(json.stdout)).toEqual([]);
+    const missing = await run(["presets", "nope", ...flags], { env: { NO_COLOR: "1" } });
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('Template "nope" was not found in organization "coder".');
+  });
+
   it("keeps an immutable value on a later up and shows the immutable error when it changes", async () => {
     const { up, fake } = await setup(IMMUTABLE_TF);
     expect((await up("--name", "imm")).code).toBe(0);
