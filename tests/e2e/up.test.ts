@@ -119,9 +119,12 @@ describe("spt-coder up", () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/error: 3 parameter values were rejected before any build started:/);
-    expect(result.stderr).toMatch(/ {2}workspace_image: .*allowed: .*ubuntu:22\.04/);
-    expect(result.stderr).toMatch(/ {2}enable_nested_virt: /);
-    expect(result.stderr).toMatch(/ {2}setup_script: .*relative to the repository root/);
+    // One block per parameter: its name, the problem, what is accepted, the flag that sets it.
+    expect(result.stderr).toMatch(/ {2}workspace_image\n(?: {4}.*\n)*? {4}accepted: .*ubuntu:22\.04/);
+    expect(result.stderr).toMatch(
+      / {2}enable_nested_virt\n(?: {4}.*\n)*? {4}set with: --param enable_nested_virt=<value>\n/,
+    );
+    expect(result.stderr).toMatch(/ {2}setup_script\n(?: {4}.*\n)*? {4}.*relative to the repository root/);
     expect(fake.state.builds.size).toBe(0);
   });
 

@@ -183,15 +183,15 @@ const TEMPLATE_NAMES: Case[] = ["bad name", "x".repeat(33), "new", "-x", "under_
 
 const PARAMETERS: Case[] = [
   ["number that is not a number", params("--param", "count=abc"), /count/],
-  ["number above the maximum", params("--param", "count=11"), /count.*more than the maximum 10/],
-  ["number below the minimum", params("--param", "count=0"), /count.*less than the minimum 1/],
+  ["number above the maximum", params("--param", "count=11"), /count\n[\s\S]*more than the maximum 10/],
+  ["number below the minimum", params("--param", "count=0"), /count\n[\s\S]*less than the minimum 1/],
   ["number with a fraction", params("--param", "count=1.5"), /count/],
   ["bool that is not true/false", params("--param", "debug=yes"), /debug/],
   ["list that is not JSON", params("--param", "tags=a,b"), /tags/],
   ["list of numbers", params("--param", "tags=[1,2]"), /tags/],
-  ["option that does not exist", params("--param", "color=purple"), /color.*(red|blue)/],
+  ["option that does not exist", params("--param", "color=purple"), /color\n[\s\S]*(red|blue)/],
   ["multi-select with a foreign element", params("--param", 'tools=["emacs"]'), /tools/],
-  ["string against its regex", params("--param", "name=ABC"), /name.*lower-case letters only/],
+  ["string against its regex", params("--param", "name=ABC"), /name\n[\s\S]*lower-case letters only/],
   ["unknown parameter", params("--param", "nope=1"), /nope/],
   ["required parameter missing", ["up", "--name", "p", "-t", "params"], /region/],
   [

@@ -50,9 +50,16 @@ const STEPS: Step[] = [
     created: ["version"],
   },
   {
-    name: "rich parameters",
+    name: "presets",
     method: "GET",
-    path: "/api/v2/templateversions/*/rich-parameters",
+    path: "/api/v2/templateversions/*/presets",
+    created: ["template"],
+  },
+  {
+    // The template is dynamic (the default), so its parameters are evaluated by the server, not listed.
+    name: "dynamic parameters",
+    method: "POST",
+    path: "/api/v2/templateversions/*/dynamic-parameters/evaluate",
     created: ["template"],
   },
   {

@@ -18,6 +18,7 @@ import {
 } from "@spt-coder/sdk";
 import { CliError } from "./errors.js";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import { type ParameterBlock, ParameterInputError, parameterBlock } from "./parameter-errors.js";
 import type { Colors } from "./ui/colors.js";
 import { PromptCanceledError } from "./ui/prompt.js";
 
@@ -34,6 +35,8 @@ export interface ErrorReport {
   status?: number | undefined;
   /** What a failed flow already created on the server. */
   created?: string[] | undefined;
+  /** Rejected parameter values, one block each (printed instead of `validations`). */
+  parameters?: ParameterBlock[] | undefined;
 }
 
 /**
@@ -60,7 +63,8 @@ function classify(error: unknown): ErrorReport {
   if (error instanceof PromptCanceledError || error instanceof CoderAbortError) {
     return { ...base, exitCode: ExitCode.interrupted, code: "interrupted", message: "Interrupted." };
   }
-  if (error instanceof ParameterValidationError) {
+  if (error instanceof ParameterValidationError || error instanceof ParameterInputError) {
+    const flags = error instanceof ParameterInputError ? error.flags : undefined;
     return {
       exitCode: ExitCode.usage,
       code: "invalid_parameters",
@@ -69,7 +73,8 @@ function classify(error: unknown): ErrorReport {
         field: p.name,
         detail: p.allowed ? `${p.message} (allowed: ${p.allowed})` : p.message,
       })),
-      suggestion: "Fix the values with --param name=value (or --param-file) and run the command again.",
+      parameters: error.problems.map((p) => parameterBlock(p, flags)),
+      suggestion: "Fix the values as shown and run the command again.",
     };
   }
   if (error instanceof MissingTemplateVariablesError) {
@@ -192,7 +197,9 @@ export function formatErrorText(
 ): string {
   const lines = [colors.red(colors.bold(`error: ${report.message}`))];
   if (report.detail) lines.push(report.detail);
-  if (report.validations.length > 0) {
+  if (report.parameters?.length) {
+    for (const block of report.parameters) lines.push(...parameterLines(block, colors));
+  } else if (report.validations.length > 0) {
     const n = report.validations.length;
     if (report.code !== "invalid_parameters" && report.code !== "missing_variables") {
       lines.push(`${n} validation error${n === 1 ? "" : "s"} found`);
@@ -214,9 +221,19 @@ export function formatErrorText(
   return `${lines.join("\n")}\n`;
 }
 
+/** One parameter's block: its name, then the problem, the accepted values and the flag, indented. */
+function parameterLines(block: ParameterBlock, colors: Colors): string[] {
+  return [
+    `  ${colors.bold(block.name)}`,
+    ...block.problem.map((l) => `    ${l}`),
+    ...(block.accepted ? [`    accepted: ${block.accepted}`] : []),
+    `    set with: ${block.flag}`,
+  ];
+}
+
 /** `{ "error": … }` for `-o json`, without undefined fields. */
 export function errorJson(report: ErrorReport): { error: Record<string, unknown> } {
-  const { exitCode, code, message, detail, validations, suggestion, status, created } = report;
+  const { exitCode, code, message, detail, validations, suggestion, status, created, parameters } = report;
   return {
     error: {
       code,
@@ -227,6 +244,7 @@ export function errorJson(report: ErrorReport): { error: Record<string, unknown>
       ...(suggestion ? { suggestion } : {}),
       ...(status !== undefined ? { status } : {}),
       ...(created?.length ? { created } : {}),
+      ...(parameters?.length ? { parameters } : {}),
     },
   };
 }

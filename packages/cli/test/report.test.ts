@@ -12,6 +12,7 @@ import {
 } from "@spt-coder/sdk";
 import { describe, expect, it } from "vitest";
 import { InterruptedError, UsageError } from "../src/errors.js";
+import { ParameterInputError } from "../src/parameter-errors.js";
 import { errorJson, formatErrorText, reportError } from "../src/report.js";
 import { createColors } from "../src/ui/colors.js";
 import { PromptCanceledError } from "../src/ui/prompt.js";
@@ -47,7 +48,7 @@ describe("reportError", () => {
     expect(report.code).toBe(code);
   });
 
-  it("lists every bad parameter with its allowed values", () => {
+  it("prints one block per bad parameter: the problem, the accepted values, the flag", () => {
     const error = new ParameterValidationError([
       { name: "cpu", message: 'value "64" is more than the maximum 8', allowed: "an integer from 1 to 8" },
       { name: "region", message: "must be one of the options", allowed: "eu, us" },
@@ -56,12 +57,34 @@ describe("reportError", () => {
     expect(text).toBe(
       [
         "error: 2 parameter values were rejected before any build started:",
-        '  cpu: value "64" is more than the maximum 8 (allowed: an integer from 1 to 8)',
-        "  region: must be one of the options (allowed: eu, us)",
-        "Suggestion: Fix the values with --param name=value (or --param-file) and run the command again.",
+        "  cpu",
+        '    value "64" is more than the maximum 8',
+        "    accepted: an integer from 1 to 8",
+        "    set with: --param cpu=<value>",
+        "  region",
+        "    must be one of the options",
+        "    accepted: eu, us",
+        "    set with: --param region=<value>",
+        "Suggestion: Fix the values as shown and run the command again.",
         "",
       ].join("\n"),
     );
+  });
+
+  it("names the flag the value came from, and never repeats a regex the message already shows", () => {
+    const cause = new ParameterValidationError([
+      {
+        name: "repo_url",
+        message: 'an https URL (value "git@x" does not match "^https://")',
+        allowed: "text matching ^https:// (an https URL)",
+      },
+    ]);
+    const error = new ParameterInputError(cause, { repo_url: "--repo <git url>" });
+    const text = formatErrorText(reportError(error), error, plain, false);
+    expect(text).toContain(
+      '  repo_url\n    an https URL (value "git@x" does not match "^https://")\n    set with: --repo <git url>\n',
+    );
+    expect(text.split("^https://")).toHaveLength(2);
   });
 
   it("prints Coder's message, detail and validations, then the suggestion", () => {

@@ -4,9 +4,15 @@
  */
 export type {
   BuildInfoResponse,
+  DynamicParametersRequest,
+  DynamicParametersResponse,
+  FriendlyDiagnostic,
   MatchedProvisioners,
   MinimalUser,
   Organization,
+  Preset,
+  PreviewParameter,
+  PreviewParameterOption,
   ProvisionerDaemon,
   ProvisionerJob,
   ProvisionerJobLog,

@@ -97,7 +97,8 @@ export async function parseTemplateFiles(files: ArchiveFile[]): Promise<ParsedFi
   return parsed;
 }
 
-function blocks(docs: Json[], kind: string): [string, Json][] {
+/** Every block of a kind (`variable`, `module`, ...) as `[label, body]`, across files. */
+export function blocks(docs: Json[], kind: string): [string, Json][] {
   const out: [string, Json][] = [];
   for (const doc of docs) {
     const group = doc[kind] as Record<string, Json[]> | undefined;
@@ -107,7 +108,8 @@ function blocks(docs: Json[], kind: string): [string, Json][] {
   return out;
 }
 
-function typedBlocks(docs: Json[], kind: "resource" | "data", type: string): [string, Json][] {
+/** Every `resource` or `data` block of one type as `[name, body]`, across files. */
+export function typedBlocks(docs: Json[], kind: "resource" | "data", type: string): [string, Json][] {
   const out: [string, Json][] = [];
   for (const doc of docs) {
     const group = (doc[kind] as Record<string, Record<string, Json[]>> | undefined)?.[type];

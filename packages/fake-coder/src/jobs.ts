@@ -7,6 +7,7 @@ import type { AgentEngine } from "./agents.js";
 import { ArchiveError, type ArchiveFile, readTar } from "./archive.js";
 import { Bus } from "./bus.js";
 import type { Clock } from "./clock.js";
+import { readDynamicParts } from "./dynamic/import.js";
 import type { Faults } from "./faults.js";
 import {
   HclSyntaxError,
@@ -176,6 +177,8 @@ export class JobEngine {
             const readme = files.find((f) => f.path === "README.md");
             parsed = readTemplate(docs, values, readme ? Buffer.from(readme.data).toString("utf8") : "");
             version.readme = parsed.readme;
+            const problem = readDynamicParts(parsed, docs, values, this.state.users.get(version.createdBy));
+            if (problem) return { error: `template import provision for start: plan: ${problem}` };
             return undefined;
           } catch (err) {
             if (err instanceof HclSyntaxError)

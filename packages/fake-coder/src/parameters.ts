@@ -228,7 +228,8 @@ export function parameterDefinitionProblem(p: TemplateParameter): string | undef
   return undefined;
 }
 
-function formTypeValid(p: TemplateParameter): boolean {
+/** Whether `form_type` suits the type and whether there are options (the provider's table). */
+export function formTypeValid(p: TemplateParameter): boolean {
   const has = p.options.length > 0;
   const allowed: Record<string, string[]> = {
     string: has ? ["radio", "dropdown"] : ["input", "textarea"],

@@ -290,7 +290,7 @@ export class Presenter {
       status: this.buildStatus(build),
       daily_cost: 0,
       matched_provisioners: matchedProvisioners(this.provisioners),
-      template_version_preset_id: null,
+      template_version_preset_id: build.presetId ?? null,
       has_ai_task: false,
       has_external_agent: false,
     };

@@ -32,6 +32,8 @@ export interface FollowStream {
   readonly clientFrameClose?: { code: number; reason: string };
   /** Starts sending; returns a function that stops it (when the client goes away). */
   attach(sink: StreamSink): () => void;
+  /** Two-way streams (dynamic parameters) take the client's text frames here instead of closing on them. */
+  receive?(text: string, sink: StreamSink): void;
 }
 
 /** A handler answers with a Response or asks for a WebSocket stream. */

@@ -109,23 +109,25 @@ function runStream(ws: WebSocket, stream: FollowStream, dropAfter: number | unde
     cut();
     return;
   }
-  stop = stream.attach({
-    send(text) {
+  const sink = {
+    send(text: string) {
       if (!open) return;
       ws.send(text);
       frames += 1;
       if (dropAfter !== undefined && frames >= dropAfter) cut();
     },
-    close(code, reason) {
+    close(code: number, reason: string) {
       if (!open) return;
       finish();
       ws.close(code, reason);
     },
-  });
+  };
+  stop = stream.attach(sink);
   if (!open) stop();
   // The server side is write-only, as coderd's (wsjson with CloseRead): a client data frame is a policy violation.
-  ws.on("message", () => {
+  ws.on("message", (data) => {
     if (!open) return;
+    if (stream.receive) return stream.receive(String(data), sink);
     finish();
     const close = stream.clientFrameClose ?? { code: 1008, reason: "unexpected data message" };
     ws.close(close.code, close.reason);

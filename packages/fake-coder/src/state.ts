@@ -19,6 +19,8 @@ export interface UserRecord {
   status: "active" | "suspended" | "dormant";
   roles: SiteRole[];
   organizationIds: string[];
+  /** Group names, as `data.coder_workspace_owner.*.groups` lists them (Coder adds "Everyone"). */
+  groups?: string[];
 }
 
 /** An organization. */
@@ -223,6 +225,8 @@ export interface WorkspaceBuildRecord {
   deadline: string | null;
   parameters: VariableValue[];
   resources: ResourceRecord[];
+  /** The preset the build was made with (named in the request, or matched by identical values). */
+  presetId?: string | null;
 }
 
 /** A workspace. */

@@ -91,4 +91,19 @@ export interface ParsedTemplate {
   resources: TemplateResource[];
   agents: TemplateAgent[];
   readme: string;
+  /** The parsed files (hcl2json's shape), which dynamic parameters are rendered from at every evaluation. */
+  docs?: Record<string, unknown>[];
+  /** `data "coder_workspace_preset"` blocks. */
+  presets?: PresetRecord[];
+}
+
+/** A `coder_workspace_preset`: named parameter values, maybe the default, maybe with prebuilt workspaces. */
+export interface PresetRecord {
+  id: string;
+  name: string;
+  parameters: { name: string; value: string }[];
+  default: boolean;
+  desiredPrebuildInstances: number | null;
+  description: string;
+  icon: string;
 }

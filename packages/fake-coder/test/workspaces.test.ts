@@ -179,11 +179,16 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     expect(await res.json()).toEqual({
       message: "Unable to validate parameters",
       validations: [
+        // preview's and the provider's diagnostics, as coderd joins them: "summary; detail".
         {
           field: "region",
-          detail: "Invalid parameter value; parameter value must match one of options: [eu us]",
+          detail: 'Value must be a valid option; the value "asia" must be defined as one of options',
         },
-        { field: "repo", detail: "Required parameter not provided; parameter value is null" },
+        {
+          field: "repo",
+          detail:
+            "Parameter value is not valid; The value of a parameter is required to be sourced (default or input) for the parameter to function.",
+        },
       ],
     });
   });

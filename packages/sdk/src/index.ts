@@ -18,6 +18,7 @@ export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.j
 export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
 export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
 export { type AppUrl, workspaceAppUrls } from "./flows/apps.js";
+export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
 export {
   AgentNotReadyError,
   CoderFlowError,

@@ -83,6 +83,8 @@ export type PreviewParameter = Schemas["PreviewParameter"];
 export type PreviewParameterOption = Schemas["PreviewParameterOption"];
 /** A validation rule of a dynamic parameter. */
 export type PreviewParameterValidation = Schemas["PreviewParameterValidation"];
+/** Display hints of a dynamic parameter (`styling` in the template). */
+export type PreviewParameterStyling = Schemas["PreviewParameterStyling"];
 /** An import, build or dry-run job; `started_at`/`completed_at`/`canceled_at` are absent until set. */
 export type ProvisionerJob = Schemas["ProvisionerJob"];
 /** What a job was created for. */

@@ -3,6 +3,7 @@ import { fleetCommand } from "./fleet.js";
 import { listCommand } from "./list.js";
 import { loginCommand } from "./login.js";
 import { logsCommand } from "./logs.js";
+import { presetsCommand } from "./presets.js";
 import { pushCommand } from "./push.js";
 import { serverCommand } from "./server.js";
 import { statusCommand } from "./status.js";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandDef<never>[] = [
   stopCommand,
   deleteCommand,
   fleetCommand,
+  presetsCommand,
   loginCommand,
   serverCommand,
 ] as unknown as readonly CommandDef<never>[];

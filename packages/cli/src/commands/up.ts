@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
-import type { UpResult } from "@spt-coder/sdk";
+import { ParameterValidationError, type UpResult } from "@spt-coder/sdk";
 import { type Ctx, defineCommand } from "../command.js";
 import { CliError, UsageError } from "../errors.js";
 import { runFlow } from "../flow-runner.js";
 import { workspaceNameFromRepo } from "../names.js";
+import { type ParameterFlags, ParameterInputError } from "../parameter-errors.js";
 import { parsePairs, readParamFile } from "../params.js";
 import { openSession, type Session } from "../session.js";
 import { hasTerraformFiles, shippedTemplateDir } from "../template-dir.js";
@@ -22,6 +23,7 @@ interface UpArgs {
   name?: string;
   param?: string[];
   paramFile?: string;
+  preset?: string;
   var?: string[];
   wait: boolean;
   yes: boolean;
@@ -45,6 +47,11 @@ export const upCommand = defineCommand<UpArgs>({
     name: { type: "string", describe: "Workspace name (default: derived from the repository name)" },
     param: { type: "string", array: true, describe: "Parameter value name=value (repeatable)" },
     "param-file": { type: "string", describe: "YAML or JSON file of parameter values" },
+    preset: {
+      type: "string",
+      describe:
+        "Template preset to apply (its values win); default: the template's default preset; none: no preset",
+    },
     var: { type: "string", array: true, describe: "Template variable name=value for a push (repeatable)" },
     ...waitArg,
     ...yesArg,
@@ -72,7 +79,8 @@ export const upCommand = defineCommand<UpArgs>({
 
 async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, demo: Demo | undefined) {
   const repo = args.repo ?? (demo ? DEMO_REPO : undefined);
-  const parameters = await collectParameters(args, repo);
+  const fileValues = args.paramFile ? await readParamFile(args.paramFile) : {};
+  const parameters = collectParameters(args, repo, fileValues);
   const variables = parsePairs("--var", args.var);
   const name = args.name ?? (repo ? workspaceNameFromRepo(repo) : undefined) ?? (await askName(ctx));
   const templateDir = resolveTemplateDir(args, ctx);
@@ -88,6 +96,7 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
     await confirmPush(ctx, session, args.template, name, templateDir);
   }
   const sdk = await ctx.sdk();
+  const flags = parameterFlags(args, fileValues);
   const result = await runFlow(ctx, { workspace: name }, (signal, onEvent) =>
     sdk.up({
       client: session.client,
@@ -96,20 +105,24 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
       templateDir,
       workspace: name,
       parameters,
+      preset: args.preset,
       variables,
       wait: args.wait,
       signal,
       onEvent,
     }),
-  );
+  ).catch((error: unknown) => {
+    throw error instanceof ParameterValidationError ? new ParameterInputError(error, flags) : error;
+  });
   printResult(ctx, args, session, result);
 }
 
-async function collectParameters(args: UpArgs, repo: string | undefined): Promise<Record<string, string>> {
-  const parameters = {
-    ...(args.paramFile ? await readParamFile(args.paramFile) : {}),
-    ...parsePairs("--param", args.param),
-  };
+function collectParameters(
+  args: UpArgs,
+  repo: string | undefined,
+  fileValues: Record<string, string>,
+): Record<string, string> {
+  const parameters = { ...fileValues, ...parsePairs("--param", args.param) };
   if (repo !== undefined) {
     if (args.param?.some((p) => String(p).startsWith("repo_url=")) && parameters.repo_url !== repo) {
       throw new UsageError("--repo and --param repo_url=... disagree; give one of them.");
@@ -117,6 +130,16 @@ async function collectParameters(args: UpArgs, repo: string | undefined): Promis
     parameters.repo_url = repo;
   }
   return parameters;
+}
+
+/** Which flag set each parameter, so an error names the one the user typed; `repo_url` defaults to `--repo`. */
+function parameterFlags(args: UpArgs, fileValues: Record<string, string>): ParameterFlags {
+  const flags: ParameterFlags = { repo_url: "--repo <git url>" };
+  for (const name of Object.keys(fileValues))
+    flags[name] = `the "${name}" entry of --param-file ${args.paramFile}`;
+  for (const name of Object.keys(parsePairs("--param", args.param))) flags[name] = `--param ${name}=<value>`;
+  if (args.repo !== undefined) flags.repo_url = "--repo <git url>";
+  return flags;
 }
 
 async function askName(ctx: Ctx): Promise<string> {

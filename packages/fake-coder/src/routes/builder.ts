@@ -2,7 +2,7 @@
  * The fake's `wsbuilder`: every check a new build goes through, in coderd's order, then the build itself.
  * Checks run before anything is stored, so a rejected workspace create leaves no trace.
  */
-import { ApiError, type Validation } from "../http.js";
+import { ApiError } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { jobActive, jobStatus } from "../jobs.js";
 import { type ParameterProblem, resolveBuildParameters } from "../parameters.js";
@@ -15,6 +15,7 @@ import type {
   WorkspaceBuildRecord,
   WorkspaceRecord,
 } from "../state.js";
+import { isDynamic, matchingPreset, requestedPreset, resolveDynamicValues } from "./presets.js";
 
 /** What a build will be, once every check passed. */
 export interface BuildPlan {
@@ -22,6 +23,7 @@ export interface BuildPlan {
   transition: Transition;
   parameters: VariableValue[];
   reason: string;
+  presetId: string | null;
 }
 
 /** Checks a build request against the workspace's state and returns what to build. */
@@ -34,6 +36,10 @@ export function planBuild(
     version: TemplateVersionRecord;
     values: VariableValue[];
     reason: string;
+    /** On create: the owner and name of the workspace to be (there is no record yet). */
+    owner?: string;
+    name?: string;
+    presetId?: string | undefined;
   },
 ): BuildPlan {
   const { state } = ctx.core;
@@ -65,40 +71,50 @@ export function planBuild(
   const previous = workspace ? state.latestBuild(workspace) : undefined;
   if (previous && jobActive(state.job(previous.jobId)))
     throw new ApiError(409, "A workspace build is already active.");
+  const preset = requestedPreset(version, input.presetId);
+  if (isDynamic(template.useClassicParameterFlow, version)) {
+    // Every transition of a dynamic template resolves parameters, so a parameter error can refuse a stop.
+    const parameters = resolveDynamicValues(ctx, {
+      version,
+      workspace,
+      ownerId: workspace?.ownerId ?? input.owner ?? ctx.user.id,
+      workspaceName: workspace?.name ?? input.name ?? "",
+      transition,
+      previous: previous?.parameters,
+      values: input.values,
+      preset,
+    });
+    const presetId = preset?.id ?? matchingPreset(version, parameters)?.id ?? null;
+    return { version, transition, parameters, reason: input.reason, presetId };
+  }
   // Stop and delete builds carry the previous values forward without asking for new ones.
   if (transition !== "start")
-    return { version, transition, parameters: previous?.parameters ?? [], reason: input.reason };
-  const { values, problems } = resolveBuildParameters(
-    version.parameters,
-    input.values,
-    previous?.parameters ?? [],
+    return {
+      version,
+      transition,
+      parameters: previous?.parameters ?? [],
+      reason: input.reason,
+      presetId: null,
+    };
+  // Preset values win over the request's for the parameters they set.
+  const given = [
+    ...input.values.filter((v) => !preset?.parameters.some((p) => p.name === v.name)),
+    ...(preset?.parameters ?? []),
+  ];
+  const { values, problems } = resolveBuildParameters(version.parameters, given, previous?.parameters ?? []);
+  if (problems.length > 0) throw parameterError(problems);
+  const presetId = preset?.id ?? matchingPreset(version, values)?.id ?? null;
+  return { version, transition, parameters: values, reason: input.reason, presetId };
+}
+
+/** The classic flow reports the first problem only (dynamic templates go through `resolveDynamicValues`). */
+function parameterError(problems: ParameterProblem[]): ApiError {
+  const first = problems[0]!;
+  return new ApiError(
+    400,
+    `Unable to validate parameter "${first.name}"`,
+    `parameter validation failed\n${first.reason}`,
   );
-  if (problems.length > 0) throw parameterError(template, problems);
-  return { version, transition, parameters: values, reason: input.reason };
-}
-
-/** Classic templates report the first problem; dynamic ones report every parameter in `validations`. */
-function parameterError(template: TemplateRecord, problems: ParameterProblem[]): ApiError {
-  if (template.useClassicParameterFlow) {
-    const first = problems[0]!;
-    return new ApiError(
-      400,
-      `Unable to validate parameter "${first.name}"`,
-      `parameter validation failed\n${first.reason}`,
-    );
-  }
-  const validations: Validation[] = problems
-    .map((p) => ({ field: p.name, detail: dynamicDetail(p.reason) }))
-    .sort((a, b) => a.field.localeCompare(b.field));
-  return new ApiError(400, "Unable to validate parameters", undefined, validations);
-}
-
-/** `<summary>; <detail>` as the dynamic resolver words diagnostics (approximated from the classic reasons). */
-function dynamicDetail(reason: string): string {
-  if (reason.includes("is required but not provided"))
-    return "Required parameter not provided; parameter value is null";
-  if (reason.includes("is not mutable")) return `Immutable parameter changed; ${reason}`;
-  return `Invalid parameter value; ${reason.replace(/^can't validate build parameter "[^"]*": /, "")}`;
 }
 
 /** Stores the build and its job and starts the job. Agents of the previous build leave the latest build. */
@@ -132,6 +148,7 @@ export function commitBuild(
     deadline: null,
     parameters: plan.parameters,
     resources: [],
+    presetId: plan.presetId,
   };
   job.workspaceBuildId = build.id;
   state.builds.set(build.id, build);

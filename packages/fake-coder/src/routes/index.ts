@@ -2,6 +2,7 @@
 import type { Route } from "../router.js";
 import { agentRoutes } from "./agents.js";
 import { deploymentRoutes } from "./deployment.js";
+import { dynamicParameterRoutes } from "./dynamicparameters.js";
 import { fileRoutes } from "./files.js";
 import { organizationRoutes } from "./organizations.js";
 import { provisionerRoutes } from "./provisioners.js";
@@ -20,6 +21,7 @@ export const allRoutes: Route[] = [
   ...fileRoutes,
   ...templateRoutes,
   ...templateVersionRoutes,
+  ...dynamicParameterRoutes,
   ...workspaceRoutes,
   ...workspaceBuildRoutes,
   ...agentRoutes,

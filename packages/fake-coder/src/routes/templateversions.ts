@@ -233,15 +233,6 @@ export const templateVersionRoutes: Route[] = [
     },
   },
   {
-    method: "GET",
-    pattern: "/api/v2/templateversions/{templateversion}/presets",
-    handler: (ctx) => {
-      versionParam(ctx);
-      // Go marshals the empty (nil) slice as null.
-      return json(200, null);
-    },
-  },
-  {
     method: "POST",
     pattern: "/api/v2/templateversions/{templateversion}/dry-run",
     handler: async (ctx) => {

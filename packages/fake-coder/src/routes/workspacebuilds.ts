@@ -26,6 +26,7 @@ interface CreateWorkspaceBuildRequest {
   log_level?: string;
   reason?: string;
   on_success?: object | null;
+  template_version_preset_id?: string | null;
 }
 
 const REASONS = [
@@ -97,6 +98,7 @@ export const workspaceBuildRoutes: Route[] = [
         version: state.templateVersions.get(versionId)!,
         values,
         reason: req.reason ?? "initiator",
+        presetId: req.template_version_preset_id ?? undefined,
       });
       return json(201, ctx.core.presenter.build(commitBuild(ctx, workspace, plan)));
     },

@@ -31,6 +31,7 @@ interface CreateWorkspaceRequest {
   ttl_ms?: number | null;
   rich_parameter_values?: VariableValue[] | null;
   automatic_updates?: string;
+  template_version_preset_id?: string | null;
 }
 
 const UNIQUE = "This value is already in use and should be unique.";
@@ -156,7 +157,16 @@ async function createWorkspace(ctx: RouteContext, owner: UserRecord): Promise<Re
   const ttlMs = checkTtl(req.ttl_ms);
   const schedule = checkSchedule(req.autostart_schedule);
   const values = (req.rich_parameter_values ?? []).map((v) => ({ name: v.name ?? "", value: v.value ?? "" }));
-  const plan = planBuild(ctx, { template, transition: "start", version, values, reason: "initiator" });
+  const plan = planBuild(ctx, {
+    template,
+    transition: "start",
+    version,
+    values,
+    reason: "initiator",
+    owner: owner.id,
+    name,
+    presetId: req.template_version_preset_id ?? undefined,
+  });
   const now = nowIso();
   const workspace: WorkspaceRecord = {
     id: newId(),

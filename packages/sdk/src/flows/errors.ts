@@ -1,5 +1,5 @@
 import { CoderError, CoderInvalidInputError } from "../client/errors.js";
-import type { ProvisionerJob, TemplateVersionVariable } from "../types.js";
+import type { FriendlyDiagnostic, ProvisionerJob, TemplateVersionVariable } from "../types.js";
 
 /** The URL answered, but not as Coder does (no build info, an HTML page, another API). */
 export class NotCoderServerError extends CoderInvalidInputError {
@@ -12,6 +12,8 @@ export interface ParameterProblem {
   message: string;
   /** The allowed values or the rule, e.g. `one of: a, b` or `an integer from 1 to 10`. */
   allowed?: string | undefined;
+  /** The server's diagnostics for this parameter (dynamic templates), severity, summary and detail as sent. */
+  diagnostics?: FriendlyDiagnostic[] | undefined;
 }
 
 /** Parameter values were rejected on the client, before any build: every problem at once. */

@@ -31,6 +31,8 @@ export interface UpOptions {
   owner?: string | undefined;
   /** Rich parameter values by name, e.g. `{ repo_url }`. */
   parameters?: Record<string, string> | undefined;
+  /** A preset's name, or `"none"`; by default a new workspace gets the template's default preset. */
+  preset?: string | undefined;
   /** Terraform variable values for a push. */
   variables?: Record<string, string> | undefined;
   /** Wait for the build and the agents (default true). */
@@ -117,8 +119,11 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
         name: options.workspace,
         templateId: template.id,
         templateVersionId: template.active_version_id,
+        classicParameterFlow: template.use_classic_parameter_flow,
         parameters: options.parameters,
+        preset: options.preset,
         signal,
+        onEvent,
       }),
     );
     workspace = made.workspace;
@@ -127,7 +132,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   } else if (workspace.latest_build.status !== "running") {
     const ws = workspace;
     const build = await stage(onEvent, `Starting workspace ${ws.name}`, () =>
-      startWorkspace(client, ws, { parameters: options.parameters, signal }),
+      startWorkspace(client, ws, { parameters: options.parameters, preset: options.preset, signal, onEvent }),
     );
     workspace = { ...ws, latest_build: build };
   } else if (Object.keys(options.parameters ?? {}).length) {

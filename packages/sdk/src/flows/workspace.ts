@@ -1,22 +1,27 @@
 import type { CoderClient } from "../client/create-client.js";
 import { assertValidName } from "../names.js";
-import { resolveParameters } from "../parameters/index.js";
 import type { Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "../types.js";
+import { resolveBuild } from "./build-parameters.js";
 import { createOnce } from "./create-once.js";
-import { ParameterValidationError } from "./errors.js";
+import type { FlowEventHandler } from "./events.js";
 import { waitForBuild } from "./wait.js";
 
 /** Options of the workspace lifecycle calls. */
 export interface BuildOptions {
   /** Parameter values by name; resolved and validated against the template version before the request. */
   parameters?: Record<string, string> | undefined;
+  /** A preset's name, or `"none"`; on create, undefined means the template's default preset. */
+  preset?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Parameter warnings, the preset used and values it replaced. */
+  onEvent?: FlowEventHandler | undefined;
 }
 
 /**
- * Resolves `inputs` against a template version's rich parameters (coderd's classic rules, every problem at once)
- * and returns the values to send. `previous` are the values of the last build, for immutability and monotonic
- * checks. Throws {@link ParameterValidationError} before anything is built.
+ * Resolves `inputs` for a build of a template version with the template's flow (classic rules, or the server's
+ * dynamic evaluation; see `resolveBuild`, which also applies presets) and returns the values to send.
+ * `previous` are the values of the last build, for immutability and monotonic checks. Throws
+ * `ParameterValidationError` before anything is built.
  */
 export async function resolveBuildParameters(
   client: CoderClient,
@@ -24,11 +29,17 @@ export async function resolveBuildParameters(
   inputs: Record<string, string>,
   previous: WorkspaceBuildParameter[] | undefined,
   signal?: AbortSignal,
+  options: { classic?: boolean; ownerId?: string; onEvent?: FlowEventHandler } = {},
 ): Promise<WorkspaceBuildParameter[]> {
-  const params = await client.templateVersions.richParameters(templateVersionId, { signal });
-  const result = resolveParameters(params, inputs, previous);
-  if (!result.ok) throw new ParameterValidationError(result.problems);
-  return result.values;
+  const resolved = await resolveBuild(client, {
+    templateVersionId,
+    inputs,
+    previous,
+    preset: false,
+    signal,
+    ...options,
+  });
+  return resolved.values;
 }
 
 /**
@@ -43,10 +54,22 @@ export async function startWorkspace(
   const { signal } = options;
   const versionId = workspace.latest_build.template_version_id;
   let rich_parameter_values: WorkspaceBuildParameter[] | undefined;
-  if (options.parameters && Object.keys(options.parameters).length) {
+  let presetId: string | undefined;
+  if ((options.parameters && Object.keys(options.parameters).length) || options.preset) {
     const previous = await client.builds.parameters(workspace.latest_build.id, { signal });
-    const resolved = await resolveBuildParameters(client, versionId, options.parameters, previous, signal);
-    rich_parameter_values = resolved.filter((v) => v.name in (options.parameters ?? {}));
+    // A start applies a preset only when one is named (`coder create` alone picks the default one).
+    const resolved = await resolveBuild(client, {
+      templateVersionId: versionId,
+      classic: workspace.template_use_classic_parameter_flow,
+      inputs: options.parameters ?? {},
+      previous,
+      preset: options.preset ?? "none",
+      ownerId: workspace.owner_id,
+      signal,
+      onEvent: options.onEvent,
+    });
+    rich_parameter_values = resolved.values.filter((v) => v.name in resolved.inputs);
+    presetId = resolved.preset?.ID;
   }
   return client.builds.create(
     workspace.id,
@@ -54,6 +77,7 @@ export async function startWorkspace(
       transition: "start",
       template_version_id: versionId,
       ...(rich_parameter_values ? { rich_parameter_values } : {}),
+      ...(presetId ? { template_version_preset_id: presetId } : {}),
     },
     { signal },
   );
@@ -97,6 +121,8 @@ export interface CreateWorkspaceOptions extends BuildOptions {
   templateId: string;
   /** The template's active version, whose parameters are resolved. */
   templateVersionId: string;
+  /** The template's `use_classic_parameter_flow`; looked up when undefined. */
+  classicParameterFlow?: boolean | undefined;
 }
 
 /**
@@ -111,14 +137,24 @@ export async function createWorkspace(
   assertValidName("workspace", options.name);
   const { signal } = options;
   const owner = options.owner ?? "me";
-  const values = await resolveBuildParameters(
-    client,
-    options.templateVersionId,
-    options.parameters ?? {},
-    undefined,
+  const resolved = await resolveBuild(client, {
+    templateVersionId: options.templateVersionId,
+    classic: options.classicParameterFlow,
+    inputs: options.parameters ?? {},
+    preset: options.preset,
+    // owner_id must be a UUID; for `me` or a user name the server renders with the caller's data.
+    ownerId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(owner)
+      ? owner
+      : undefined,
     signal,
-  );
-  const body = { name: options.name, template_id: options.templateId, rich_parameter_values: values };
+    onEvent: options.onEvent,
+  });
+  const body = {
+    name: options.name,
+    template_id: options.templateId,
+    rich_parameter_values: resolved.values,
+    ...(resolved.preset ? { template_version_preset_id: resolved.preset.ID } : {}),
+  };
   // Workspace names are unique per owner, so whatever carries the name is the one this call made (or, after a
   // 409, one that already existed).
   const { value, created } = await createOnce({

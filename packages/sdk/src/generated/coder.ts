@@ -429,6 +429,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/templateversions/{templateversion}/dynamic-parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evaluate dynamic parameters interactively over a WebSocket (the web form's channel). */
+        get: operations["streamDynamicParameters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/templateversions/{templateversion}/dynamic-parameters/evaluate": {
         parameters: {
             query?: never;
@@ -1142,6 +1159,7 @@ export interface components {
             options?: components["schemas"]["PreviewParameterOption"][];
             order?: number;
             required?: boolean;
+            styling?: components["schemas"]["PreviewParameterStyling"];
             type: components["schemas"]["OptionType"];
             validations?: components["schemas"]["PreviewParameterValidation"][];
             value: components["schemas"]["NullHCLString"];
@@ -1152,12 +1170,20 @@ export interface components {
             name?: string;
             value?: components["schemas"]["NullHCLString"];
         };
+        /** @description Every field is omitted when unset. */
+        PreviewParameterStyling: {
+            disabled?: boolean;
+            label?: string;
+            mask_input?: boolean;
+            placeholder?: string;
+        };
+        /** @description Every field but `validation_error` is a Go pointer without omitempty, so an unset rule is `null`. */
         PreviewParameterValidation: {
-            validation_error?: string;
-            validation_max?: number;
-            validation_min?: number;
-            validation_monotonic?: string;
-            validation_regex?: string;
+            validation_error: string;
+            validation_max: number | null;
+            validation_min: number | null;
+            validation_monotonic: string | null;
+            validation_regex: string | null;
         };
         ProvisionerDaemon: {
             api_version: string;
@@ -2691,6 +2717,25 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["WorkspaceResources"];
+            default: components["responses"]["Error"];
+        };
+    };
+    streamDynamicParameters: {
+        parameters: {
+            query?: {
+                /** @description Whose data (`data.coder_workspace_owner`) the template sees; the caller when absent. */
+                user_id?: string;
+            };
+            header?: never;
+            path: {
+                templateversion: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            101: components["responses"]["SwitchingProtocols"];
+            426: components["responses"]["UpgradeRequired"];
             default: components["responses"]["Error"];
         };
     };

@@ -1,6 +1,8 @@
 import { unwrap } from "../client/unwrap.js";
 import type {
   CreateTemplateVersionRequest,
+  DynamicParametersRequest,
+  DynamicParametersResponse,
   Preset,
   ProvisionerJobLog,
   TemplateVersion,
@@ -72,6 +74,24 @@ export function templateVersionsResource(api: Api) {
     resources(id: string, call?: CallInit): Promise<WorkspaceResource[]> {
       return unwrap(
         api.GET("/api/v2/templateversions/{templateversion}/resources", { ...path(id), ...init(call) }),
+      );
+    },
+    /**
+     * Renders a dynamic-parameter template for `inputs` and the owner (`owner_id`, default the caller), as
+     * `coder create` does. An older Coder without the endpoint answers 404.
+     */
+    evaluateDynamicParameters(
+      id: string,
+      body: DynamicParametersRequest,
+      call?: CallInit,
+    ): Promise<DynamicParametersResponse> {
+      return unwrap(
+        api.POST("/api/v2/templateversions/{templateversion}/dynamic-parameters/evaluate", {
+          ...path(id),
+          body,
+          // A render has no side effects, so a lost answer may be asked again.
+          ...init(call, { sptRetry: true }),
+        }),
       );
     },
     /** Presets; Coder answers JSON `null` when there are none, which this returns as `[]`. */

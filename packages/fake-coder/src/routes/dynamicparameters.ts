@@ -1,0 +1,102 @@
+/**
+ * Dynamic parameters of a template version: `POST .../dynamic-parameters/evaluate` (what `coder create` calls),
+ * the `.../dynamic-parameters` WebSocket (the web form: an initial answer with id -1, then one per request), and
+ * `GET .../presets`. All render the uploaded HCL with the fake's evaluator.
+ */
+import type { DynamicParametersResponse } from "../api-types.js";
+import { readBody } from "../body.js";
+import { ownerData } from "../dynamic/owner.js";
+import { presentPreset } from "../dynamic/presets.js";
+import { renderParameters } from "../dynamic/render.js";
+import { ApiError, json } from "../http.js";
+import type { FollowStream, Route, RouteContext, StreamSink } from "../router.js";
+import type { TemplateVersionRecord, UserRecord } from "../state.js";
+import { versionParam } from "./common.js";
+
+const NOT_FINISHED = "Template version job has not finished";
+
+function finishedVersion(ctx: RouteContext): TemplateVersionRecord {
+  const version = versionParam(ctx);
+  if (!ctx.core.state.job(version.jobId).completedAt) throw new ApiError(425, NOT_FINISHED);
+  return version;
+}
+
+/** `owner_id` (or `?user_id=`) names whose data the template sees; the caller by default. */
+function ownerOf(ctx: RouteContext, id: string | undefined): UserRecord {
+  if (!id || id === "00000000-0000-0000-0000-000000000000") return ctx.user;
+  const user = ctx.core.state.users.get(id.toLowerCase());
+  if (!user) throw new ApiError(404, "Resource not found or you do not have access to this resource");
+  if (user.id !== ctx.user.id && !ctx.user.roles.includes("owner"))
+    throw new ApiError(403, "Forbidden.", "You do not have permission to view this user's data.");
+  return user;
+}
+
+function evaluate(
+  version: TemplateVersionRecord,
+  owner: UserRecord,
+  id: number,
+  inputs: Record<string, string>,
+): DynamicParametersResponse {
+  const variables = new Map(version.variables.map((v) => [v.name, v.value]));
+  const result = renderParameters(
+    { docs: version.parsed?.docs ?? [], variables },
+    { inputs, owner: ownerData(owner) },
+  );
+  return { id, diagnostics: result.diagnostics, parameters: result.parameters };
+}
+
+/** The two-way stream: every text frame is a request, answered with its id. */
+function parameterStream(version: TemplateVersionRecord, owner: UserRecord): FollowStream {
+  return {
+    kind: "follow",
+    attach(sink: StreamSink) {
+      sink.send(JSON.stringify(evaluate(version, owner, -1, {})));
+      return () => {};
+    },
+    receive(text: string, sink: StreamSink) {
+      let request: { id?: unknown; inputs?: unknown };
+      try {
+        request = JSON.parse(text) as typeof request;
+      } catch {
+        sink.close(1003, "invalid JSON");
+        return;
+      }
+      const inputs = (request.inputs ?? {}) as Record<string, string>;
+      sink.send(JSON.stringify(evaluate(version, owner, Number(request.id ?? 0), inputs)));
+    },
+  };
+}
+
+/** The routes. */
+export const dynamicParameterRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern: "/api/v2/templateversions/{templateversion}/dynamic-parameters/evaluate",
+    handler: async (ctx) => {
+      const version = finishedVersion(ctx);
+      const req = await readBody<{ id?: number; inputs?: Record<string, string> | null; owner_id?: string }>(
+        ctx.request,
+        "DynamicParametersRequest",
+        { id: "int", inputs: "map", owner_id: "uuid" },
+      );
+      return json(200, evaluate(version, ownerOf(ctx, req.owner_id), req.id ?? 0, req.inputs ?? {}));
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/api/v2/templateversions/{templateversion}/dynamic-parameters",
+    handler: (ctx) => {
+      const version = finishedVersion(ctx);
+      return parameterStream(version, ownerOf(ctx, ctx.url.searchParams.get("user_id") ?? undefined));
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/api/v2/templateversions/{templateversion}/presets",
+    handler: (ctx) => {
+      const presets = versionParam(ctx).parsed?.presets ?? [];
+      // Go marshals the empty (nil) slice as null.
+      return json(200, presets.length ? presets.map(presentPreset) : null);
+    },
+  },
+];
