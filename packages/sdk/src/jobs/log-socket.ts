@@ -11,6 +11,9 @@ export interface LogSocket {
   close(): void;
 }
 
+/** How long the upgrade may take by default, as the HTTP deadline of one attempt. */
+export const SOCKET_HANDSHAKE_TIMEOUT_MS = 30_000;
+
 /**
  * Opens Coder's log follow WebSocket (`...?follow&after=N`). The token travels in the `Coder-Session-Token`
  * header, never in the URL; no `Origin` header is sent, since Coder rejects an Origin whose host differs from the
@@ -21,15 +24,24 @@ export function openLogSocket(
   token: string | undefined,
   userAgent: string,
   onLog: (log: ProvisionerJobLog) => void,
+  handshakeTimeoutMs = SOCKET_HANDSHAKE_TIMEOUT_MS,
 ): LogSocket {
   const headers: Record<string, string> = { "User-Agent": userAgent };
   if (token) headers[SESSION_TOKEN_HEADER] = token;
   const socket = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false });
   let opened = false;
   let closedByUs = false;
+  // Our own timer, not ws's `handshakeTimeout`: that one is a socket idle timeout, which an answer trickling in a
+  // byte at a time keeps resetting. A real timer held until it fires or is cleared bounds the whole upgrade.
+  let handshakeTimer: NodeJS.Timeout | undefined;
   const finished = new Promise<SocketEnd>((resolve) => {
+    handshakeTimer = setTimeout(() => {
+      resolve({ kind: "dropped", opened: false, reason: `no upgrade within ${handshakeTimeoutMs} ms` });
+      socket.terminate();
+    }, handshakeTimeoutMs);
     socket.on("open", () => {
       opened = true;
+      clearTimeout(handshakeTimer);
     });
     socket.on("message", (data, isBinary) => {
       if (isBinary) return;
@@ -58,6 +70,7 @@ export function openLogSocket(
         });
     });
   });
+  void finished.then(() => clearTimeout(handshakeTimer));
   return {
     finished,
     close() {
