@@ -4,6 +4,7 @@ import { agentRoutes } from "./agents.js";
 import { deploymentRoutes } from "./deployment.js";
 import { fileRoutes } from "./files.js";
 import { organizationRoutes } from "./organizations.js";
+import { provisionerJobRoutes } from "./provisionerjobs.js";
 import { templateRoutes } from "./templates.js";
 import { templateVersionRoutes } from "./templateversions.js";
 import { userRoutes } from "./users.js";
@@ -15,6 +16,7 @@ export const allRoutes: Route[] = [
   ...deploymentRoutes,
   ...userRoutes,
   ...organizationRoutes,
+  ...provisionerJobRoutes,
   ...fileRoutes,
   ...templateRoutes,
   ...templateVersionRoutes,

@@ -9,6 +9,7 @@ import type { Organization, Template, TemplateVersion } from "../types.js";
 import { createOnce } from "./create-once.js";
 import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
+import { findVersion, newVersionName } from "./find-version.js";
 import { resolveOrganization } from "./organization.js";
 
 /** Options of {@link pushTemplate}. Give `dir` (packed with Coder's rules) or a ready `archive`. */
@@ -91,7 +92,10 @@ export async function pushIntoOrganization(
   }
 
   const tags = options.tags ?? (existing ? await activeTags(client, existing, io) : {});
+  // Our own name for the version, so that after a lost answer the version can be found again (see findVersion).
+  const versionName = newVersionName();
   const body = {
+    name: versionName,
     storage_method: "file" as const,
     provisioner: "terraform" as const,
     file_id: upload.id,
@@ -102,11 +106,11 @@ export async function pushIntoOrganization(
       .map(([name, value]) => ({ name, value })),
     ...(existing ? { template_id: existing.id } : {}),
   };
-  // A version has no name of ours to look it up by, so a lost answer is followed by a second create: if the first
-  // did reach Coder, an unused version is left behind (never active), which beats failing the push.
+  // After a lost answer the version is looked up by its name before the create is sent again, so a create whose
+  // answer was lost mid-response does not make a second version (and a second import job).
   const { value: version } = await createOnce({
     create: () => client.templateVersions.create(org.id, body, io),
-    find: async () => undefined,
+    find: () => findVersion(client, { org: org.id, existing, name: versionName, fileId: upload.id }, io),
     signal,
   });
   const created = [`template version ${version.name} (${version.id})`];
