@@ -1,6 +1,7 @@
 import type { CoderClient } from "../client/create-client.js";
 import { assertValidName } from "../names.js";
 import { resolveParameters } from "../parameters/index.js";
+import { parameterSizeProblems } from "../parameters/limits.js";
 import type { Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "../types.js";
 import { createOnce } from "./create-once.js";
 import { ParameterValidationError } from "./errors.js";
@@ -25,6 +26,9 @@ export async function resolveBuildParameters(
   previous: WorkspaceBuildParameter[] | undefined,
   signal?: AbortSignal,
 ): Promise<WorkspaceBuildParameter[]> {
+  // Values no provisioner could start Terraform with are refused before anything is asked or sent.
+  const oversized = parameterSizeProblems(inputs);
+  if (oversized.length) throw new ParameterValidationError(oversized);
   const params = await client.templateVersions.richParameters(templateVersionId, { signal });
   const result = resolveParameters(params, inputs, previous);
   if (!result.ok) throw new ParameterValidationError(result.problems);
