@@ -289,6 +289,16 @@ describe("long names", () => {
     expect(entries[2]!.data.toString()).toBe("deep");
   });
 
+  it("refuses a name with a backslash, whose meaning depends on the provisioner's OS", async () => {
+    const error = await packError(await makeTree({ "main.tf": "", "mod\\extra.tf": "" }));
+    expect(error.path).toBe("mod\\extra.tf");
+    expect(error.message).toBe(
+      'The path "mod\\\\extra.tf" contains a backslash, which Coder\'s provisioner reads as part of the name on Linux but as a folder separator on Windows; rename it without "\\"',
+    );
+    const folder = await packError(await makeTree({ "main.tf": "", "a\\b/c.tf": "" }));
+    expect(folder.path).toBe("a\\b/");
+  });
+
   it("shortens a path of thousands of characters in the message, keeping it whole in the error's fields", async () => {
     const deep = Array.from({ length: 30 }, (_, i) => `${String(i).padStart(2, "0")}${"d".repeat(98)}`).join(
       "/",
