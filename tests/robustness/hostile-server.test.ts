@@ -170,4 +170,69 @@ describe("the log WebSocket", () => {
     expect(run.value).toEqual(["done"]);
     expect(stream.via).toBe("polling");
   });
+
+  it("reconnects a stream that went silent (no frame, no ping), with gc() all along", async () => {
+    const { createServer } = await import("node:http");
+    const { WebSocketServer } = await import("ws");
+    const created_at = "2026-01-01T00:00:00Z";
+    let upgrades = 0;
+    const server = createServer((_request, response) => {
+      // The job runs until the second stream delivered its log and closed.
+      const job = {
+        id: "9a3e7d2c-0000-4000-8000-000000000002",
+        created_at,
+        status: upgrades >= 2 ? "succeeded" : "running",
+      };
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "v1", job }));
+    });
+    const wss = new WebSocketServer({ noServer: true });
+    server.on("upgrade", (request, socket, head) => {
+      upgrades++;
+      const which = upgrades;
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (which === 1) return; // open, then silent for ever: no frame, no ping, no close
+        const log = {
+          id: 1,
+          created_at,
+          log_source: "provisioner",
+          log_level: "info",
+          stage: "x",
+          output: "after",
+        };
+        ws.send(JSON.stringify(log), () => ws.close(1000, "done"));
+      });
+    });
+    const sockets = new Set<import("node:net").Socket>();
+    server.on("connection", (s) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    servers.push({
+      url: "",
+      hits: 0,
+      close: async () => {
+        for (const s of sockets) s.destroy();
+        wss.close();
+        await new Promise((r) => server.close(r));
+      },
+    });
+    const client = createCoderClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+    const stream = followJobLogs(client, {
+      job: { kind: "template-version", id: "v1" },
+      pollIntervalMs: 60_000, // no job poll comes to the rescue: only the idle deadline can
+      idleTimeoutMs: 300,
+    });
+    const run = await withinBound(async () => {
+      const outputs: string[] = [];
+      for await (const log of stream) outputs.push(log.output);
+      return outputs;
+    }, 15_000);
+    expect(run.hung, "the silent stream was never given up").toBe(false);
+    expect(run.error).toBeUndefined();
+    expect(run.value).toEqual(["after"]);
+    expect(upgrades).toBe(2);
+    expect(stream.via).toBe("websocket");
+  });
 });

@@ -30,6 +30,8 @@ export interface FollowJobLogsOptions {
   closeGraceMs?: number;
   /** How long the WebSocket upgrade may take before polling takes over; default 30 s. */
   handshakeTimeoutMs?: number;
+  /** How long an open WebSocket may stay silent (no frame, no ping) before it is reconnected; default 60 s. */
+  idleTimeoutMs?: number;
   /** Called with every fresh copy of the job. */
   onJob?: (job: ProvisionerJob) => void;
 }
@@ -116,7 +118,7 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
           via = "websocket";
           accept(log);
         },
-        options.handshakeTimeoutMs,
+        { handshakeTimeoutMs: options.handshakeTimeoutMs, idleTimeoutMs: options.idleTimeoutMs },
       );
       const end = await Promise.race([socket.finished, closeWhenJobEnds(socket)]);
       socket = undefined;

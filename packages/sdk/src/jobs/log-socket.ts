@@ -15,6 +15,18 @@ export interface LogSocket {
 export const SOCKET_HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /**
+ * How long an open stream may stay silent by default. Coder pings its log sockets every 15 s
+ * (`httpapi.Heartbeat`), so a minute without a frame or a ping is a connection that died without a close.
+ */
+export const SOCKET_IDLE_TIMEOUT_MS = 60_000;
+
+/** Deadlines of one log socket. */
+export interface LogSocketTimeouts {
+  handshakeTimeoutMs?: number | undefined;
+  idleTimeoutMs?: number | undefined;
+}
+
+/**
  * Opens Coder's log follow WebSocket (`...?follow&after=N`). The token travels in the `Coder-Session-Token`
  * header, never in the URL; no `Origin` header is sent, since Coder rejects an Origin whose host differs from the
  * Host (403). Permessage-deflate is off, as in Coder's Go SDK. The server only writes: we never send a frame.
@@ -24,8 +36,10 @@ export function openLogSocket(
   token: string | undefined,
   userAgent: string,
   onLog: (log: ProvisionerJobLog) => void,
-  handshakeTimeoutMs = SOCKET_HANDSHAKE_TIMEOUT_MS,
+  timeouts: LogSocketTimeouts = {},
 ): LogSocket {
+  const handshakeTimeoutMs = timeouts.handshakeTimeoutMs ?? SOCKET_HANDSHAKE_TIMEOUT_MS;
+  const idleTimeoutMs = timeouts.idleTimeoutMs ?? SOCKET_IDLE_TIMEOUT_MS;
   const headers: Record<string, string> = { "User-Agent": userAgent };
   if (token) headers[SESSION_TOKEN_HEADER] = token;
   const socket = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false });
@@ -33,17 +47,25 @@ export function openLogSocket(
   let closedByUs = false;
   // Our own timer, not ws's `handshakeTimeout`: that one is a socket idle timeout, which an answer trickling in a
   // byte at a time keeps resetting. A real timer held until it fires or is cleared bounds the whole upgrade.
-  let handshakeTimer: NodeJS.Timeout | undefined;
+  // The same timer then watches the open stream: every frame and every ping rearms it.
+  let timer: NodeJS.Timeout | undefined;
   const finished = new Promise<SocketEnd>((resolve) => {
-    handshakeTimer = setTimeout(() => {
-      resolve({ kind: "dropped", opened: false, reason: `no upgrade within ${handshakeTimeoutMs} ms` });
-      socket.terminate();
-    }, handshakeTimeoutMs);
+    const arm = (ms: number, reason: string) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        resolve({ kind: "dropped", opened, reason });
+        socket.terminate();
+      }, ms);
+    };
+    const idle = () => arm(idleTimeoutMs, `no frame or ping for ${idleTimeoutMs} ms`);
+    arm(handshakeTimeoutMs, `no upgrade within ${handshakeTimeoutMs} ms`);
     socket.on("open", () => {
       opened = true;
-      clearTimeout(handshakeTimer);
+      idle();
     });
+    socket.on("ping", idle);
     socket.on("message", (data, isBinary) => {
+      idle();
       if (isBinary) return;
       // Provisioner logs come one object per frame; agent logs come as arrays. Accept both.
       let parsed: unknown;
@@ -70,7 +92,7 @@ export function openLogSocket(
         });
     });
   });
-  void finished.then(() => clearTimeout(handshakeTimer));
+  void finished.then(() => clearTimeout(timer));
   return {
     finished,
     close() {
