@@ -69,16 +69,22 @@ describe("transport", () => {
 
   it("holds every later request to a rate-limited path until its Retry-After, and retries 429s apart from failures", async () => {
     const sentAt: number[] = [];
+    // The second call starts once the first one's 429 was seen (an event, not a fixed delay that a loaded
+    // machine could outrun), so it must find the path already held.
+    let rateLimited!: () => void;
+    const limitSeen = new Promise<void>((resolve) => {
+      rateLimited = resolve;
+    });
     const t = observed(
       (_r, i) => {
         sentAt.push(Date.now());
         return i === 0 ? json(429, {}, { "retry-after": "1" }) : json(200, {});
       },
-      { maxRetries: 0 },
+      { maxRetries: 0, hooks: { onRetry: () => rateLimited() } },
     );
     const [a, b] = await Promise.all([
       t.fetch(new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" })),
-      new Promise((r) => setTimeout(r, 50)).then(() =>
+      limitSeen.then(() =>
         t.fetch(new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" })),
       ),
     ]);
