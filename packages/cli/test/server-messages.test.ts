@@ -56,4 +56,22 @@ describe("messages about the server", () => {
     expect(result.stderr).toMatch(/^error: The server sent invalid JSON in answer to GET \/api\/v2\//m);
     expect(result.stderr).not.toMatch(/bug in spt-coder|\n\s+at /);
   });
+
+  it("shortens a --template-dir of thousands of characters in its error", async () => {
+    const deep = `/${Array.from({ length: 40 }, (_, i) => `level${i}${"x".repeat(120)}`).join("/")}`;
+    const { code, stderr } = await run([
+      "up",
+      "--repo",
+      "r/x",
+      "--template-dir",
+      deep,
+      "--url",
+      "http://127.0.0.1:9",
+    ]);
+    expect(code).toBe(2);
+    expect(stderr.length).toBeLessThan(500);
+    expect(stderr).toContain(
+      `--template-dir ${deep.slice(0, 40)}…${deep.slice(-100)} (${deep.length} characters) is not a template folder`,
+    );
+  });
 });
