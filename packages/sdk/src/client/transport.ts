@@ -118,6 +118,7 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
           { method: request.method, path },
         );
       } catch (error) {
+        deadline.clear(); // before the pause below: the deadline is this attempt's, not the retry's
         const failure = toFailure(error, userSignal, deadline, timeoutMs, origin, request.method, traceUrl);
         trace({ error: failure.message }, attempt, started);
         // Too much once is too much again: an oversized answer is never fetched a second time.

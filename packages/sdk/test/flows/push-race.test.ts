@@ -39,3 +39,22 @@ describe("a template made meanwhile by another push", () => {
     expect(fake.state.templates.size).toBe(1);
   });
 });
+
+describe("a version create whose answer is lost after Coder made the version", () => {
+  const launch = useLoopbackFake();
+
+  it("finds the version of an existing template by its name instead of making a second one", async () => {
+    const { fake, client } = await launch();
+    await pushTemplate(client, { name: "kept", dir: other });
+    fake.faults.dropConnection({
+      method: "POST",
+      path: "/api/v2/organizations/*/templateversions",
+      when: "mid-response",
+    });
+    const pushed = await pushTemplate(client, { name: "kept", dir: same });
+    expect(pushed).toMatchObject({ created: false, unchanged: false });
+    expect(pushed.version.name).toMatch(/^spt-[0-9a-z]+-[0-9a-f]{12}$/);
+    expect(fake.state.templateVersions.size).toBe(2);
+    expect(pushed.template.active_version_id).toBe(pushed.version.id);
+  });
+});
