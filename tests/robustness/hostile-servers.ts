@@ -11,7 +11,7 @@ import { createGzip } from "node:zlib";
 /** A running hostile server. */
 export interface HostileServer {
   url: string;
-  /** Requests (or connections, for the raw TCP ones) seen so far. */
+  /** Requests seen so far. */
   readonly hits: number;
   close(): Promise<void>;
 }
@@ -46,7 +46,8 @@ export function silentServer(): Promise<HostileServer> {
   const counter = { hits: 0 };
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
-    counter.hits++;
+    // Requests, not connections: undici may open a connection it never sends on.
+    socket.once("data", () => counter.hits++);
     socket.on("data", () => {});
     socket.on("error", () => {});
   });
