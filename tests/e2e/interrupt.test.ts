@@ -48,9 +48,11 @@ describe("Ctrl-C", () => {
     cli.child.kill("SIGINT");
     const result = await cli.done;
     expect(result.code).toBe(130);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // The held cancel would answer only after 60 s: ending well before that is ending at once, however loaded
+    // the machine is (a tighter bound made this test fail under load).
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.stderr).toContain("Interrupted again: exiting now.");
-  });
+  }, 45_000);
 
   it("during a workspace build stops following, leaves the build running, and says how to follow it", async () => {
     fake.faults.holdJob({ type: "workspace_build" });

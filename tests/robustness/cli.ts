@@ -9,6 +9,8 @@ import { CLI, ensureBuilt, expectNoSecrets } from "../e2e/helpers.js";
 /** How a CLI process ended. */
 export interface CliRun {
   code: number | null;
+  /** The process outlived `killAfterMs` and was killed. */
+  killed?: boolean;
   stdout: string;
   stderr: string;
 }
@@ -19,6 +21,10 @@ export interface CliRunOptions {
   cwd?: string;
   /** Run as this uid/gid (tests running as root use it where file modes must apply). */
   uid?: number;
+  /** Flags for node itself, before the script (e.g. `--expose-gc`). */
+  nodeArgs?: string[];
+  /** Kill the process (SIGKILL) if it is still running after this long; `code` is then null and `killed` true. */
+  killAfterMs?: number;
 }
 
 let copy: string | undefined;
@@ -46,7 +52,7 @@ export async function privateCli(): Promise<string> {
 export async function runCli(args: string[], options: CliRunOptions): Promise<CliRun> {
   const cli = await privateCli();
   const ids = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], {
     env: options.env,
     cwd: options.cwd ?? options.env.HOME,
     stdio: ["ignore", "pipe", "pipe"],
@@ -60,11 +66,20 @@ export async function runCli(args: string[], options: CliRunOptions): Promise<Cl
   child.stderr.setEncoding("utf8").on("data", (t: string) => {
     stderr += t;
   });
+  let killed = false;
+  const killer =
+    options.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          killed = true;
+          child.kill("SIGKILL");
+        }, options.killAfterMs);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
+      clearTimeout(killer);
       expectNoSecrets(stdout + stderr);
-      resolve({ code, stdout, stderr });
+      resolve({ code, killed, stdout, stderr });
     });
   });
 }

@@ -7,6 +7,9 @@
 //   reset         dropConnection before any response byte, every step (for a stream: the upgrade request)
 //   429           failNext status 429 with `Retry-After: 1` (honoured: the client waits the full second)
 //   stream-drop   dropStream after one frame: only the two log streams (the other steps are plain HTTP)
+//   mid-response  dropConnection after the handler ran (headers and half the body sent): every create step (the
+//                 POSTs), where the thing exists on the server though its answer was lost, so `up` must find
+//                 it instead of making a second one (orphan template versions included)
 // A "users/me" step: `up` never asks for /users/me itself; its request under users/me is the workspace lookup.
 import { inspect } from "node:util";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
@@ -89,7 +92,7 @@ const STEPS: Step[] = [
   },
 ];
 
-type Kind = "503" | "reset" | "429" | "stream-drop";
+type Kind = "503" | "reset" | "429" | "stream-drop" | "mid-response";
 
 function inject(fake: RunningFakeCoder, step: Step, kind: Kind): void {
   const route = { method: step.method, path: step.path };
@@ -102,6 +105,7 @@ function inject(fake: RunningFakeCoder, step: Step, kind: Kind): void {
       headers: { "Retry-After": "1" },
       body: { message: "You've been rate limited for sending more than 1 requests in 1s." },
     });
+  else if (kind === "mid-response") fake.faults.dropConnection({ ...route, when: "mid-response" });
   else fake.faults.dropStream({ path: step.path, afterFrames: 1 });
 }
 
@@ -155,9 +159,11 @@ function everyRendering(error: unknown): string {
   ].join("\n");
 }
 
-const KINDS: Kind[] = ["503", "reset", "429", "stream-drop"];
+const KINDS: Kind[] = ["503", "reset", "429", "stream-drop", "mid-response"];
+const applies = (step: Step, kind: Kind) =>
+  kind === "stream-drop" ? step.stream === true : kind === "mid-response" ? step.method === "POST" : true;
 const CASES = STEPS.flatMap((step) =>
-  KINDS.filter((kind) => kind !== "stream-drop" || step.stream).map((kind) => ({ step, kind })),
+  KINDS.filter((kind) => applies(step, kind)).map((kind) => ({ step, kind })),
 );
 
 describe.concurrent("up survives one fault at every step", () => {

@@ -50,4 +50,29 @@ describe("normalizeCoderUrl on anything", () => {
       { numRuns: 3000 },
     );
   });
+
+  // `URL.host` drops the userinfo anyway, so the property above would hold even without the credentials check:
+  // this one says that credentials are refused, never silently dropped.
+  it("refuses credentials in the authority instead of dropping them", () => {
+    const withCredentials = fc
+      .tuple(
+        fc.constantFrom("http://", "https://", "HTTPS://", ""),
+        fc.constantFrom(`user:${SECRET}@`, `${SECRET}@`, `:${SECRET}@`, `u%40x:${SECRET}@`),
+        fc.oneof(fc.domain(), fc.ipV4(), fc.constantFrom("localhost", "[::1]")),
+        fc.constantFrom("", ":8080", "/coder"),
+      )
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(withCredentials, (input) => {
+        expect(() => normalizeCoderUrl(input)).toThrow(CoderInvalidInputError);
+        expect(() => normalizeCoderUrl(input)).toThrow(/credentials in the URL are not supported/);
+        try {
+          normalizeCoderUrl(input);
+        } catch (error) {
+          expect((error as Error).message).not.toContain(SECRET);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -74,6 +74,24 @@ describe("the token never leaks from the CLI", () => {
     expect(await mode(join(home, ".config", "spt-coder"))).toBe(0o700);
   }, 120_000);
 
+  it("is not in the request line and stack of an API error under --verbose", async () => {
+    const { env } = await sandbox();
+    fake.faults.failNext({
+      method: "GET",
+      path: "/api/v2/workspaces",
+      status: 500,
+      body: { message: "Internal error fetching workspaces.", detail: "pq: canceling statement" },
+    });
+    // runCli fails the test when stdout or stderr holds the token.
+    const result = await runCli(["list", "--verbose"], {
+      env: env({ CODER_URL: fake.url, CODER_SESSION_TOKEN: fake.token }),
+    });
+    expect(result.code, result.stderr).toBe(1);
+    // Not vacuous: the verbose request line and the stack were printed.
+    expect(result.stderr).toContain('API request error to "GET:/api/v2/workspaces". Status code 500');
+    expect(result.stderr).toMatch(/\n\s+at /);
+  });
+
   it("reports a config file that others can read, and login makes it 0600 again", async () => {
     const { home, env } = await sandbox();
     const dir = join(home, ".config", "spt-coder");

@@ -1,7 +1,7 @@
 // Where the session token travels during a whole `up` (template push, log streams over WebSocket, polling):
 // only in the Coder-Session-Token header, only to the deployment's origin. A TCP proxy in front of the fake sees
 // every byte the SDK sends, HTTP and WebSocket upgrades alike, so nothing is taken on the SDK's word.
-// (Redirects of plain HTTP requests to another origin: packages/sdk/test/client/transport.test.ts.)
+// Redirects to another origin, of WebSocket upgrades and of plain HTTP requests, never carry the token there.
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { createCoderClient, type FlowEvent, up } from "@spt-coder/sdk";
@@ -51,7 +51,11 @@ async function otherOrigin(): Promise<Recorder> {
  * A byte-level proxy to the fake that records what the client sends. With `redirectUpgradesTo`, a WebSocket
  * upgrade is answered with a 302 to that port (another origin) instead of being forwarded.
  */
-async function proxy(fake: RunningFakeCoder, redirectUpgradesTo?: number): Promise<Recorder> {
+async function proxy(
+  fake: RunningFakeCoder,
+  redirectUpgradesTo?: number,
+  redirectHttp?: { path: RegExp; status: number; location: (target: string) => string },
+): Promise<Recorder> {
   const upstreamPort = Number(new URL(fake.url).port);
   const recorder: Recorder = { port: 0, connections: [], redirected: 0 };
   const sockets = new Set<Socket>();
@@ -67,6 +71,14 @@ async function proxy(fake: RunningFakeCoder, redirectUpgradesTo?: number): Promi
         recorder.redirected++;
         client.end(
           `HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:${redirectUpgradesTo}${target}\r\nContent-Length: 0\r\n\r\n`,
+        );
+        return;
+      }
+      const target = head.split(" ")[1] ?? "/";
+      if (!upstream && redirectHttp && /^[A-Z]+ /.test(head) && redirectHttp.path.test(target)) {
+        recorder.redirected++;
+        client.end(
+          `HTTP/1.1 ${redirectHttp.status} Redirect\r\nLocation: ${redirectHttp.location(target)}\r\nContent-Length: 0\r\n\r\n`,
         );
         return;
       }
@@ -148,6 +160,28 @@ describe("the session token on the wire", () => {
     expect(result.workspace.latest_build.status).toBe("running");
     expect(wire.redirected).toBeGreaterThanOrEqual(2);
     expect(requestLines(wire.connections).some((l) => /\/logs\?after=/.test(l))).toBe(true);
+    expect(occurrences(elsewhere.connections, fake.token)).toEqual([]);
+  });
+
+  it.each([
+    [307, "another port", (port: number) => `http://127.0.0.1:${port}`],
+    [308, "another host name for the same machine", (port: number) => `http://localhost:${port}`],
+    [302, "another scheme-relative origin", (port: number) => `//127.0.0.1:${port}`],
+  ])("is not sent along a plain HTTP %i redirect to %s", async (status, _what, origin) => {
+    const fake = await startFakeCoder({ stepDelayMs: 2 });
+    closers.push(() => fake.close());
+    const elsewhere = await otherOrigin();
+    const wire = await proxy(fake, undefined, {
+      path: /^\/api\/v2\/users\/me$/,
+      status,
+      location: (target) => `${origin(elsewhere.port)}${target}`,
+    });
+    const client = createCoderClient({ url: `http://127.0.0.1:${wire.port}`, token: fake.token });
+    await client.users.me().catch(() => undefined); // the other origin answers 404
+    expect(wire.redirected).toBe(1);
+    // Not vacuous: the token went to the deployment, and the redirect was followed to the other origin.
+    expect(occurrences(wire.connections, fake.token).length).toBeGreaterThan(0);
+    expect(requestLines(elsewhere.connections)).toEqual(["GET /api/v2/users/me"]);
     expect(occurrences(elsewhere.connections, fake.token)).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ export interface GlobalArgs {
   token?: string | undefined;
   verbose: boolean;
   color: boolean;
+  /** Seconds one HTTP attempt may take, answer body included. */
+  "request-timeout"?: number | undefined;
 }
 
 /** Ctrl-C handling for one long operation: the first press aborts `signal`, the second exits at once (130). */

@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import type { RetryInfo } from "@spt-coder/sdk";
 import type { Argv } from "yargs";
 import yargs from "yargs";
 import type { CommandDef, Ctx, GlobalArgs, InterruptScope, Sdk } from "./command.js";
@@ -54,6 +55,12 @@ function buildCli(io: Io, commands: readonly CommandDef<never>[], onRun: (args: 
       type: "boolean",
       default: false,
       describe: "Print a request trace (token redacted) and stack traces",
+      global: true,
+    })
+    .option("request-timeout", {
+      type: "number",
+      default: 30,
+      describe: "Seconds one request to Coder may take, answer included, before it fails or is retried",
       global: true,
     })
     .option("color", {
@@ -150,6 +157,9 @@ function createContext(io: Io, args: GlobalArgs, json: boolean): Ctx {
         ...(io.fetch ? { fetch: io.fetch } : {}),
         userAgent: `spt-coder/${VERSION}`,
         onWarning: (w) => warn(w.message),
+        ...requestTimeout(args),
+        // A long wait is never silent: without --verbose, a pause of more than a few seconds still says why.
+        ...(args.verbose ? {} : { onRetry: (r) => noteLongWait(r, (text) => io.stderr.write(text)) }),
         ...(args.verbose
           ? {
               onRequest: (t) =>
@@ -171,6 +181,30 @@ function createContext(io: Io, args: GlobalArgs, json: boolean): Ctx {
     exit: (code) => io.exit(code),
     ...(io.spawn ? { spawn: io.spawn } : {}),
   };
+}
+
+/** The `--request-timeout` flag as the client's `timeoutMs` (it must be a positive number of seconds). */
+function requestTimeout(args: GlobalArgs): { timeoutMs?: number } {
+  const seconds = args["request-timeout"];
+  if (seconds === undefined) return {};
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--request-timeout must be a positive number of seconds, not ${seconds}.`);
+  }
+  return { timeoutMs: Math.round(seconds * 1000) };
+}
+
+/** Waits shorter than this are routine backoff and stay quiet without --verbose. */
+const LONG_WAIT_MS = 3000;
+
+function noteLongWait(retry: RetryInfo, write: (text: string) => void): void {
+  if (retry.delayMs < LONG_WAIT_MS) return;
+  const why =
+    retry.reason === "status 429"
+      ? "Coder is rate-limiting these requests (it said when to come back)"
+      : `the server answered ${retry.reason} and said when to come back`;
+  write(
+    `Waiting ${Math.round(retry.delayMs / 1000)}s before retrying ${retry.method} ${new URL(retry.url).pathname}: ${why}.\n`,
+  );
 }
 
 function trapInterrupts(io: Io, onFirst?: () => void): InterruptScope {

@@ -28,3 +28,11 @@ export function hasTerraformFiles(dir: string): boolean {
     return false;
   }
 }
+
+/**
+ * A folder as a message shows it: whole up to 160 characters, else its start and end around an ellipsis with its
+ * length (as the SDK's archive errors do), so a folder nested a hundred levels deep does not bury the message.
+ */
+export function displayPath(path: string): string {
+  return path.length <= 160 ? path : `${path.slice(0, 40)}…${path.slice(-100)} (${path.length} characters)`;
+}

@@ -20,12 +20,13 @@ export interface ArchiveFile {
 export class ArchiveError extends Error {}
 
 /**
- * Go's `filepath.IsLocal`: not empty, not absolute, and no `..` escape after cleaning. Names failing it make the
+ * Go's `filepath.IsLocal` on Linux, where provisioners run: not empty, not absolute, and no `..` escape after
+ * cleaning. A backslash is an ordinary character there (`..\\x` is a file of that name). Names failing it make the
  * provisioner refuse the whole archive.
  */
 export function isLocalPath(name: string): boolean {
-  if (name === "" || name.startsWith("/") || name.startsWith("\\")) return false;
-  const cleaned = posix.normalize(name.replace(/\\/g, "/"));
+  if (name === "" || name.startsWith("/")) return false;
+  const cleaned = posix.normalize(name);
   return cleaned !== ".." && !cleaned.startsWith("../");
 }
 
@@ -50,7 +51,7 @@ export async function readTar(data: Uint8Array): Promise<ArchiveFile[]> {
         }
         if (header.type === "file" || header.type === "contiguous-file") {
           const body = Buffer.concat(chunks);
-          const path = posix.normalize(header.name.replace(/\\/g, "/"));
+          const path = posix.normalize(header.name);
           files.push({ path, data: body.subarray(0, MAX_FILE_BYTES) });
         }
         next();

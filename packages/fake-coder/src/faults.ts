@@ -34,6 +34,14 @@ export interface DropStreamRule extends RouteMatcher {
   afterFrames: number;
 }
 
+/**
+ * Make a resumed log stream (`after` > 0) repeat the last `frames` logs before `after`, as a proxy that replays
+ * or a reconnect racing the last frames can: a client must drop what it already has.
+ */
+export interface ReplayLogsRule extends RouteMatcher {
+  frames: number;
+}
+
 /** Which jobs a job rule applies to: an existing job by id, or the next jobs created of a kind. */
 export interface JobMatcher {
   jobId?: string;
@@ -94,6 +102,7 @@ export class Faults {
   private readonly delays: Counted<DelayRule>[] = [];
   private readonly drops: Counted<DropRule>[] = [];
   private readonly streamDrops: Counted<DropStreamRule>[] = [];
+  private readonly logReplays: Counted<ReplayLogsRule>[] = [];
   private readonly jobFailures: Counted<FailJobRule>[] = [];
   private readonly jobHolds: Counted<JobMatcher>[] = [];
   private readonly agentRules: Counted<AgentRule>[] = [];
@@ -118,6 +127,11 @@ export class Faults {
     this.streamDrops.push(counted(rule));
   }
 
+  /** Make the next `times` resumed log streams on matching paths repeat their last `frames` logs. */
+  replayLogs(rule: ReplayLogsRule): void {
+    this.logReplays.push(counted(rule));
+  }
+
   /** Make a job (by id, or the next ones created of a type/transition) fail with `error`. */
   failJob(rule: FailJobRule): void {
     this.jobFailures.push(counted(rule));
@@ -140,6 +154,7 @@ export class Faults {
       this.delays,
       this.drops,
       this.streamDrops,
+      this.logReplays,
       this.jobFailures,
       this.jobHolds,
       this.agentRules,
@@ -166,6 +181,11 @@ export class Faults {
   /** @internal */
   takeStreamDrop(path: string): DropStreamRule | undefined {
     return take(this.streamDrops, (r) => routeMatches(r, "GET", path));
+  }
+
+  /** @internal */
+  takeLogReplay(path: string): ReplayLogsRule | undefined {
+    return take(this.logReplays, (r) => routeMatches(r, "GET", path));
   }
 
   /** @internal A rule for this job; rules naming the job by id also wait for their `atStage`. */

@@ -13,6 +13,7 @@ export type {
   FailRule,
   Faults,
   JobMatcher,
+  ReplayLogsRule,
   RouteMatcher,
 } from "./faults.js";
 export { type CreateFakeCoderOptions, createFakeCoder, type InProcessFakeCoder } from "./msw.js";

@@ -244,12 +244,19 @@ describe("logs over WebSocket (server)", () => {
       await createVersion(h, { file_id: await upload(h, { "main.tf": MAIN_TF }) })
     ).json();
     let socket: WebSocket | undefined;
+    // The cancel is sent once the stream is open (an event, not a fixed delay): a cancel that came first would
+    // give the canceled job's backlog and a normal close instead.
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
     const followed = follow(h, `/api/v2/templateversions/${version.id}/logs?follow`, {
       onOpen: (ws) => {
         socket = ws;
+        opened();
       },
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await open;
     await h.api(`/api/v2/templateversions/${version.id}/cancel`, { method: "PATCH" });
     const v = await (await h.api(`/api/v2/templateversions/${version.id}`)).json();
     expect(v.job.status).toBe("canceled");

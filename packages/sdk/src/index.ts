@@ -77,6 +77,7 @@ export {
 export { isJobTerminal } from "./jobs/job-status.js";
 export { assertValidName, nameProblem } from "./names.js";
 export * from "./parameters/index.js";
+export { MAX_PARAMETER_VALUE_BYTES, MAX_PARAMETER_VALUES_TOTAL_BYTES } from "./parameters/limits.js";
 export type { CallInit } from "./resources/api.js";
 export type { ArchiveMediaType } from "./resources/files.js";
 export type * from "./types.js";

@@ -7,7 +7,7 @@ import { workspaceNameFromRepo } from "../names.js";
 import { type ParameterFlags, ParameterInputError } from "../parameter-errors.js";
 import { parsePairs, readParamFile } from "../params.js";
 import { openSession, type Session } from "../session.js";
-import { hasTerraformFiles, shippedTemplateDir } from "../template-dir.js";
+import { displayPath, hasTerraformFiles, shippedTemplateDir } from "../template-dir.js";
 import { renderJson, renderTable } from "../ui/table.js";
 import { orgArg, outputArg, waitArg, yesArg } from "./shared.js";
 
@@ -161,7 +161,7 @@ function resolveTemplateDir(args: UpArgs, ctx: Ctx): string | undefined {
     const dir = resolve(ctx.cwd, args.templateDir);
     if (!hasTerraformFiles(dir)) {
       throw new UsageError(
-        `--template-dir ${dir} is not a template folder: it has no .tf or .tf.json files.`,
+        `--template-dir ${displayPath(dir)} is not a template folder: it has no .tf or .tf.json files.`,
       );
     }
     return dir;

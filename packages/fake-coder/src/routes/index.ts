@@ -5,6 +5,7 @@ import { deploymentRoutes } from "./deployment.js";
 import { dynamicParameterRoutes } from "./dynamicparameters.js";
 import { fileRoutes } from "./files.js";
 import { organizationRoutes } from "./organizations.js";
+import { provisionerJobRoutes } from "./provisionerjobs.js";
 import { provisionerRoutes } from "./provisioners.js";
 import { templateRoutes } from "./templates.js";
 import { templateVersionRoutes } from "./templateversions.js";
@@ -18,6 +19,7 @@ export const allRoutes: Route[] = [
   ...userRoutes,
   ...organizationRoutes,
   ...provisionerRoutes,
+  ...provisionerJobRoutes,
   ...fileRoutes,
   ...templateRoutes,
   ...templateVersionRoutes,

@@ -58,10 +58,13 @@ export function jobLogs(ctx: RouteContext, job: JobRecord): HandlerResult {
     return json(200, logs);
   }
   const { jobs } = ctx.core;
+  // A fault can make a resumed stream start a few logs early (an overlap, never a gap).
+  const replay = after > 0 ? ctx.core.faults.takeLogReplay(ctx.url.pathname) : undefined;
+  const start = replay ? (job.logs.filter((l) => l.id <= after).at(-replay.frames)?.id ?? 1) - 1 : after;
   const stream: FollowStream = {
     kind: "follow",
     attach(sink) {
-      let last = after;
+      let last = start;
       const send = (log: JobRecord["logs"][number]) => {
         if (log.id <= last) return;
         last = log.id;

@@ -32,10 +32,30 @@ export class TemplateArchiveError extends CoderInvalidInputError {
   readonly size: number | undefined;
 
   constructor(message: string, init: TemplateArchiveErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      shortenPaths(message, [init.dir, init.path]),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.dir = init.dir;
     this.path = init.path;
     this.largestFiles = init.largestFiles ?? [];
     this.size = init.size;
   }
+}
+
+/** Paths longer than this are shortened in messages (the error's `dir` and `path` fields keep them whole). */
+const LONGEST_PATH_IN_MESSAGE = 160;
+
+/**
+ * A folder nested a hundred levels deep makes a path of thousands of characters; quoted whole (sometimes twice) it
+ * buries the message. Such a path is shown as its start and end around an ellipsis, with its full length.
+ */
+function shortenPaths(message: string, paths: (string | undefined)[]): string {
+  let out = message;
+  for (const path of paths) {
+    if (!path || path.length <= LONGEST_PATH_IN_MESSAGE) continue;
+    const short = `${path.slice(0, 40)}…${path.slice(-100)} (${path.length} characters)`;
+    out = out.split(path).join(short);
+  }
+  return out;
 }

@@ -139,6 +139,15 @@ function sourceDateEpoch(root: string): number {
 
 function checkNames(root: string, entries: WalkEntry[]): void {
   for (const e of entries) {
+    // Coder's provisioner extracts with Go's filepath rules: on Linux a backslash is part of the name (`a\b.tf` is
+    // a top-level file Terraform loads), on Windows it separates folders (`a/b.tf`, which it does not). A name
+    // whose meaning depends on where the provisioner runs is refused rather than guessed.
+    if (e.name.includes("\\")) {
+      throw new TemplateArchiveError(
+        `The path ${JSON.stringify(e.name)} contains a backslash, which Coder's provisioner reads as part of the name on Linux but as a folder separator on Windows; rename it without "\\"`,
+        { dir: root, path: e.name },
+      );
+    }
     if (splitName(e.name)) continue;
     throw new TemplateArchiveError(
       `The path ${JSON.stringify(e.name)} is too long for a ustar archive (${Buffer.byteLength(e.name)} bytes): the part after the last "/" must be at most 100 bytes and the part before it at most 155; shorten or rename it`,

@@ -5,6 +5,12 @@ import { isInside } from "./fsutil.js";
 import { compareUtf8 } from "./rules.js";
 import type { ListedEntry } from "./walk.js";
 
+/**
+ * The largest variables file read: 1 MiB, the size Coder's whole template archive must stay under. A bigger file
+ * cannot be a hand-written tfvars, and parsing it whole would take minutes and gigabytes.
+ */
+export const VARIABLES_FILE_LIMIT = 1_048_576;
+
 /** A Terraform variable value as Coder's `user_variable_values` carries it: always a string. */
 export interface TemplateVariableValue {
   name: string;
@@ -48,9 +54,17 @@ export async function readVariables(options: {
         continue;
       }
     }
-    if (!(await stat(path).catch(() => undefined))?.isFile()) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) {
       warnings.push(`Ignored variables file ${JSON.stringify(name)}: it is not a regular file`);
       continue;
+    }
+    // Refused before a byte is read, as oversized template files are.
+    if (info.size > VARIABLES_FILE_LIMIT) {
+      throw new TemplateArchiveError(
+        `The variables file ${JSON.stringify(name)} in ${dir} is ${mebibytes(info.size)}; variables files larger than 1 MiB are not read. Move it out of the template folder, or pass the values with --var name=value`,
+        { dir, path: name },
+      );
     }
     let text: string;
     try {
@@ -68,6 +82,10 @@ export async function readVariables(options: {
     for (const [key, value] of values) merged.set(key, value);
   }
   return [...merged].map(([name, value]) => ({ name, value })).sort((a, b) => compareUtf8(a.name, b.name));
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(1)} MiB`;
 }
 
 type Hcl2Json = typeof import("@cdktf/hcl2json");

@@ -11,6 +11,7 @@ import { templatesResource } from "../resources/templates.js";
 import { usersResource } from "../resources/users.js";
 import { workspacesResource } from "../resources/workspaces.js";
 import type { paths } from "../types.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./body.js";
 import type { ClientHooks } from "./hooks.js";
 import { setClientInternals } from "./internals.js";
 import { createTransport } from "./transport.js";
@@ -35,6 +36,11 @@ export interface CoderClientOptions extends ClientHooks {
   maxRateLimitRetries?: number | undefined;
   /** The longest `Retry-After` the client will sleep, in milliseconds; default 60 000 (Coder's limiter window). */
   maxRetryAfterMs?: number | undefined;
+  /**
+   * The most bytes read from one answer, after decompression; default 32 MiB. A larger answer fails with
+   * `CoderResponseTooLargeError` instead of filling memory.
+   */
+  maxResponseBytes?: number | undefined;
   /** Prepended to the SDK's own User-Agent. */
   userAgent?: string | undefined;
 }
@@ -90,6 +96,7 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     maxRetries: options.maxRetries ?? 2,
     maxRateLimitRetries: options.maxRateLimitRetries ?? 10,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     userAgent,
     hooks,
   });

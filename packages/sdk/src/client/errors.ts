@@ -141,6 +141,45 @@ export class CoderUnexpectedResponseError extends CoderError {
   }
 }
 
+/**
+ * A successful answer that says it is JSON but does not parse: the server (or a proxy in front of it) is broken,
+ * not the caller and not the SDK.
+ */
+export class CoderInvalidJsonError extends CoderError {
+  override name = "CoderInvalidJsonError";
+  readonly status: number;
+  readonly bodyStart: string;
+  constructor(init: { status: number; bodyStart: string; method: string; path: string }) {
+    super(
+      `The server sent invalid JSON in answer to ${init.method} ${init.path} (${init.status}); is a proxy in front of Coder rewriting answers? First bytes: ${JSON.stringify(init.bodyStart)}`,
+    );
+    this.status = init.status;
+    this.bodyStart = init.bodyStart;
+  }
+}
+
+/**
+ * The server sent more than the SDK reads for one answer. Coder's answers are small documents (logs and lists come
+ * in pages), so this is a misbehaving server or a decompression bomb; reading stopped at the limit.
+ */
+export class CoderResponseTooLargeError extends CoderError {
+  override name = "CoderResponseTooLargeError";
+  /** The limit that was exceeded, in decoded bytes. */
+  readonly limitBytes: number;
+  constructor(init: { limitBytes: number; method: string; path: string }) {
+    super(
+      `The server sent too much: the answer to ${init.method} ${init.path} is larger than ${formatBytes(init.limitBytes)} (after decompression), far more than any Coder answer; reading stopped there.`,
+    );
+    this.limitBytes = init.limitBytes;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`;
+  return `${bytes} bytes`;
+}
+
 /** The server could not be reached: DNS failure, connection refused or reset, TLS problem. */
 export class CoderConnectionError extends CoderError {
   override name = "CoderConnectionError";

@@ -1,7 +1,10 @@
+import { assertParsableJson, DEFAULT_MAX_RESPONSE_BYTES, readCapped } from "./body.js";
 import { toConnectionError } from "./connection.js";
+import { type Deadline, startDeadline } from "./deadline.js";
 import {
   CoderAbortError,
   type CoderError,
+  CoderResponseTooLargeError,
   CoderTimeoutError,
   CoderUnexpectedResponseError,
 } from "./errors.js";
@@ -37,6 +40,8 @@ export interface TransportOptions {
   /** Retries of a 429, counted apart from `maxRetries`: Coder said when to come back, so this is not a failure. */
   maxRateLimitRetries: number;
   maxRetryAfterMs: number;
+  /** The most decoded bytes read from one answer (see `readCapped`); default 32 MiB. */
+  maxResponseBytes?: number | undefined;
   userAgent: string;
   hooks: ClientHooks;
 }
@@ -100,20 +105,29 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
         await wait(gate);
       }
       const started = performance.now();
-      const timeout = AbortSignal.timeout(timeoutMs);
+      // One deadline for the whole attempt, headers and body alike: a body that trickles in a byte at a time
+      // runs out of time like a server that never answers.
+      const deadline = startDeadline(timeoutMs, userSignal);
       let response: Response;
       try {
         // The body is read here, inside the attempt: a connection cut after the headers ("terminated") is then
         // a connection error like any other, retried when safe, instead of a TypeError deep in JSON parsing.
-        response = await buffered(
-          await sendFollowingRedirects(request, body, AbortSignal.any([userSignal, timeout])),
+        response = await readCapped(
+          await sendFollowingRedirects(request, body, deadline.signal),
+          options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          { method: request.method, path },
         );
       } catch (error) {
-        const failure = toFailure(error, userSignal, timeout, timeoutMs, origin, request.method, traceUrl);
+        deadline.clear(); // before the pause below: the deadline is this attempt's, not the retry's
+        const failure = toFailure(error, userSignal, deadline, timeoutMs, origin, request.method, traceUrl);
         trace({ error: failure.message }, attempt, started);
-        if (failure instanceof CoderAbortError || !retryable || failures >= options.maxRetries) throw failure;
+        // Too much once is too much again: an oversized answer is never fetched a second time.
+        const final = failure instanceof CoderAbortError || failure instanceof CoderResponseTooLargeError;
+        if (final || !retryable || failures >= options.maxRetries) throw failure;
         await retryAfterDelay(attempt, backoffDelay(failures++), failure.name);
         continue;
+      } finally {
+        deadline.clear();
       }
       trace({ status: response.status }, attempt, started);
       noteVersion(response);
@@ -141,7 +155,10 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
         await retryAfterDelay(attempt, retryAfter ?? backoffDelay(failures++), `status ${response.status}`);
         continue;
       }
-      if (!call.sptRaw) await assertJson(response, request.method, traceUrl);
+      if (!call.sptRaw) {
+        await assertJson(response, request.method, traceUrl);
+        await assertParsableJson(response, { method: request.method, path });
+      }
       responseOrigins.set(response, { method: request.method, path });
       return response;
     }
@@ -191,8 +208,12 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
       if (options.token && url.origin === origin) headers.set(SESSION_TOKEN_HEADER, options.token);
       else headers.delete(SESSION_TOKEN_HEADER);
       const fetchImpl = options.fetch ?? globalThis.fetch;
+      // The signal is passed again beside the Request on purpose: on Node 20, undici's Request follows the signal
+      // it was built with only weakly, so once the Request is collected mid-attempt an abort no longer reaches the
+      // fetch (or the body being read). A signal in fetch's own init is followed for the whole fetch.
       const response = await fetchImpl(
         new Request(url, { method, headers, body: payload ?? null, signal, redirect: "manual" }),
+        { signal },
       );
       const location = response.headers.get("location");
       if (!REDIRECTS.has(response.status) || !location || hop >= MAX_REDIRECTS) return response;
@@ -212,21 +233,10 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
   return { fetch: transportFetch as typeof fetch, state };
 }
 
-/** A copy of the response with its whole body in memory (Coder's answers are small JSON documents). */
-async function buffered(response: Response): Promise<Response> {
-  const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
-  const bytes = nullBody ? null : await response.arrayBuffer();
-  return new Response(bytes, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-}
-
 function toFailure(
   error: unknown,
   userSignal: AbortSignal,
-  timeout: AbortSignal,
+  deadline: Deadline,
   timeoutMs: number,
   origin: string,
   method: string,
@@ -235,7 +245,9 @@ function toFailure(
   const path = new URL(url).pathname;
   if (userSignal.aborted)
     return new CoderAbortError(`${method} ${path} was aborted`, { cause: userSignal.reason });
-  if (timeout.aborted) return new CoderTimeoutError(`${method} ${path} took longer than ${timeoutMs} ms`);
+  if (deadline.expired)
+    return new CoderTimeoutError(`${method} ${path} got no complete answer within ${timeoutMs} ms`);
+  if (error instanceof CoderResponseTooLargeError) return error;
   return toConnectionError(error, origin);
 }
 

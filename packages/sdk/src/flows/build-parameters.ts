@@ -2,6 +2,7 @@ import type { CoderClient } from "../client/create-client.js";
 import { CoderNotFoundError } from "../client/errors.js";
 import { resolveDynamicParameters } from "../parameters/dynamic.js";
 import { resolveParameters } from "../parameters/index.js";
+import { parameterSizeProblems } from "../parameters/limits.js";
 import { applyPreset, choosePreset, type PresetChoice } from "../parameters/presets.js";
 import { diagnosticText } from "../parameters/preview.js";
 import type { Preset, WorkspaceBuildParameter } from "../types.js";
@@ -50,6 +51,9 @@ export async function resolveBuild(
   options: ResolveBuildOptions,
 ): Promise<ResolvedBuild> {
   const { templateVersionId: id, signal, onEvent } = options;
+  // Values no provisioner could start Terraform with are refused before anything is asked or sent.
+  const oversized = parameterSizeProblems(options.inputs);
+  if (oversized.length) throw new ParameterValidationError(oversized);
   const io = { signal };
   const preset = options.preset === false ? undefined : await pickPreset(client, id, options.preset, signal);
   const { inputs, overridden } = applyPreset(options.inputs, preset);

@@ -9,6 +9,7 @@ import type { Organization, Template, TemplateVersion } from "../types.js";
 import { createOnce } from "./create-once.js";
 import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
+import { findVersion, newVersionName } from "./find-version.js";
 import { resolveOrganization } from "./organization.js";
 
 /** Options of {@link pushTemplate}. Give `dir` (packed with Coder's rules) or a ready `archive`. */
@@ -91,7 +92,10 @@ export async function pushIntoOrganization(
   }
 
   const tags = options.tags ?? (existing ? await activeTags(client, existing, io) : {});
+  // Our own name for the version, so that after a lost answer the version can be found again (see findVersion).
+  const versionName = newVersionName();
   const body = {
+    name: versionName,
     storage_method: "file" as const,
     provisioner: "terraform" as const,
     file_id: upload.id,
@@ -102,16 +106,17 @@ export async function pushIntoOrganization(
       .map(([name, value]) => ({ name, value })),
     ...(existing ? { template_id: existing.id } : {}),
   };
-  // A version has no name of ours to look it up by, so a lost answer is followed by a second create: if the first
-  // did reach Coder, an unused version is left behind (never active), which beats failing the push.
+  // After a lost answer the version is looked up by its name before the create is sent again, so a create whose
+  // answer was lost mid-response does not make a second version (and a second import job).
   const { value: version } = await createOnce({
     create: () => client.templateVersions.create(org.id, body, io),
-    find: async () => undefined,
+    find: () => findVersion(client, { org: org.id, existing, name: versionName, fileId: upload.id }, io),
     signal,
   });
   const created = [`template version ${version.name} (${version.id})`];
   try {
-    return await finishPush(client, options, { org: org.id, existing, version, created });
+    const archive = { fileId: upload.id, bytes: packed.bytes };
+    return await finishPush(client, options, { org: org.id, existing, version, created, archive });
   } catch (error) {
     throw withCreated(error, created);
   }
@@ -121,10 +126,16 @@ export async function pushIntoOrganization(
 async function finishPush(
   client: CoderClient,
   options: PushTemplateOptions,
-  pushed: { org: string; existing: Template | undefined; version: TemplateVersion; created: string[] },
+  pushed: {
+    org: string;
+    existing: Template | undefined;
+    version: TemplateVersion;
+    created: string[];
+    archive: { fileId: string; bytes: Uint8Array };
+  },
 ): Promise<PushTemplateResult> {
   const { onEvent, signal } = options;
-  const { org, existing, version, created } = pushed;
+  const { org, existing, version, created, archive } = pushed;
   const io = { signal };
   warnUnmatchedProvisioners(version, onEvent);
 
@@ -141,18 +152,33 @@ async function finishPush(
       unchanged: false,
     };
   }
-  // A template of this name whose active version is ours was made by this call (an earlier, lost attempt).
+  // A template of this name whose active version is ours was made by this call (an earlier, lost attempt). One
+  // made meanwhile by a concurrent push of the same files (another `up` racing this one) is just as good: both
+  // wanted that template, so this push uses it instead of failing with "already exists". Its own version then
+  // stays unused; Coder offers no way to delete a version that belongs to no template.
+  let ours = true;
   const template = await stage(onEvent, "Creating template", async () => {
     const made = await createOnce({
       create: () => client.templates.create(org, { name: options.name, template_version_id: version.id }, io),
       find: async () => {
         const found = await client.templates.getByName(org, options.name, io);
-        return found?.active_version_id === version.id ? found : undefined;
+        if (!found) return undefined;
+        if (found.active_version_id === version.id) return found;
+        ours = false;
+        return (await madeFromSameFiles(client, found, archive, io)) ? found : undefined;
       },
       signal,
     });
     return made.value;
   });
+  if (!ours) {
+    onEvent?.({
+      type: "info",
+      message: `Template "${template.name}" was created meanwhile by another push of the same files; using it.`,
+    });
+    const active = await client.templateVersions.get(template.active_version_id, io);
+    return { template, version: active, created: false, unchanged: true };
+  }
   return { template, version, created: true, unchanged: false };
 }
 
@@ -177,6 +203,23 @@ async function packArchive(options: PushTemplateOptions, onEvent: FlowEventHandl
       variables: Object.fromEntries(packed.variables.map((v) => [v.name, v.value])),
     };
   });
+}
+
+/**
+ * Whether `template`'s active version was built from the same archive: the same file id (Coder gives identical
+ * bytes from one uploader the same file), or, from another uploader, the same bytes.
+ */
+async function madeFromSameFiles(
+  client: CoderClient,
+  template: Template,
+  archive: { fileId: string; bytes: Uint8Array },
+  io: { signal?: AbortSignal | undefined },
+): Promise<boolean> {
+  const active = await client.templateVersions.get(template.active_version_id, io);
+  if (active.job.status !== "succeeded") return false;
+  if (active.job.file_id === archive.fileId) return true;
+  const theirs = await client.files.download(active.job.file_id, io);
+  return theirs.length === archive.bytes.length && theirs.every((byte, i) => byte === archive.bytes[i]);
 }
 
 /** The coder CLI reuses the active version's provisioner tags when none are given. */

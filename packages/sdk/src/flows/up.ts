@@ -110,8 +110,9 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
         onEvent,
       });
       template = pushed.template;
-      templateCreated = true;
-      createdItems.push(`template ${template.name}`);
+      // A concurrent `up` may have created it first from the same files: then this one did not create it.
+      templateCreated = pushed.created;
+      if (pushed.created) createdItems.push(`template ${template.name}`);
     }
     const made = await stage(onEvent, `Creating workspace ${options.workspace}`, () =>
       createWorkspace(client, {

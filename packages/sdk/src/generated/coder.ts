@@ -134,6 +134,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/organizations/{organization}/provisionerjobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provisioner jobs of the organization, newest first (50 unless `limit` says otherwise).
+         * @description Only for those who may read provisioner jobs (owners, organization and template admins); anyone else
+         *     gets 404. Unknown query parameters are a 400. `metadata.template_version_name` names an import's version,
+         *     which is how a version that belongs to no template yet can be found again.
+         */
+        get: operations["listProvisionerJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/organizations/{organization}/templates": {
         parameters: {
             query?: never;
@@ -2254,6 +2276,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProvisionerDaemon"][];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listProvisionerJobs: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated job ids. */
+                ids?: string;
+                /** @description Page size; 0 or absent means no limit. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Comma-separated job statuses. */
+                status?: string;
+                /** @description Provisioner tags as a JSON object, e.g. `{"scope":"organization"}`. */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description An organization id, its name, or `default` (the organization with `is_default`). */
+                organization: components["parameters"]["Organization"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Provisioner jobs. */
+            200: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisionerJob"][];
                 };
             };
             default: components["responses"]["Error"];

@@ -28,6 +28,10 @@ export interface FollowJobLogsOptions {
   transport?: "auto" | "websocket" | "polling";
   /** How long to wait for the socket to close after the job is seen finished; default 2 s. */
   closeGraceMs?: number;
+  /** How long the WebSocket upgrade may take before polling takes over; default 30 s. */
+  handshakeTimeoutMs?: number;
+  /** How long an open WebSocket may stay silent (no frame, no ping) before it is reconnected; default 60 s. */
+  idleTimeoutMs?: number;
   /** Called with every fresh copy of the job. */
   onJob?: (job: ProvisionerJob) => void;
 }
@@ -106,10 +110,16 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
     let failures = 0;
     let everOpened = false;
     while (!signal.aborted) {
-      socket = openLogSocket(socketUrl(), internals.token, internals.userAgent, (log) => {
-        via = "websocket";
-        accept(log);
-      });
+      socket = openLogSocket(
+        socketUrl(),
+        internals.token,
+        internals.userAgent,
+        (log) => {
+          via = "websocket";
+          accept(log);
+        },
+        { handshakeTimeoutMs: options.handshakeTimeoutMs, idleTimeoutMs: options.idleTimeoutMs },
+      );
       const end = await Promise.race([socket.finished, closeWhenJobEnds(socket)]);
       socket = undefined;
       if (end.kind === "done") return true;

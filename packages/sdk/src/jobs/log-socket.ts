@@ -11,6 +11,21 @@ export interface LogSocket {
   close(): void;
 }
 
+/** How long the upgrade may take by default, as the HTTP deadline of one attempt. */
+export const SOCKET_HANDSHAKE_TIMEOUT_MS = 30_000;
+
+/**
+ * How long an open stream may stay silent by default. Coder pings its log sockets every 15 s
+ * (`httpapi.Heartbeat`), so a minute without a frame or a ping is a connection that died without a close.
+ */
+export const SOCKET_IDLE_TIMEOUT_MS = 60_000;
+
+/** Deadlines of one log socket. */
+export interface LogSocketTimeouts {
+  handshakeTimeoutMs?: number | undefined;
+  idleTimeoutMs?: number | undefined;
+}
+
 /**
  * Opens Coder's log follow WebSocket (`...?follow&after=N`). The token travels in the `Coder-Session-Token`
  * header, never in the URL; no `Origin` header is sent, since Coder rejects an Origin whose host differs from the
@@ -21,17 +36,36 @@ export function openLogSocket(
   token: string | undefined,
   userAgent: string,
   onLog: (log: ProvisionerJobLog) => void,
+  timeouts: LogSocketTimeouts = {},
 ): LogSocket {
+  const handshakeTimeoutMs = timeouts.handshakeTimeoutMs ?? SOCKET_HANDSHAKE_TIMEOUT_MS;
+  const idleTimeoutMs = timeouts.idleTimeoutMs ?? SOCKET_IDLE_TIMEOUT_MS;
   const headers: Record<string, string> = { "User-Agent": userAgent };
   if (token) headers[SESSION_TOKEN_HEADER] = token;
   const socket = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false });
   let opened = false;
   let closedByUs = false;
+  // Our own timer, not ws's `handshakeTimeout`: that one is a socket idle timeout, which an answer trickling in a
+  // byte at a time keeps resetting. A real timer held until it fires or is cleared bounds the whole upgrade.
+  // The same timer then watches the open stream: every frame and every ping rearms it.
+  let timer: NodeJS.Timeout | undefined;
   const finished = new Promise<SocketEnd>((resolve) => {
+    const arm = (ms: number, reason: string) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        resolve({ kind: "dropped", opened, reason });
+        socket.terminate();
+      }, ms);
+    };
+    const idle = () => arm(idleTimeoutMs, `no frame or ping for ${idleTimeoutMs} ms`);
+    arm(handshakeTimeoutMs, `no upgrade within ${handshakeTimeoutMs} ms`);
     socket.on("open", () => {
       opened = true;
+      idle();
     });
+    socket.on("ping", idle);
     socket.on("message", (data, isBinary) => {
+      idle();
       if (isBinary) return;
       // Provisioner logs come one object per frame; agent logs come as arrays. Accept both.
       let parsed: unknown;
@@ -58,6 +92,7 @@ export function openLogSocket(
         });
     });
   });
+  void finished.then(() => clearTimeout(timer));
   return {
     finished,
     close() {

@@ -1,5 +1,5 @@
 import { unwrap } from "../client/unwrap.js";
-import type { Organization } from "../types.js";
+import type { Organization, ProvisionerJob } from "../types.js";
 import { type Api, type CallInit, init } from "./api.js";
 
 /** Organizations. The `{organization}` segment takes an id, a name, or `default`. */
@@ -18,6 +18,28 @@ export function organizationsResource(api: Api) {
       return unwrap(
         api.GET("/api/v2/organizations/{organization}", {
           params: { path: { organization: idOrName } },
+          ...init(call),
+        }),
+      );
+    },
+    /**
+     * The organization's provisioner jobs, newest first (Coder returns 50 unless `limit` says otherwise). Only for
+     * those who may read provisioner jobs: Coder answers 404 to anyone else.
+     */
+    provisionerJobs(
+      org: string,
+      query: { limit?: number; status?: string[] } = {},
+      call?: CallInit,
+    ): Promise<ProvisionerJob[]> {
+      return unwrap(
+        api.GET("/api/v2/organizations/{organization}/provisionerjobs", {
+          params: {
+            path: { organization: org },
+            query: {
+              ...(query.limit ? { limit: query.limit } : {}),
+              ...(query.status ? { status: query.status.join(",") } : {}),
+            },
+          },
           ...init(call),
         }),
       );

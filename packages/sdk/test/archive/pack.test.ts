@@ -289,6 +289,29 @@ describe("long names", () => {
     expect(entries[2]!.data.toString()).toBe("deep");
   });
 
+  it("refuses a name with a backslash, whose meaning depends on the provisioner's OS", async () => {
+    const error = await packError(await makeTree({ "main.tf": "", "mod\\extra.tf": "" }));
+    expect(error.path).toBe("mod\\extra.tf");
+    expect(error.message).toBe(
+      'The path "mod\\\\extra.tf" contains a backslash, which Coder\'s provisioner reads as part of the name on Linux but as a folder separator on Windows; rename it without "\\"',
+    );
+    const folder = await packError(await makeTree({ "main.tf": "", "a\\b/c.tf": "" }));
+    expect(folder.path).toBe("a\\b/");
+  });
+
+  it("shortens a path of thousands of characters in the message, keeping it whole in the error's fields", async () => {
+    const deep = Array.from({ length: 30 }, (_, i) => `${String(i).padStart(2, "0")}${"d".repeat(98)}`).join(
+      "/",
+    );
+    const root = join(await makeTree({ [`${deep}/README.md`]: "" }), deep);
+    const error = await packError(root);
+    expect(error.dir).toBe(root);
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.message).toBe(
+      `${root.slice(0, 40)}…${root.slice(-100)} (${root.length} characters) is not a valid template since it has no .tf or .tf.json file at its top level; point --template-dir at the folder that holds main.tf`,
+    );
+  });
+
   it("fails clearly, naming the path, when no split fits", async () => {
     const long = `sub/${"n".repeat(101)}`;
     const error = await packError(await makeTree({ "main.tf": "", [long]: "" }));

@@ -1,4 +1,4 @@
-import { symlink } from "node:fs/promises";
+import { symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packTemplate, TemplateArchiveError } from "../../src/archive/index.js";
@@ -15,6 +15,26 @@ async function variablesError(spec: Record<string, string>): Promise<TemplateArc
   expect(error).toBeInstanceOf(TemplateArchiveError);
   return error as TemplateArchiveError;
 }
+
+describe("oversized variables files", () => {
+  it("refuses a 300 MB terraform.tfvars before reading it", async () => {
+    const dir = await makeTree({ "main.tf": "" });
+    // Sparse: 300 MB long, nothing on disk. Reading it whole would take 300 MB of memory and a long parse.
+    await writeFile(join(dir, "terraform.tfvars"), "");
+    await truncate(join(dir, "terraform.tfvars"), 300_000_000);
+    const error = await packTemplate(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TemplateArchiveError);
+    expect((error as Error).message).toBe(
+      `The variables file "terraform.tfvars" in ${dir} is 286.1 MiB; variables files larger than 1 MiB are not read. Move it out of the template folder, or pass the values with --var name=value`,
+    );
+  });
+
+  it("still reads one of exactly 1 MiB", async () => {
+    const line = 'a = "x"\n';
+    const text = line + " ".repeat(1_048_576 - line.length);
+    expect(await variablesOf({ "terraform.tfvars": text })).toEqual([{ name: "a", value: "x" }]);
+  });
+});
 
 describe("HCL tfvars", () => {
   it("converts strings, numbers, bools and lists of strings, sorted by name", async () => {

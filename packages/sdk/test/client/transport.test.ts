@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   CoderAbortError,
   CoderConnectionError,
+  CoderInvalidJsonError,
+  CoderResponseTooLargeError,
   CoderTimeoutError,
   CoderUnexpectedResponseError,
 } from "../../src/client/errors.js";
@@ -67,16 +69,22 @@ describe("transport", () => {
 
   it("holds every later request to a rate-limited path until its Retry-After, and retries 429s apart from failures", async () => {
     const sentAt: number[] = [];
+    // The second call starts once the first one's 429 was seen (an event, not a fixed delay that a loaded
+    // machine could outrun), so it must find the path already held.
+    let rateLimited!: () => void;
+    const limitSeen = new Promise<void>((resolve) => {
+      rateLimited = resolve;
+    });
     const t = observed(
       (_r, i) => {
         sentAt.push(Date.now());
         return i === 0 ? json(429, {}, { "retry-after": "1" }) : json(200, {});
       },
-      { maxRetries: 0 },
+      { maxRetries: 0, hooks: { onRetry: () => rateLimited() } },
     );
     const [a, b] = await Promise.all([
       t.fetch(new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" })),
-      new Promise((r) => setTimeout(r, 50)).then(() =>
+      limitSeen.then(() =>
         t.fetch(new Request(`${BASE}/api/v2/users/me/workspaces`, { method: "POST", body: "{}" })),
       ),
     ]);
@@ -221,6 +229,28 @@ describe("transport", () => {
     expect(failure).toBeInstanceOf(CoderUnexpectedResponseError);
     expect(failure.message).toContain("Router login");
     expect(failure.message).toContain("is this a Coder server?");
+  });
+
+  it("reports a malformed JSON answer as the server's fault, not as a SyntaxError", async () => {
+    const t = observed(
+      () => new Response('{"version": "v2.3', { headers: { "content-type": "application/json" } }),
+    );
+    const failure = await t.fetch(new Request(`${BASE}/api/v2/buildinfo`)).catch((e) => e);
+    expect(failure).toBeInstanceOf(CoderInvalidJsonError);
+    expect(failure.message).toMatch(
+      /^The server sent invalid JSON in answer to GET \/api\/v2\/buildinfo \(200\)/,
+    );
+    expect(failure.message).toContain('{\\"version\\": \\"v2.3');
+  });
+
+  it("counts decoded bytes against maxResponseBytes and never fetches an oversized answer twice", async () => {
+    const t = observed(() => json(200, { big: "x".repeat(2000) }), { maxResponseBytes: 1000 });
+    const failure = await t.fetch(new Request(`${BASE}/api/v2/users/me`)).catch((e) => e);
+    expect(failure).toBeInstanceOf(CoderResponseTooLargeError);
+    expect(failure.limitBytes).toBe(1000);
+    expect(t.seen).toHaveLength(1);
+    const small = observed(() => json(200, { big: "x".repeat(900) }), { maxResponseBytes: 1000 });
+    expect((await small.fetch(new Request(`${BASE}/api/v2/users/me`))).status).toBe(200);
   });
 
   it("records the server version and warns once when it is untested", async () => {

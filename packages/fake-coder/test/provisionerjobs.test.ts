@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { type AnyJson, createVersion, MAIN_TF, MODES, upload, useMode } from "./helpers.js";
+
+describe.each(MODES)("organization provisioner jobs (%s)", (mode) => {
+  const launch = useMode(mode);
+
+  it("lists the organization's jobs newest first, with the version name in the metadata", async () => {
+    const h = await launch({ stepDelayMs: 5 });
+    const file = await upload(h, { "main.tf": MAIN_TF });
+    for (const name of ["first", "second", "third"]) {
+      expect((await createVersion(h, { file_id: file, name })).status).toBe(201);
+    }
+    const jobs: AnyJson[] = await (await h.api("/api/v2/organizations/default/provisionerjobs")).json();
+    expect(jobs.map((j) => j.metadata.template_version_name)).toEqual(["third", "second", "first"]);
+    expect(jobs.every((j) => j.type === "template_version_import" && j.file_id === file)).toBe(true);
+    const limited: AnyJson[] = await (
+      await h.api("/api/v2/organizations/default/provisionerjobs?limit=1")
+    ).json();
+    expect(limited.map((j) => j.metadata.template_version_name)).toEqual(["third"]);
+    const version = await (
+      await h.api(`/api/v2/templateversions/${limited[0].input.template_version_id}`)
+    ).json();
+    expect(version.name).toBe("third");
+  });
+
+  it("answers 404 to a member and 400 to an unknown query parameter, as Coder does", async () => {
+    const h = await launch({ users: [{ username: "alice" }] });
+    const member = await h.api("/api/v2/organizations/default/provisionerjobs", {
+      token: h.state.tokenOf("alice"),
+    });
+    expect(member.status).toBe(404);
+    const excess = await h.api("/api/v2/organizations/default/provisionerjobs?q=me");
+    expect(excess.status).toBe(400);
+    expect((await excess.json()).message).toBe("Invalid query parameters.");
+  });
+});
