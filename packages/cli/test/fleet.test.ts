@@ -19,11 +19,27 @@ resource "coder_agent" "main" {
 ${extra}
 `;
 
+/** alpha has a size parameter and a default preset that sets it: a fleet item gets the preset's value. */
+const ALPHA_PRESET = `
+data "coder_parameter" "size" {
+  name    = "size"
+  type    = "string"
+  default = "small"
+}
+data "coder_workspace_preset" "classroom" {
+  name    = "Classroom"
+  default = true
+  parameters = {
+    size = "large"
+  }
+}
+`;
+
 /** A folder with two template folders and a declaration of `count` workspaces alternating between them. */
 function declaration(count: number, extraTop = ""): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), "spt-fleet-"));
   for (const [name, extra] of [
-    ["alpha", ""],
+    ["alpha", ALPHA_PRESET],
     ["beta", 'resource "null_resource" "extra" {}'],
   ] as const) {
     mkdirSync(join(dir, name));
@@ -86,6 +102,15 @@ describe("spt-coder fleet apply", () => {
     const imports = [...fake.state.jobs.values()].filter((j) => j.type === "template_version_import");
     expect(imports).toHaveLength(2);
     expect(new Set(liveNames()).size).toBe(50);
+    // alpha's default preset applied to every alpha workspace (even names), none to beta's.
+    const sizes = new Map<string, string | undefined>();
+    for (const b of fake.state.builds.values()) {
+      const ws = fake.state.workspaces.get(b.workspaceId);
+      if (ws) sizes.set(ws.name, b.parameters.find((p) => p.name === "size")?.value);
+    }
+    expect(sizes.get("class-0")).toBe("large");
+    expect(sizes.get("class-48")).toBe("large");
+    expect(sizes.get("class-1")).toBeUndefined();
     const builds = fake.state.builds.size;
 
     const second = await apply(file);
@@ -186,9 +211,9 @@ describe("spt-coder fleet apply", () => {
 
   it("dry-runs: says what would be created and pruned and changes nothing", async () => {
     fake = await startFakeCoder({ stepDelayMs: 1 });
-    const { file } = declaration(3, "preset: default\n");
-    await apply(file);
-    const { file: smaller } = declaration(1, "preset: default\n");
+    const { file } = declaration(3);
+    expect((await apply(file)).code).toBe(0);
+    const { file: smaller } = declaration(1);
     const plan = await apply(smaller, "--dry-run", "--prune");
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/^class-0\s+would reuse/m);

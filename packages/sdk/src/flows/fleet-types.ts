@@ -15,8 +15,8 @@ export interface FleetSpec {
   /** Terraform variable values, used when the template is pushed. */
   variables?: Record<string, string> | undefined;
   /**
-   * A preset of the template version, by name. Forwarded to `up()` as its `preset` option; an `up()` that does
-   * not know presets yet ignores it (see `upInput` in fleet.ts).
+   * A preset of the template version, by name, or `"none"`; `up()`'s `preset` option (by default a new
+   * workspace gets the template's default preset).
    */
   preset?: string | undefined;
   /** Owner: `me` (default), a user name or id, when an admin provisions for others. */

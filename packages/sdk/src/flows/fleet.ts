@@ -262,14 +262,12 @@ function upInput(spec: FleetSpec, ctx: RunContext, index: number): UpOptions {
     workspace: spec.workspace,
     owner: spec.owner,
     parameters: spec.parameters,
+    preset: spec.preset,
     wait: ctx.options.wait,
     agentTimeoutMs: ctx.options.agentTimeoutMs,
     signal: ctx.options.signal,
     onEvent: (event) => ctx.emit({ type: "flow", item: spec.workspace, index, event }),
   };
-  // The one place a preset crosses into up(): issue 13 adds `preset` to UpOptions. Until that lands the key is
-  // passed untyped and an up() without presets ignores it.
-  if (spec.preset !== undefined) Object.assign(input, { preset: spec.preset });
   return input;
 }
 
