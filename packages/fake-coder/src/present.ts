@@ -187,7 +187,8 @@ export class Presenter {
   template(t: TemplateRecord): Template {
     const org = this.state.organizations.get(t.organizationId)!;
     const creator = this.state.users.get(t.createdBy);
-    const stats = { p50: null, p95: null };
+    // TransitionStats has no JSON tags in Go, so the keys are the field names: P50 and P95.
+    const stats = { P50: null, P95: null };
     return {
       id: t.id,
       created_at: t.createdAt,

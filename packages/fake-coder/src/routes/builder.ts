@@ -38,9 +38,8 @@ export function planBuild(
 ): BuildPlan {
   const { state } = ctx.core;
   const { workspace, template, version, transition } = input;
-  if (workspace?.deleted && transition !== "delete") {
-    throw new ApiError(409, "Cannot start a deleted workspace!");
-  }
+  // coderd words this per transition ("Cannot stop a deleted workspace!"); a delete of a deleted one is refused too.
+  if (workspace?.deleted) throw new ApiError(409, `Cannot ${transition} a deleted workspace!`);
   if (version.templateId !== template.id) throw new ApiError(400, "template version doesn't match template");
   const importJob = state.job(version.jobId);
   const importStatus = jobStatus(importJob);
@@ -56,18 +55,20 @@ export function planBuild(
       `The provided template version "${version.name}" has failed to import: "${importJob.error ?? ""}". You cannot build workspaces with it!`,
     );
   }
-  if (importStatus === "canceled" || importStatus === "canceling") {
+  // wsbuilder's checkTemplateJobStatus: a canceled import reads exactly like a failed one, and a `canceling` one
+  // falls through (it does not block the build).
+  if (importStatus === "canceled") {
     throw new ApiError(
       400,
-      "The provided template version was canceled during import. You cannot build workspaces with it!",
+      `The provided template version "${version.name}" has failed to import: "${importJob.error ?? ""}". You cannot build workspaces with it!`,
     );
   }
   const previous = workspace ? state.latestBuild(workspace) : undefined;
   if (previous && jobActive(state.job(previous.jobId)))
     throw new ApiError(409, "A workspace build is already active.");
-  // Stop and delete builds carry the previous values forward without asking for new ones.
-  if (transition !== "start")
-    return { version, transition, parameters: previous?.parameters ?? [], reason: input.reason };
+  checkActiveVersion(ctx, template, version, transition);
+  // Every transition resolves parameters (wsbuilder.getParameters): on a stop or delete, ephemeral values go back to
+  // their defaults and an invalid carried-over value refuses the build.
   const { values, problems } = resolveBuildParameters(
     version.parameters,
     input.values,
@@ -75,6 +76,21 @@ export function planBuild(
   );
   if (problems.length > 0) throw parameterError(template, problems);
   return { version, transition, parameters: values, reason: input.reason };
+}
+
+/**
+ * dbauthz's InsertWorkspaceBuild: a start on a template that requires the active version must use it unless the
+ * caller may update the template (owners here). The handler maps the authorization error to a 403.
+ */
+function checkActiveVersion(
+  ctx: RouteContext,
+  template: TemplateRecord,
+  version: TemplateVersionRecord,
+  transition: Transition,
+): void {
+  if (transition !== "start" || !template.requireActiveVersion) return;
+  if (version.id === template.activeVersionId || ctx.core.state.isOwner(ctx.user)) return;
+  throw new ApiError(403, "insert workspace build", "cannot use non-active version: unauthorized");
 }
 
 /** Classic templates report the first problem; dynamic ones report every parameter in `validations`. */

@@ -3,6 +3,7 @@ import type { Route } from "../router.js";
 import { agentRoutes } from "./agents.js";
 import { deploymentRoutes } from "./deployment.js";
 import { fileRoutes } from "./files.js";
+import { lifecycleRoutes } from "./lifecycle.js";
 import { organizationRoutes } from "./organizations.js";
 import { templateRoutes } from "./templates.js";
 import { templateVersionRoutes } from "./templateversions.js";
@@ -20,5 +21,6 @@ export const allRoutes: Route[] = [
   ...templateVersionRoutes,
   ...workspaceRoutes,
   ...workspaceBuildRoutes,
+  ...lifecycleRoutes,
   ...agentRoutes,
 ];
