@@ -186,3 +186,15 @@ export async function saveOwnConfig(
   await rename(temp, file);
   return file;
 }
+
+/**
+ * Removes the session token from spt-coder's config (the URL stays, as `coder logout` keeps the URL file).
+ * Returns whether there was a token to remove. The coder CLI's own files and keyring entry are not touched.
+ */
+export async function forgetOwnToken(env: ConfigInputs["env"], home: string): Promise<boolean> {
+  const stored = await readOwnConfig(ownConfigDir(env, home), []);
+  if (stored.token === undefined) return false;
+  const { token: _dropped, ...rest } = stored;
+  await saveOwnConfig(env, home, rest);
+  return true;
+}

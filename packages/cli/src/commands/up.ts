@@ -23,6 +23,8 @@ interface UpArgs {
   param?: string[];
   paramFile?: string;
   var?: string[];
+  templateVersion?: string;
+  automaticUpdates?: "always" | "never";
   wait: boolean;
   yes: boolean;
   output: "text" | "json";
@@ -46,6 +48,14 @@ export const upCommand = defineCommand<UpArgs>({
     param: { type: "string", array: true, describe: "Parameter value name=value (repeatable)" },
     "param-file": { type: "string", describe: "YAML or JSON file of parameter values" },
     var: { type: "string", array: true, describe: "Template variable name=value for a push (repeatable)" },
+    "template-version": {
+      type: "string",
+      describe: "Create (or start) from this template version name instead of the active one",
+    },
+    "automatic-updates": {
+      choices: ["always", "never"],
+      describe: "always: every start uses the template's active version (Coder's default: never)",
+    },
     ...waitArg,
     ...yesArg,
     ...outputArg(["text", "json"]),
@@ -59,6 +69,7 @@ export const upCommand = defineCommand<UpArgs>({
     ["spt-coder up --repo https://github.com/org/repo", "A ready workspace for the repository"],
     ["spt-coder up --repo <git url> -o json", "The same, for scripts"],
     ["spt-coder up --demo", "Try it without a Coder server"],
+    ["spt-coder up --repo <git url> --template-version brave_curie3", "Try a version before promoting it"],
   ],
   async handler(args, ctx) {
     const demo = args.demo ? await startDemo(ctx) : undefined;
@@ -97,6 +108,8 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
       workspace: name,
       parameters,
       variables,
+      templateVersion: args.templateVersion,
+      automaticUpdates: args.automaticUpdates,
       wait: args.wait,
       signal,
       onEvent,

@@ -34,7 +34,9 @@ describe("push rules the coder CLI follows", () => {
   it("counts a tfvars value as supplied: only the variables still without a value are listed", async () => {
     const { client } = await launch();
     const dir = templateFolder({
-      "main.tf": minimalTemplate('variable "zone" {\n  type = string\n}\nvariable "region" {\n  type = string\n}'),
+      "main.tf": minimalTemplate(
+        'variable "zone" {\n  type = string\n}\nvariable "region" {\n  type = string\n}',
+      ),
       "terraform.tfvars": 'zone = "eu"\n',
     });
     const failure = await pushTemplate(client, { name: "w", dir }).catch((e) => e);
