@@ -23,6 +23,15 @@ const WORDS: Record<Transition, { verb: string; ing: string; done: string; settl
   delete: { verb: "Delete", ing: "Deleting", done: "deleted", settled: "deleted" },
 };
 
+const EXAMPLES: Record<Transition, [string, string][]> = {
+  start: [
+    ["spt-coder start dev", "Start dev on the version Coder's rules pick (the active one if required)"],
+    ["spt-coder start dev --template-version brave_curie3 -o json", "Start on a named version"],
+  ],
+  stop: [["spt-coder stop dev --no-wait", "Queue the stop and return"]],
+  delete: [["spt-coder delete dev --yes", "Delete without asking"]],
+};
+
 /**
  * One build transition as a command: find the workspace, skip when it is already there (coder's "already
  * running!"), create the build, follow it. Ctrl-C stops following; the build keeps running, as with coder.
@@ -36,6 +45,7 @@ function transitionCommand(transition: Transition): CommandDef<TransitionArgs> {
         ? "Delete a workspace (asks first unless --yes)"
         : `${words.verb} a workspace and follow the build`,
     positionals: workspacePositional,
+    examples: EXAMPLES[transition],
     args: {
       ...waitArg,
       ...(transition === "delete" ? yesArg : {}),
