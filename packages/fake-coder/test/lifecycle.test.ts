@@ -237,4 +237,12 @@ describe.each(MODES)("workspace lifecycle (%s)", (mode) => {
     expect(limited.status).toBe(429);
     expect((await limited.json()).message).toContain("more than 2 requests");
   });
+
+  it("refuses an unknown log format with Coder's text", async () => {
+    const h = await launch();
+    const { version } = await pushTemplate(h);
+    const res = await h.api(`/api/v2/templateversions/${version.id}/logs?format=xml`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toBe("Invalid format parameter.");
+  });
 });
