@@ -208,6 +208,12 @@ describe("lifecycle commands against the fake", () => {
     const help = await cli(["update", "--help"]);
     expect(help.stdout).toContain("Examples:");
     expect(help.stdout).toContain("Exit codes:");
+    const versionsHelp = await cli(["templates", "versions", "--help"]);
+    for (const sub of ["list", "promote", "archive", "unarchive"])
+      expect(versionsHelp.stdout).toContain(`versions ${sub}`);
+    const bare = await cli(["schedule"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("Pick a subcommand.");
   });
 
   it("whoami says who and where; logout forgets the stored token", async () => {
