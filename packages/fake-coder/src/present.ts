@@ -2,6 +2,7 @@
  * Records → API JSON, field by field as coderd's converters (`db2sdk`, `convertWorkspace`, ...) write them:
  * omitempty fields left out, "always present, maybe null" fields sent as null.
  */
+
 import { agentStatus } from "./agents.js";
 import type {
   MatchedProvisioners,
@@ -21,6 +22,7 @@ import type {
 } from "./api-types.js";
 import { NIL_UUID, nowIso } from "./ids.js";
 import { jobStatus } from "./jobs.js";
+import { nextStart } from "./schedule.js";
 import type {
   AgentRecord,
   AppRecord,
@@ -427,7 +429,7 @@ export class Presenter {
       last_used_at: w.lastUsedAt,
       deleting_at: null,
       dormant_at: null,
-      next_start_at: null,
+      next_start_at: w.autostartSchedule ? nextStart(w.autostartSchedule) : null,
       health: { healthy: failing.length === 0, failing_agents: failing },
       automatic_updates: w.automaticUpdates,
       allow_renames: false,

@@ -42,7 +42,20 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
       schedule: "CRON_TZ=Europe/Paris 30 9 * * 1-5",
     });
     expect(set.status).toBe(204);
-    expect((await get(h, ws.id)).autostart_schedule).toBe("CRON_TZ=Europe/Paris 30 9 * * 1-5");
+    const scheduled = await get(h, ws.id);
+    expect(scheduled.autostart_schedule).toBe("CRON_TZ=Europe/Paris 30 9 * * 1-5");
+    // next_start_at: a weekday, 09:30 on Paris clocks, within the next four days.
+    const next = new Date(scheduled.next_start_at);
+    const paris = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Paris",
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(next);
+    expect(paris).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:30$/);
+    expect(next.getTime() - Date.now()).toBeGreaterThan(0);
+    expect(next.getTime() - Date.now()).toBeLessThan(4 * 86_400_000);
     const bad = await put(h, `/api/v2/workspaces/${ws.id}/autostart`, { schedule: "30 9 1 * *" });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
@@ -50,7 +63,9 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
       validations: [{ field: "schedule" }],
     });
     expect((await put(h, `/api/v2/workspaces/${ws.id}/autostart`, { schedule: "" })).status).toBe(204);
-    expect((await get(h, ws.id)).autostart_schedule).toBeUndefined();
+    const cleared = await get(h, ws.id);
+    expect(cleared.autostart_schedule).toBeUndefined();
+    expect(cleared.next_start_at).toBeNull();
   });
 
   it("sets the TTL in whole minutes; the next start gets a deadline; null turns it off", async () => {
@@ -162,5 +177,19 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
       message: `Template version ${v.id} is archived.`,
       validations: [{ field: "template_version_id", detail: "Template version is archived" }],
     });
+  });
+});
+
+describe("next_start_at from a weekly schedule", () => {
+  it("finds the next firing in the schedule's zone, across a DST change and past today", async () => {
+    const { nextStart } = await import("../src/schedule.js");
+    const saturdayNoon = Date.parse("2026-03-28T12:00:00Z"); // Paris moves to CEST on Sunday the 29th
+    expect(nextStart("CRON_TZ=Europe/Paris 30 9 * * Mon", saturdayNoon)).toBe("2026-03-30T07:30:00.000Z");
+    expect(nextStart("CRON_TZ=Europe/Paris 30 9 * * Sat", saturdayNoon)).toBe("2026-04-04T07:30:00.000Z");
+    expect(nextStart("CRON_TZ=UTC 0 6 * * *", Date.parse("2026-01-01T07:00:00Z"))).toBe(
+      "2026-01-02T06:00:00.000Z",
+    );
+    expect(nextStart("0 13 * * 1-5", saturdayNoon)).toBe("2026-03-30T13:00:00.000Z");
+    expect(nextStart("CRON_TZ=Nowhere/Land 0 6 * * *", saturdayNoon)).toBeNull();
   });
 });
