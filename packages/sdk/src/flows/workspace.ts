@@ -209,10 +209,15 @@ export async function restartWorkspace(
   workspace: Workspace,
   options: StartOptions = {},
 ): Promise<WorkspaceBuild> {
+  const { signal } = options;
+  // Values (and what a new version needs) are settled before the stop, so a missing one never leaves the
+  // workspace stopped.
+  const versionId = options.templateVersionId ?? startVersionFor(workspace);
+  const values = await valuesForBuild(client, workspace, versionId, options);
   const stop = await stopWorkspace(client, workspace, options);
-  await waitForBuild(client, stop.id, { signal: options.signal });
-  const stopped = await client.workspaces.get(workspace.id, { signal: options.signal });
-  return startWorkspace(client, stopped, options);
+  await waitForBuild(client, stop.id, { signal, onEvent: options.onEvent });
+  const stopped = await client.workspaces.get(workspace.id, { signal });
+  return startBuild(client, stopped, versionId, values, signal);
 }
 
 /** Options of {@link createWorkspace}. */

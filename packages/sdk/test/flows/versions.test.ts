@@ -7,6 +7,7 @@ import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";
 import {
+  restartWorkspace,
   startVersionFor,
   startWorkspace,
   stopWorkspace,
@@ -179,5 +180,17 @@ describe("template versions, updates and start's version choice", () => {
     await client.workspaces.setTtl(workspace.id, 2 * 3_600_000);
     const got = await client.workspaces.get(workspace.id);
     expect(got).toMatchObject({ autostart_schedule: "CRON_TZ=UTC 0 9 * * 1-5", ttl_ms: 7_200_000 });
+  });
+
+  it("restart on a workspace that follows the active version checks the new version's needs before stopping", async () => {
+    const { client, fake, workspace } = await onV1();
+    await push(client, `${REGION(["eu", "us"])}${ZONE}`);
+    await client.workspaces.setAutomaticUpdates(workspace.id, "always");
+    const fresh = await client.workspaces.get(workspace.id);
+    const builds = fake.state.builds.size;
+    await expect(restartWorkspace(client, fresh)).rejects.toBeInstanceOf(MissingBuildParametersError);
+    expect(fake.state.builds.size).toBe(builds); // still running: nothing was stopped
+    const start = await restartWorkspace(client, fresh, { parameters: { zone: "z" } });
+    expect(start.template_version_id).toBe(fresh.template_active_version_id);
   });
 });
