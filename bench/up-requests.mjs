@@ -28,7 +28,9 @@ async function scenario(stepDelayMs) {
   const fake = await startFakeCoder({
     stepDelayMs,
     onResponse: (info) => {
-      if (info.websocket) sockets.push({ endpoint: `GET ${endpointOf(info.path)}?follow (WebSocket)` });
+      // Log streams are `…/logs?follow`; the workspace watch (`…/watch-ws`) takes no query.
+      const query = info.path.endsWith("/logs") ? "?follow" : "";
+      if (info.websocket) sockets.push({ endpoint: `GET ${endpointOf(info.path)}${query} (WebSocket)` });
     },
   });
   try {

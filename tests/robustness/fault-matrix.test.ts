@@ -25,7 +25,9 @@ type Created = "version" | "template" | "workspace";
 interface Step {
   name: string;
   method: string;
-  path: string;
+  path: string | RegExp;
+  /** What the error names of the request, when `path` is a pattern. */
+  shows?: string;
   stream?: boolean;
   /** What exists on the server when this step fails for good. */
   created: Created[];
@@ -34,7 +36,8 @@ interface Step {
 const STEPS: Step[] = [
   { name: "buildinfo", method: "GET", path: "/api/v2/buildinfo", created: [] },
   { name: "users/me (workspace lookup)", method: "GET", path: "/api/v2/users/me/workspace/*", created: [] },
-  { name: "organization", method: "GET", path: "/api/v2/organizations/*", created: [] },
+  // With no org given, up uses the only organization the user belongs to, as the coder CLI does.
+  { name: "organization", method: "GET", path: "/api/v2/users/me/organizations", created: [] },
   { name: "template lookup", method: "GET", path: "/api/v2/organizations/*/templates/*", created: [] },
   { name: "upload", method: "POST", path: "/api/v2/files", created: [] },
   { name: "version create", method: "POST", path: "/api/v2/organizations/*/templateversions", created: [] },
@@ -87,7 +90,9 @@ const STEPS: Step[] = [
   {
     name: "agent poll",
     method: "GET",
-    path: "/api/v2/workspaces/*",
+    // The agent wait listens to the watch stream first and polls only when it is refused: fail both.
+    path: /^\/api\/v2\/workspaces\/[^/]+(\/watch-ws)?$/,
+    shows: "/api/v2/workspaces",
     created: ["template", "workspace"],
   },
 ];
@@ -210,7 +215,9 @@ describe.concurrent("a persistent 500 ends in a clear error that says what exist
         const { message, created } = error as CoderError & { created?: string[] };
         // Says what failed: the injected 500 and the request that got it.
         expect(message).toMatch(/500/);
-        expect(message).toContain(step.path.replace(/\/\*.*$/, ""));
+        expect(message).toContain(
+          typeof step.path === "string" ? step.path.replace(/\/\*.*$/, "") : (step.shows ?? ""),
+        );
         // Says what exists, in `created` and in the message.
         expect(created ?? []).toHaveLength(step.created.length);
         step.created.forEach((kind, i) => {

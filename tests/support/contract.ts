@@ -275,7 +275,10 @@ export function createContractValidator(yamlPath: string = CONTRACT_PATH): Contr
     if (!isJsonMedia(media) || !mediaObject.schema) return problems;
 
     let body = observed.body;
-    if (typeof body === "string") {
+    // The observer already parsed JSON bodies; a string left here is either text that failed to parse or a body
+    // that is itself a JSON string (coderd's archive answers), which only a string schema accepts.
+    const stringSchema = (mediaObject.schema as { type?: unknown }).type === "string";
+    if (typeof body === "string" && !stringSchema) {
       try {
         body = JSON.parse(body);
       } catch {

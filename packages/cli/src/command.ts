@@ -76,6 +76,8 @@ export interface CommandDef<A = Record<string, unknown>> {
   args?: Record<string, Options>;
   examples?: readonly (readonly [string, string])[];
   epilogue?: string;
+  /** Nested commands (`templates versions list`); the parent's own handler then only runs when none matches. */
+  subcommands?: readonly CommandDef<never>[];
   handler(args: A & GlobalArgs, ctx: Ctx): Promise<void>;
 }
 

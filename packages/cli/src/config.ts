@@ -1,8 +1,9 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type CommandRunner, coderUsesKeyring, readCoderKeyring } from "./keyring.js";
 
 /** Where a setting came from, for `--verbose` and error messages. */
-export type ConfigSource = "flag" | "environment" | "spt-coder config" | "coder config";
+export type ConfigSource = "flag" | "environment" | "spt-coder config" | "coder config" | "coder keyring";
 
 /** A value and its origin. */
 export interface Sourced<T> {
@@ -32,6 +33,8 @@ export interface ConfigInputs {
   env: Readonly<Record<string, string | undefined>>;
   home: string;
   platform?: NodeJS.Platform;
+  /** Runs the OS's keyring tool (`security`, PowerShell); injected in tests so no real keyring is read. */
+  runCommand?: CommandRunner | undefined;
 }
 
 /** spt-coder's own folder: `$XDG_CONFIG_HOME/spt-coder`, default `~/.config/spt-coder`. */
@@ -57,33 +60,58 @@ export function coderConfigDir(
 
 /**
  * Resolves URL, token and organization: flags, then the environment (`CODER_URL`, `CODER_SESSION_TOKEN`,
- * `CODER_ORGANIZATION`), then spt-coder's config, then the coder CLI's `url`/`session`/`organization` files, so a
- * user logged in with `coder login` needs nothing else. A stored token is only used for the URL it was stored
- * with: a token must never travel to a server the user did not log in to.
+ * `CODER_ORGANIZATION`), then spt-coder's config, then what the coder CLI stored: its `url` file, and the token
+ * from the OS keyring (macOS and Windows with the default config folder, coder v2.29+) or its `session` file.
+ * A stored token is only used for the URL it was stored with: a token must never travel to a server the user did
+ * not log in to. The coder CLI's `organization` file is not read: the coder CLI itself stopped using it.
  */
 export async function resolveConfig(inputs: ConfigInputs): Promise<ResolvedConfig> {
   const warnings: string[] = [];
+  const platform = inputs.platform ?? process.platform;
   const own = await readOwnConfig(ownConfigDir(inputs.env, inputs.home), warnings);
-  const coder = await readCoderConfig(coderConfigDir(inputs.env, inputs.home, inputs.platform));
-  const stores: { source: ConfigSource; data: StoredConfig }[] = [
-    { source: "spt-coder config", data: own },
-    { source: "coder config", data: coder },
-  ];
+  const coder = await readCoderConfig(coderConfigDir(inputs.env, inputs.home, platform));
+  const ownStore = { source: "spt-coder config" as const, data: own };
+  const coderStore = { source: "coder config" as const, data: coder };
 
   const url =
     pick(inputs.flags.url, "flag") ??
     pick(inputs.env.CODER_URL, "environment") ??
-    firstStored(stores, (d) => d.url);
-  const matching = stores.filter((s) => s.data.url !== undefined && url && sameUrl(s.data.url, url.value));
+    firstStored([ownStore, coderStore], (d) => d.url);
+  const matches = (store: { data: StoredConfig }) =>
+    store.data.url !== undefined && url !== undefined && sameUrl(store.data.url, url.value);
   const token =
     pick(inputs.flags.token, "flag") ??
     pick(inputs.env.CODER_SESSION_TOKEN, "environment") ??
-    firstStored(matching, (d) => d.token);
+    firstStored([ownStore].filter(matches), (d) => d.token) ??
+    (await keyringToken(inputs, platform, url?.value, warnings)) ??
+    firstStored([coderStore].filter(matches), (d) => d.token);
   const org =
     pick(inputs.flags.org, "flag") ??
     pick(inputs.env.CODER_ORGANIZATION, "environment") ??
-    firstStored(matching, (d) => d.organization);
+    firstStored([ownStore].filter(matches), (d) => d.organization);
   return { url, token, org, warnings };
+}
+
+/**
+ * The token a recent `coder login` keeps in the keyring for `url`'s host (keyed by host, so it cannot be sent to
+ * another deployment). When the keyring cannot be read, a warning says so and what to do instead.
+ */
+async function keyringToken(
+  inputs: ConfigInputs,
+  platform: NodeJS.Platform,
+  url: string | undefined,
+  warnings: string[],
+): Promise<Sourced<string> | undefined> {
+  if (url === undefined || !coderUsesKeyring(platform, inputs.env)) return undefined;
+  const result = await readCoderKeyring(url, platform, inputs.runCommand);
+  if (result.kind === "found") return { value: result.token, source: "coder keyring" };
+  if (result.kind === "unreadable") {
+    const where = platform === "darwin" ? "macOS keychain" : "Windows Credential Manager";
+    warnings.push(
+      `The coder CLI keeps its session token in the ${where} (item "coder-v2-credentials"), and it could not be read: ${result.reason.replace(/\.$/, "")}. Pass --token, set CODER_SESSION_TOKEN, or run \`spt-coder login\` instead.`,
+    );
+  }
+  return undefined;
 }
 
 function pick(value: string | undefined, source: ConfigSource): Sourced<string> | undefined {
@@ -160,12 +188,8 @@ async function readCoderConfig(dir: string): Promise<StoredConfig> {
       return undefined;
     }
   };
-  const [url, token, organization] = await Promise.all([read("url"), read("session"), read("organization")]);
-  return {
-    ...(url ? { url } : {}),
-    ...(token ? { token } : {}),
-    ...(organization ? { organization } : {}),
-  };
+  const [url, token] = await Promise.all([read("url"), read("session")]);
+  return { ...(url ? { url } : {}), ...(token ? { token } : {}) };
 }
 
 /**
@@ -185,4 +209,16 @@ export async function saveOwnConfig(
   await chmod(temp, 0o600); // writeFile's mode only applies when the file is new
   await rename(temp, file);
   return file;
+}
+
+/**
+ * Removes the session token from spt-coder's config (the URL stays, as `coder logout` keeps the URL file).
+ * Returns whether there was a token to remove. The coder CLI's own files and keyring entry are not touched.
+ */
+export async function forgetOwnToken(env: ConfigInputs["env"], home: string): Promise<boolean> {
+  const stored = await readOwnConfig(ownConfigDir(env, home), []);
+  if (stored.token === undefined) return false;
+  const { token: _dropped, ...rest } = stored;
+  await saveOwnConfig(env, home, rest);
+  return true;
 }

@@ -77,27 +77,32 @@ function buildCli(io: Io, commands: readonly CommandDef<never>[], onRun: (args: 
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
-  for (const def of commands) {
-    const command = def as unknown as CommandDef<Record<string, unknown>>;
-    cli.command({
-      command: command.command,
-      describe: command.describe,
-      builder: (y: Argv) => {
-        for (const [name, options] of Object.entries(command.positionals ?? {})) y.positional(name, options);
-        y.options(command.args ?? {});
-        for (const [example, text] of command.examples ?? []) y.example(example, text);
-        y.epilogue(command.epilogue ? `${command.epilogue}\n\n${exitCodeHelp()}` : exitCodeHelp());
-        return y;
-      },
-      handler: async (raw: Record<string, unknown>) => {
-        const args = raw as GlobalArgs & Record<string, unknown>;
-        onRun(args);
-        await command.handler(args, createContext(io, args, args.output === "json"));
-      },
-    });
-  }
+  for (const def of commands) registerCommand(cli, io, def, onRun);
   cli.completion("completion", "Print a shell completion script (bash; zsh when $SHELL is zsh)");
   return cli;
+}
+
+/** Adds one command, and its subcommands (`templates versions list`), to a yargs program or command. */
+function registerCommand(cli: Argv, io: Io, def: CommandDef<never>, onRun: (args: GlobalArgs) => void): void {
+  const command = def as unknown as CommandDef<Record<string, unknown>>;
+  cli.command({
+    command: command.command,
+    describe: command.describe,
+    builder: (y: Argv) => {
+      for (const [name, options] of Object.entries(command.positionals ?? {})) y.positional(name, options);
+      y.options(command.args ?? {});
+      for (const [example, text] of command.examples ?? []) y.example(example, text);
+      for (const sub of command.subcommands ?? []) registerCommand(y, io, sub, onRun);
+      if (command.subcommands?.length) y.demandCommand(1, "Pick a subcommand.");
+      y.epilogue(command.epilogue ? `${command.epilogue}\n\n${exitCodeHelp()}` : exitCodeHelp());
+      return y;
+    },
+    handler: async (raw: Record<string, unknown>) => {
+      const args = raw as GlobalArgs & Record<string, unknown>;
+      onRun(args);
+      await command.handler(args, createContext(io, args, args.output === "json"));
+    },
+  });
 }
 
 function createContext(io: Io, args: GlobalArgs, json: boolean): Ctx {

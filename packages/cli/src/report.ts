@@ -10,11 +10,14 @@ import {
   CoderNotFoundError,
   CoderTimeoutError,
   CoderUnexpectedResponseError,
+  MissingBuildParametersError,
   MissingTemplateVariablesError,
   NotCoderServerError,
+  OrganizationRequiredError,
   ParameterValidationError,
   ProvisionerJobError,
   TemplateUnavailableError,
+  TemplateVersionNotFoundError,
 } from "@spt-coder/sdk";
 import { CliError } from "./errors.js";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
@@ -63,6 +66,8 @@ function classify(error: unknown): ErrorReport {
   if (error instanceof PromptCanceledError || error instanceof CoderAbortError) {
     return { ...base, exitCode: ExitCode.interrupted, code: "interrupted", message: "Interrupted." };
   }
+  const lifecycle = classifyLifecycle(error);
+  if (lifecycle) return lifecycle;
   if (error instanceof ParameterValidationError || error instanceof ParameterInputError) {
     const flags = error instanceof ParameterInputError ? error.flags : undefined;
     return {
@@ -247,4 +252,48 @@ export function errorJson(report: ErrorReport): { error: Record<string, unknown>
       ...(parameters?.length ? { parameters } : {}),
     },
   };
+}
+
+/** Errors of the lifecycle flows: what a new version needs, which organization, which version. */
+function classifyLifecycle(error: unknown): ErrorReport | undefined {
+  if (error instanceof MissingBuildParametersError) {
+    const n = error.needs.length;
+    return {
+      exitCode: ExitCode.usage,
+      code: "missing_parameters",
+      message: `The new template version needs ${n} parameter value${n === 1 ? "" : "s"} the last build does not have; nothing was built:`,
+      validations: error.needs.map((need) => ({
+        field: need.parameter.name,
+        detail:
+          need.reason === "invalid"
+            ? `the previous value "${need.previousValue}" is no longer accepted: ${need.message}`
+            : `required, no value yet${need.parameter.description_plaintext ? ` (${need.parameter.description_plaintext})` : ""}`,
+      })),
+      suggestion: `Give them with --param name=value (e.g. --param ${error.needs[0]?.parameter.name ?? "name"}=...), or run on a terminal to be asked.`,
+    };
+  }
+  if (error instanceof OrganizationRequiredError) {
+    const names = error.organizations.map((o) => o.name);
+    return {
+      exitCode: ExitCode.usage,
+      code: "organization_required",
+      // The coder CLI's wording, with the choices.
+      message:
+        names.length === 0
+          ? error.message
+          : `Must select an organization with --org=<org_name>. Choose from: ${names.join(", ")}`,
+      validations: [],
+      suggestion: names[0] ? `For example: --org ${names[0]} (or set CODER_ORGANIZATION).` : undefined,
+    };
+  }
+  if (error instanceof TemplateVersionNotFoundError) {
+    return {
+      exitCode: ExitCode.notFound,
+      code: "template_version_not_found",
+      message: error.message,
+      validations: [],
+      suggestion: `List the versions with: spt-coder templates versions list ${error.template}`,
+    };
+  }
+  return undefined;
 }

@@ -204,7 +204,8 @@ export class Core {
       return { refused: text(428, '"X-Coder-Bypass-Ratelimit" provided but user is not owner'), headers: {} };
     }
     const key = `${user?.id ?? meta.remoteAddress ?? "unknown"}|${url.pathname}`;
-    const files = request.method === "POST" && url.pathname === "/api/v2/files";
+    // coderd mounts the files limiter on the whole `/files` route group: downloads count too, not only uploads.
+    const files = url.pathname === "/api/v2/files" || url.pathname.startsWith("/api/v2/files/");
     const d = this.limiter.hit(key, files);
     const headers = {
       "X-Ratelimit-Limit": String(d.limit),

@@ -276,6 +276,10 @@ export class JobEngine {
       build.updatedAt = nowIso();
       if (build.transition !== "start") this.agents.finishShutdown(previousAgents);
       if (build.transition === "delete") workspace.deleted = true;
+      // provisionerdserver sets the deadline when a start completes: now + the workspace's TTL (none: manual).
+      if (build.transition === "start" && workspace.ttlMs !== undefined) {
+        build.deadline = new Date(Date.now() + workspace.ttlMs).toISOString();
+      }
       workspace.updatedAt = nowIso();
     });
   }

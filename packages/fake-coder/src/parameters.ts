@@ -143,7 +143,8 @@ export function validateValue(
   previous: string | undefined,
 ): string | undefined {
   let value = given;
-  if (p.required && value.trim() === "") return "parameter value is required";
+  // Exactly "": codersdk does not trim, so a value of spaces is a value.
+  if (p.required && value === "") return "parameter value is required";
   if (value === "") value = p.default_value;
   if (p.options.length > 0 && !inOptions(p, value)) {
     return `parameter value must match one of options: ${optionList(p)}`;
@@ -199,7 +200,8 @@ export function resolveBuildParameters(
       });
       continue;
     }
-    values.push({ name: p.name, value: resolved.value === "" ? p.default_value : resolved.value });
+    // An optional parameter given "" is stored as "": the default only stands in while validating.
+    values.push({ name: p.name, value: resolved.value });
   }
   return { values, problems };
 }

@@ -2,6 +2,7 @@
  * Records → API JSON, field by field as coderd's converters (`db2sdk`, `convertWorkspace`, ...) write them:
  * omitempty fields left out, "always present, maybe null" fields sent as null.
  */
+
 import { agentStatus } from "./agents.js";
 import type {
   MatchedProvisioners,
@@ -22,6 +23,7 @@ import type {
 import { NIL_UUID, nowIso } from "./ids.js";
 import { FAKE_WORKER_ID, jobStatus } from "./jobs.js";
 import { DEFAULT_PROVISIONER_DAEMONS, ProvisionerPool } from "./provisioners.js";
+import { nextStart } from "./schedule.js";
 import type {
   AgentRecord,
   AppRecord,
@@ -192,7 +194,8 @@ export class Presenter {
   template(t: TemplateRecord): Template {
     const org = this.state.organizations.get(t.organizationId)!;
     const creator = this.state.users.get(t.createdBy);
-    const stats = { p50: null, p95: null };
+    // TransitionStats has no JSON tags in Go, so the keys are the field names: P50 and P95.
+    const stats = { P50: null, P95: null };
     return {
       id: t.id,
       created_at: t.createdAt,
@@ -431,7 +434,7 @@ export class Presenter {
       last_used_at: w.lastUsedAt,
       deleting_at: null,
       dormant_at: null,
-      next_start_at: null,
+      next_start_at: w.autostartSchedule ? nextStart(w.autostartSchedule) : null,
       health: { healthy: failing.length === 0, failing_agents: failing },
       automatic_updates: w.automaticUpdates,
       allow_renames: false,

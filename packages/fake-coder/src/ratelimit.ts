@@ -9,7 +9,7 @@ export interface RateLimitOptions {
   limit: number;
   /** Window length in ms (Coder: one minute). */
   windowMs?: number;
-  /** A separate, usually lower limit for `POST /api/v2/files` (Coder's default is 12). */
+  /** A separate, usually lower limit for the `/api/v2/files` group, uploads and downloads (Coder's default is 12). */
   filesLimit?: number;
 }
 

@@ -23,7 +23,9 @@ const option = (value: string) => ({ name: value, description: "", value, icon: 
 
 describe("coderd's classic value rules", () => {
   it.each<[string, Partial<TemplateParameter>, string, string | undefined, string | undefined]>([
-    ["required and empty", { required: true }, " ", undefined, "parameter value is required"],
+    ["required and empty", { required: true }, "", undefined, "parameter value is required"],
+    // codersdk compares with "" exactly: spaces are a value.
+    ["required and only spaces", { required: true }, " ", undefined, undefined],
     [
       "empty optional takes the default",
       { default_value: "x", options: [option("x")] },

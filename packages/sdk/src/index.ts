@@ -44,10 +44,18 @@ export {
   type FleetTemplateResult,
   type UpManyOptions,
 } from "./flows/fleet-types.js";
+export {
+  MissingBuildParametersError,
+  OrganizationRequiredError,
+  TemplateVersionNotFoundError,
+  type UpdateNeedReason,
+  type UpdateParameterNeed,
+} from "./flows/lifecycle-errors.js";
 export { resolveOrganization } from "./flows/organization.js";
 export { type PushTemplateOptions, type PushTemplateResult, pushTemplate } from "./flows/push.js";
 export { checkCoderServer } from "./flows/server-check.js";
 export { DEFAULT_TEMPLATE, type UpOptions, type UpResult, up } from "./flows/up.js";
+export { findUpdateParameterNeeds } from "./flows/update-parameters.js";
 export {
   type AgentsReady,
   agentPollDelay,
@@ -64,8 +72,12 @@ export {
   deleteWorkspace,
   resolveBuildParameters,
   restartWorkspace,
+  type StartOptions,
+  startVersionFor,
   startWorkspace,
   stopWorkspace,
+  type UpdateResult,
+  updateWorkspace,
 } from "./flows/workspace.js";
 export {
   type FollowJobLogsOptions,

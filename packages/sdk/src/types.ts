@@ -135,6 +135,14 @@ export type TemplateVersionVariable = Schemas["TemplateVersionVariable"];
 export type TemplateVersionWarning = Schemas["TemplateVersionWarning"];
 /** Build time percentiles in milliseconds, null while unknown. */
 export type TransitionStats = Schemas["TransitionStats"];
+/** Body of `PUT /workspaces/{id}/autostart`; an empty schedule turns autostart off. */
+export type UpdateWorkspaceAutostartRequest = Schemas["UpdateWorkspaceAutostartRequest"];
+/** Body of `PUT /workspaces/{id}/ttl`; `ttl_ms: null` turns autostop off. */
+export type UpdateWorkspaceTTLRequest = Schemas["UpdateWorkspaceTTLRequest"];
+/** Body of `PUT /workspaces/{id}/extend`: the new deadline of the running build. */
+export type PutExtendWorkspaceRequest = Schemas["PutExtendWorkspaceRequest"];
+/** Body of `PUT /workspaces/{id}/autoupdates`. */
+export type UpdateWorkspaceAutomaticUpdatesRequest = Schemas["UpdateWorkspaceAutomaticUpdatesRequest"];
 /** Body of the promote call, `PATCH /templates/{id}/versions`. */
 export type UpdateActiveTemplateVersion = Schemas["UpdateActiveTemplateVersion"];
 /** Answer of `POST /api/v2/files`; `hash` is the file ID (a UUID), not a hash. */

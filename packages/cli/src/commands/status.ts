@@ -34,6 +34,9 @@ export const statusCommand = defineCommand<StatusArgs>({
         `${build.status} (${build.transition} build #${build.build_number}, job ${build.job.status})`,
       ],
       ["Dashboard", dashboard],
+      ["Starts at", workspace.autostart_schedule ?? "manual"],
+      ["Stops after", workspace.ttl_ms ? `${Math.round(workspace.ttl_ms / 60_000)}m` : "manual"],
+      ["Automatic updates", workspace.automatic_updates],
       ...agents.map((a): [string, string] => [`Agent ${a.name}`, `${a.status}, ${a.lifecycle_state}`]),
       ...apps.map((a): [string, string] => [a.display_name, a.url]),
     ];

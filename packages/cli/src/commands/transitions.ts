@@ -2,12 +2,14 @@ import type { Workspace, WorkspaceBuild } from "@spt-coder/sdk";
 import { type CommandDef, type Ctx, defineCommand } from "../command.js";
 import { CliError, UsageError } from "../errors.js";
 import { runFlow } from "../flow-runner.js";
+import { needsPrompter, templateVersionArg, versionIdByName } from "../lifecycle.js";
 import { openSession } from "../session.js";
 import { renderJson } from "../ui/table.js";
 import { findWorkspace } from "../workspaces.js";
 import { outputArg, type WorkspaceArgs, waitArg, workspacePositional, yesArg } from "./shared.js";
 
 interface TransitionArgs extends WorkspaceArgs {
+  templateVersion?: string;
   wait: boolean;
   yes: boolean;
   output: "text" | "json";
@@ -19,6 +21,15 @@ const WORDS: Record<Transition, { verb: string; ing: string; done: string; settl
   start: { verb: "Start", ing: "Starting", done: "started", settled: "running" },
   stop: { verb: "Stop", ing: "Stopping", done: "stopped", settled: "stopped" },
   delete: { verb: "Delete", ing: "Deleting", done: "deleted", settled: "deleted" },
+};
+
+const EXAMPLES: Record<Transition, [string, string][]> = {
+  start: [
+    ["spt-coder start dev", "Start dev on the version Coder's rules pick (the active one if required)"],
+    ["spt-coder start dev --template-version brave_curie3 -o json", "Start on a named version"],
+  ],
+  stop: [["spt-coder stop dev --no-wait", "Queue the stop and return"]],
+  delete: [["spt-coder delete dev --yes", "Delete without asking"]],
 };
 
 /**
@@ -34,14 +45,23 @@ function transitionCommand(transition: Transition): CommandDef<TransitionArgs> {
         ? "Delete a workspace (asks first unless --yes)"
         : `${words.verb} a workspace and follow the build`,
     positionals: workspacePositional,
-    args: { ...waitArg, ...(transition === "delete" ? yesArg : {}), ...outputArg(["text", "json"]) },
+    examples: EXAMPLES[transition],
+    args: {
+      ...waitArg,
+      ...(transition === "delete" ? yesArg : {}),
+      ...(transition === "start" ? templateVersionArg : {}),
+      ...outputArg(["text", "json"]),
+    },
     async handler(args, ctx) {
       const session = await openSession(ctx, args);
       const sdk = await ctx.sdk();
       const workspace = await findWorkspace(session, args.workspace);
       if (transition === "delete") await confirmDelete(ctx, args, workspace);
       const current = workspace.latest_build;
-      if (current.transition === transition && current.status === words.settled) {
+      const versionId = args.templateVersion
+        ? await versionIdByName(session, sdk, workspace, args.templateVersion)
+        : undefined;
+      if (current.transition === transition && current.status === words.settled && !versionId) {
         report(ctx, args, current, `The ${workspace.name} workspace is already ${words.settled}!`);
         return;
       }
@@ -51,7 +71,12 @@ function transitionCommand(transition: Transition): CommandDef<TransitionArgs> {
         onEvent({ type: "stage", stage: name, state: "start" });
         try {
           const queued = await (transition === "start"
-            ? sdk.startWorkspace(session.client, workspace, { signal })
+            ? sdk.startWorkspace(session.client, workspace, {
+                templateVersionId: versionId,
+                askParameters: args.output === "json" ? undefined : needsPrompter(ctx),
+                signal,
+                onEvent,
+              })
             : transition === "stop"
               ? sdk.stopWorkspace(session.client, workspace, { signal })
               : sdk.deleteWorkspace(session.client, workspace, { signal }));

@@ -25,6 +25,8 @@ interface UpArgs {
   paramFile?: string;
   preset?: string;
   var?: string[];
+  templateVersion?: string;
+  automaticUpdates?: "always" | "never";
   wait: boolean;
   yes: boolean;
   output: "text" | "json";
@@ -53,6 +55,14 @@ export const upCommand = defineCommand<UpArgs>({
         "Template preset to apply (its values win); default: the template's default preset; none: no preset",
     },
     var: { type: "string", array: true, describe: "Template variable name=value for a push (repeatable)" },
+    "template-version": {
+      type: "string",
+      describe: "Create (or start) from this template version name instead of the active one",
+    },
+    "automatic-updates": {
+      choices: ["always", "never"],
+      describe: "always: every start uses the template's active version (Coder's default: never)",
+    },
     ...waitArg,
     ...yesArg,
     ...outputArg(["text", "json"]),
@@ -66,6 +76,7 @@ export const upCommand = defineCommand<UpArgs>({
     ["spt-coder up --repo https://github.com/org/repo", "A ready workspace for the repository"],
     ["spt-coder up --repo <git url> -o json", "The same, for scripts"],
     ["spt-coder up --demo", "Try it without a Coder server"],
+    ["spt-coder up --repo <git url> --template-version brave_curie3", "Try a version before promoting it"],
   ],
   async handler(args, ctx) {
     const demo = args.demo ? await startDemo(ctx) : undefined;
@@ -107,6 +118,8 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
       parameters,
       preset: args.preset,
       variables,
+      templateVersion: args.templateVersion,
+      automaticUpdates: args.automaticUpdates,
       wait: args.wait,
       signal,
       onEvent,

@@ -44,9 +44,8 @@ export function planBuild(
 ): BuildPlan {
   const { state } = ctx.core;
   const { workspace, template, version, transition } = input;
-  if (workspace?.deleted && transition !== "delete") {
-    throw new ApiError(409, "Cannot start a deleted workspace!");
-  }
+  // coderd words this per transition ("Cannot stop a deleted workspace!"); a delete of a deleted one is refused too.
+  if (workspace?.deleted) throw new ApiError(409, `Cannot ${transition} a deleted workspace!`);
   if (version.templateId !== template.id) throw new ApiError(400, "template version doesn't match template");
   const importJob = state.job(version.jobId);
   const importStatus = jobStatus(importJob);
@@ -62,15 +61,18 @@ export function planBuild(
       `The provided template version "${version.name}" has failed to import: "${importJob.error ?? ""}". You cannot build workspaces with it!`,
     );
   }
-  if (importStatus === "canceled" || importStatus === "canceling") {
+  // wsbuilder's checkTemplateJobStatus: a canceled import reads exactly like a failed one, and a `canceling` one
+  // falls through (it does not block the build).
+  if (importStatus === "canceled") {
     throw new ApiError(
       400,
-      "The provided template version was canceled during import. You cannot build workspaces with it!",
+      `The provided template version "${version.name}" has failed to import: "${importJob.error ?? ""}". You cannot build workspaces with it!`,
     );
   }
   const previous = workspace ? state.latestBuild(workspace) : undefined;
   if (previous && jobActive(state.job(previous.jobId)))
     throw new ApiError(409, "A workspace build is already active.");
+  checkActiveVersion(ctx, template, version, transition);
   const preset = requestedPreset(version, input.presetId);
   if (isDynamic(template.useClassicParameterFlow, version)) {
     // Every transition of a dynamic template resolves parameters, so a parameter error can refuse a stop.
@@ -87,16 +89,9 @@ export function planBuild(
     const presetId = preset?.id ?? matchingPreset(version, parameters)?.id ?? null;
     return { version, transition, parameters, reason: input.reason, presetId };
   }
-  // Stop and delete builds carry the previous values forward without asking for new ones.
-  if (transition !== "start")
-    return {
-      version,
-      transition,
-      parameters: previous?.parameters ?? [],
-      reason: input.reason,
-      presetId: null,
-    };
-  // Preset values win over the request's for the parameters they set.
+  // Every transition resolves parameters (wsbuilder.getParameters): on a stop or delete, ephemeral values go back
+  // to their defaults and an invalid carried-over value refuses the build. Preset values win over the request's
+  // for the parameters they set.
   const given = [
     ...input.values.filter((v) => !preset?.parameters.some((p) => p.name === v.name)),
     ...(preset?.parameters ?? []),
@@ -105,6 +100,21 @@ export function planBuild(
   if (problems.length > 0) throw parameterError(problems);
   const presetId = preset?.id ?? matchingPreset(version, values)?.id ?? null;
   return { version, transition, parameters: values, reason: input.reason, presetId };
+}
+
+/**
+ * dbauthz's InsertWorkspaceBuild: a start on a template that requires the active version must use it unless the
+ * caller may update the template (owners here). The handler maps the authorization error to a 403.
+ */
+function checkActiveVersion(
+  ctx: RouteContext,
+  template: TemplateRecord,
+  version: TemplateVersionRecord,
+  transition: Transition,
+): void {
+  if (transition !== "start" || !template.requireActiveVersion) return;
+  if (version.id === template.activeVersionId || ctx.core.state.isOwner(ctx.user)) return;
+  throw new ApiError(403, "insert workspace build", "cannot use non-active version: unauthorized");
 }
 
 /** The classic flow reports the first problem only (dynamic templates go through `resolveDynamicValues`). */

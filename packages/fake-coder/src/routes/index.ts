@@ -4,6 +4,7 @@ import { agentRoutes } from "./agents.js";
 import { deploymentRoutes } from "./deployment.js";
 import { dynamicParameterRoutes } from "./dynamicparameters.js";
 import { fileRoutes } from "./files.js";
+import { lifecycleRoutes } from "./lifecycle.js";
 import { organizationRoutes } from "./organizations.js";
 import { provisionerJobRoutes } from "./provisionerjobs.js";
 import { provisionerRoutes } from "./provisioners.js";
@@ -26,5 +27,6 @@ export const allRoutes: Route[] = [
   ...dynamicParameterRoutes,
   ...workspaceRoutes,
   ...workspaceBuildRoutes,
+  ...lifecycleRoutes,
   ...agentRoutes,
 ];

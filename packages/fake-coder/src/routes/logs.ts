@@ -22,7 +22,8 @@ function parseAfter(ctx: RouteContext): number {
 function parseFormat(ctx: RouteContext, follow: boolean): "json" | "text" {
   const format = ctx.url.searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "text") {
-    throw new ApiError(400, `Invalid format "${format}".`, undefined, [
+    // coderd's wording does not quote the value.
+    throw new ApiError(400, "Invalid format parameter.", undefined, [
       { field: "format", detail: 'Must be "json" or "text"' },
     ]);
   }

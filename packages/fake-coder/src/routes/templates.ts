@@ -123,7 +123,11 @@ export const templateRoutes: Route[] = [
           { field: "template_version_id", detail: "Template version does not exist" },
         ]);
       }
-      if (version.archived) throw new ApiError(400, "The provided template version is archived.");
+      if (version.archived) {
+        throw new ApiError(400, `Template version ${versionId} is archived.`, undefined, [
+          { field: "template_version_id", detail: "Template version is archived" },
+        ]);
+      }
       if (version.templateId)
         throw new ApiError(400, `Template version ${versionId} is already part of a template`);
       const now = nowIso();
@@ -215,7 +219,7 @@ export const templateRoutes: Route[] = [
       if (version.templateId !== template.id) {
         throw new ApiError(400, "The provided template version doesn't belong to the specified template.");
       }
-      if (version.archived) throw new ApiError(400, "The provided template version is archived.");
+      // coderd checks the job before the archive flag.
       const status = jobStatus(ctx.core.state.job(version.jobId));
       if (status !== "succeeded") {
         throw new ApiError(
@@ -224,6 +228,7 @@ export const templateRoutes: Route[] = [
           `Attempted to promote a version with a ${status} build`,
         );
       }
+      if (version.archived) throw new ApiError(400, "The provided template version is archived.");
       template.activeVersionId = version.id;
       template.updatedAt = nowIso();
       return json(200, { message: "Updated the active template version!" });

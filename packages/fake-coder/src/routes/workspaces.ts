@@ -38,7 +38,10 @@ const UNIQUE = "This value is already in use and should be unique.";
 const NIL = "00000000-0000-0000-0000-000000000000";
 
 /** `validWorkspaceTTLMillis`: whole minutes, at least one minute, less than 30 days. */
-function checkTtl(ttl: number | null | undefined): number | undefined {
+export function checkTtl(
+  ttl: number | null | undefined,
+  message = "Invalid Workspace Time to Shutdown.",
+): number | undefined {
   if (!ttl) return undefined;
   const minutes = Math.trunc(ttl / 60_000) * 60_000;
   const problem =
@@ -47,15 +50,15 @@ function checkTtl(ttl: number | null | undefined): number | undefined {
       : minutes > 30 * 24 * 3_600_000
         ? "time until shutdown must be less than 30 days"
         : undefined;
-  if (problem)
-    throw new ApiError(400, "Invalid Workspace Time to Shutdown.", undefined, [
-      { field: "ttl_ms", detail: problem },
-    ]);
+  if (problem) throw new ApiError(400, message, undefined, [{ field: "ttl_ms", detail: problem }]);
   return minutes;
 }
 
 /** `schedule.Weekly`: an optional `CRON_TZ=` prefix and five fields, with `*` day-of-month and month. */
-function checkSchedule(schedule: string | undefined): string | undefined {
+export function checkSchedule(
+  schedule: string | undefined,
+  message = "Invalid Autostart Schedule.",
+): string | undefined {
   if (!schedule) return undefined;
   const fields = schedule
     .replace(/^CRON_TZ=\S+\s+/, "")
@@ -67,10 +70,7 @@ function checkSchedule(schedule: string | undefined): string | undefined {
   else if (fields[2] !== "*" || fields[3] !== "*") {
     problem = "validate weekly schedule: expected day-of-month and month values to be *";
   }
-  if (problem)
-    throw new ApiError(400, "Invalid Autostart Schedule.", undefined, [
-      { field: "schedule", detail: problem },
-    ]);
+  if (problem) throw new ApiError(400, message, undefined, [{ field: "schedule", detail: problem }]);
   return schedule;
 }
 

@@ -163,7 +163,7 @@ function tooBig(root: string, entries: WalkEntry[], size: number): TemplateArchi
     .slice(0, 5);
   const list = largestFiles.map((f) => `${f.name} (${bytesText(f.size)})`).join(", ");
   return new TemplateArchiveError(
-    `The template archive of ${root} would be ${bytesText(size)}; Coder only accepts archives smaller than ${bytesText(TEMPLATE_ARCHIVE_LIMIT)} (1 MiB). Largest files: ${list}. Move big files out of the template folder (hidden folders are not archived)`,
+    `The template archive of ${root} would be ${bytesText(size)}; archives must be smaller than ${bytesText(TEMPLATE_ARCHIVE_LIMIT)} (1 MiB), the packing limit of this tool and of the coder CLI (the Coder server itself takes uploads up to 100 MiB). Largest files: ${list}. Move big files out of the template folder (hidden folders are not archived)`,
     { dir: root, largestFiles, size },
   );
 }

@@ -1,14 +1,21 @@
 import type { CoderClient } from "../client/create-client.js";
 import type { Organization } from "../types.js";
+import { OrganizationRequiredError } from "./lifecycle-errors.js";
 
 /**
- * Resolves the organization to work in: an explicit name or id, else the default one. Coder's `{organization}`
- * path segment accepts a UUID, a name or the literal `default` (the org with `is_default`), so one request does it.
+ * Resolves the organization to work in, as the coder CLI does: an explicit name or id (Coder's `{organization}`
+ * segment takes a UUID, a name or `default`), else the only organization the user is a member of. With several
+ * (or none) it throws {@link OrganizationRequiredError} listing them: guessing would put templates and workspaces
+ * in the wrong place.
  */
-export function resolveOrganization(
+export async function resolveOrganization(
   client: CoderClient,
   org: string | undefined,
   options: { signal?: AbortSignal } = {},
 ): Promise<Organization> {
-  return client.organizations.get(org?.trim() || "default", options);
+  const named = org?.trim();
+  if (named) return client.organizations.get(named, options);
+  const mine = await client.organizations.listMine(options);
+  if (mine.length === 1 && mine[0]) return mine[0];
+  throw new OrganizationRequiredError(mine);
 }

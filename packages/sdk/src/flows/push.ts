@@ -82,7 +82,15 @@ export async function pushIntoOrganization(
   const upload = await stage(onEvent, "Uploading template", () => client.files.upload(packed.bytes, io));
   if (existing && !options.force) {
     const active = await client.templateVersions.get(existing.active_version_id, io);
-    if (active.job.file_id === upload.id && active.job.status === "succeeded" && !options.variables) {
+    // The coder CLI always makes a new version; skipping one is only safe when nothing a version carries
+    // changes: same bytes, no variables, and the same message and tags (those still get a new version).
+    if (
+      active.job.file_id === upload.id &&
+      active.job.status === "succeeded" &&
+      !options.variables &&
+      (options.message === undefined || options.message === active.message) &&
+      (options.tags === undefined || sameTags(options.tags, active.job.tags ?? {}))
+    ) {
       onEvent?.({
         type: "info",
         message: `Template "${existing.name}" is unchanged; no new version was created.`,
@@ -116,7 +124,7 @@ export async function pushIntoOrganization(
   const created = [`template version ${version.name} (${version.id})`];
   try {
     const archive = { fileId: upload.id, bytes: packed.bytes };
-    return await finishPush(client, options, { org: org.id, existing, version, created, archive });
+    return await finishPush(client, options, { org: org.id, existing, version, created, archive, variables });
   } catch (error) {
     throw withCreated(error, created);
   }
@@ -132,14 +140,17 @@ async function finishPush(
     version: TemplateVersion;
     created: string[];
     archive: { fileId: string; bytes: Uint8Array };
+    variables: Record<string, string>;
   },
 ): Promise<PushTemplateResult> {
   const { onEvent, signal } = options;
-  const { org, existing, version, created, archive } = pushed;
+  const { org, existing, version, created, archive, variables } = pushed;
   const io = { signal };
   warnUnmatchedProvisioners(version, onEvent);
 
-  await stage(onEvent, "Importing template", () => followImport(client, version, created, options));
+  await stage(onEvent, "Importing template", () =>
+    followImport(client, version, created, options, variables),
+  );
 
   if (existing) {
     if (options.activate ?? true) {
@@ -222,6 +233,15 @@ async function madeFromSameFiles(
   return theirs.length === archive.bytes.length && theirs.every((byte, i) => byte === archive.bytes[i]);
 }
 
+/** Tags as the user gives them against a version's stored tags, which Coder completes with `scope` and `owner`. */
+function sameTags(given: Record<string, string>, stored: Record<string, string>): boolean {
+  const strip = (tags: Record<string, string>) =>
+    Object.entries(tags)
+      .filter(([k]) => (k !== "scope" && k !== "owner") || k in given)
+      .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(strip(given)) === JSON.stringify(strip(stored));
+}
+
 /** The coder CLI reuses the active version's provisioner tags when none are given. */
 async function activeTags(client: CoderClient, template: Template, io: { signal?: AbortSignal | undefined }) {
   const active = await client.templateVersions.get(template.active_version_id, io);
@@ -252,6 +272,7 @@ async function followImport(
   version: TemplateVersion,
   created: string[],
   options: PushTemplateOptions,
+  given: Record<string, string>,
 ): Promise<void> {
   const tail = new LogTail();
   const stream = followJobLogs(client, {
@@ -276,7 +297,12 @@ async function followImport(
   if (job.status === "succeeded") return;
   if (job.error_code === "REQUIRED_TEMPLATE_VARIABLES") {
     const variables = await client.templateVersions.variables(version.id);
-    const supplied = new Set(Object.keys(options.variables ?? {}));
+    // coder counts a variable as supplied only when its value is non-empty, tfvars values included.
+    const supplied = new Set(
+      Object.entries(given)
+        .filter(([, value]) => value !== "")
+        .map(([name]) => name),
+    );
     const missing = variables.filter(
       (v) =>
         v.required &&

@@ -1,10 +1,11 @@
 import { type CoderClient, createCoderClient } from "../client/create-client.js";
 import type { CoderWarning } from "../client/hooks.js";
 import { assertValidName } from "../names.js";
-import type { Workspace, WorkspaceBuild } from "../types.js";
+import type { AutomaticUpdates, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
 import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
+import { TemplateVersionNotFoundError } from "./lifecycle-errors.js";
 import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
@@ -33,6 +34,13 @@ export interface UpOptions {
   parameters?: Record<string, string> | undefined;
   /** A preset's name, or `"none"`; by default a new workspace gets the template's default preset. */
   preset?: string | undefined;
+  /**
+   * A template version by name to create (or start) the workspace from, instead of the active one: try a
+   * version before promoting it. The workspace stays on it until updated.
+   */
+  templateVersion?: string | undefined;
+  /** `always`: every later start uses the template's active version; set on an existing workspace too. */
+  automaticUpdates?: AutomaticUpdates | undefined;
   /** Terraform variable values for a push. */
   variables?: Record<string, string> | undefined;
   /** Wait for the build and the agents (default true). */
@@ -91,6 +99,9 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   let templateCreated = false;
 
   if (workspace) workspace = await settle(client, workspace, options);
+  if (workspace && workspace.latest_build.status !== "deleted") {
+    workspace = await applyAutomaticUpdates(client, workspace, options);
+  }
   if (!workspace || workspace.latest_build.status === "deleted") {
     const org = await resolveOrganization(client, options.org, io);
     let template = await stage(onEvent, `Finding template ${templateName}`, () =>
@@ -114,13 +125,16 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
       templateCreated = pushed.created;
       if (pushed.created) createdItems.push(`template ${template.name}`);
     }
+    const versionId = await namedVersionId(client, template, options);
     const made = await stage(onEvent, `Creating workspace ${options.workspace}`, () =>
       createWorkspace(client, {
         owner: options.owner,
         name: options.workspace,
         templateId: template.id,
-        templateVersionId: template.active_version_id,
+        templateVersionId: versionId ?? template.active_version_id,
+        exactVersion: versionId !== undefined,
         classicParameterFlow: template.use_classic_parameter_flow,
+        automaticUpdates: options.automaticUpdates,
         parameters: options.parameters,
         preset: options.preset,
         signal,
@@ -132,8 +146,17 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
     createdItems.push(`workspace ${workspace.name}`);
   } else if (workspace.latest_build.status !== "running") {
     const ws = workspace;
+    const versionId = options.templateVersion
+      ? await namedVersionId(client, await client.templates.get(ws.template_id, io), options)
+      : undefined;
     const build = await stage(onEvent, `Starting workspace ${ws.name}`, () =>
-      startWorkspace(client, ws, { parameters: options.parameters, preset: options.preset, signal, onEvent }),
+      startWorkspace(client, ws, {
+        parameters: options.parameters,
+        preset: options.preset,
+        templateVersionId: versionId,
+        signal,
+        onEvent,
+      }),
     );
     workspace = { ...ws, latest_build: build };
   } else if (Object.keys(options.parameters ?? {}).length) {
@@ -201,4 +224,29 @@ async function settle(client: CoderClient, workspace: Workspace, options: UpOpti
     current = await client.workspaces.get(current.id, { signal });
   }
   return current;
+}
+
+/** The id of `options.templateVersion` in `template`, or undefined when no version was named. */
+async function namedVersionId(
+  client: CoderClient,
+  template: Template,
+  options: UpOptions,
+): Promise<string | undefined> {
+  const name = options.templateVersion;
+  if (!name) return undefined;
+  const version = await client.templates.versionByName(template.id, name, { signal: options.signal });
+  if (!version) throw new TemplateVersionNotFoundError(template.name, name);
+  return version.id;
+}
+
+/** `up` is declarative: an existing workspace gets the asked automatic-updates setting before it starts. */
+async function applyAutomaticUpdates(
+  client: CoderClient,
+  workspace: Workspace,
+  options: UpOptions,
+): Promise<Workspace> {
+  const wanted = options.automaticUpdates;
+  if (!wanted || workspace.automatic_updates === wanted) return workspace;
+  await client.workspaces.setAutomaticUpdates(workspace.id, wanted, { signal: options.signal });
+  return { ...workspace, automatic_updates: wanted };
 }

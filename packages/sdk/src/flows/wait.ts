@@ -6,6 +6,7 @@ import { LogTail } from "../jobs/log-tail.js";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild } from "../types.js";
 import { AgentNotReadyError, ProvisionerJobError } from "./errors.js";
 import type { FlowEventHandler } from "./events.js";
+import { canWatch, watchWorkspace } from "./watch.js";
 
 /** Options shared by the waits. */
 export interface WaitOptions {
@@ -60,7 +61,8 @@ export interface AgentsReady {
 /**
  * Waits until every agent of the workspace's latest build is connected and ready, as `coder ssh` decides it:
  * ready = connected + lifecycle `ready`; `start_error` / `start_timeout` are usable but degraded (a warning);
- * any shutting-down state is an error; `timeout` is not terminal (the agent may still connect). Polls the
+ * any shutting-down state is an error; `timeout` is not terminal (the agent may still connect). Listens to the
+ * workspace watch stream (one request for the whole wait); when Coder refuses it or it drops, polls the
  * workspace (one request for all agents) with the CLI's back-off: 500 ms for the first minute, then 1, 2, 4, 8 s.
  */
 export async function waitForAgents(
@@ -70,29 +72,21 @@ export async function waitForAgents(
 ): Promise<AgentsReady> {
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 600_000);
-  let workspace = options.workspace ?? (await client.workspaces.get(workspaceId, { signal: options.signal }));
+  let workspace = options.workspace;
+  if (workspace) {
+    const settled = settledAgents(workspace, options);
+    if (settled) return settled;
+  }
+  if (canWatch(client)) {
+    const watched = await waitByWatching(client, workspaceId, deadline, started, options);
+    if ("ready" in watched) return watched.ready;
+    workspace = watched.last ?? workspace;
+  }
+  workspace ??= await client.workspaces.get(workspaceId, { signal: options.signal });
   for (;;) {
-    const agents = agentsOf(workspace);
-    const verdict = judge(agents);
-    if (verdict === "ready" || verdict === "degraded") {
-      if (verdict === "degraded") {
-        options.onEvent?.({
-          type: "warning",
-          code: "agent-degraded",
-          message: "A startup script failed or timed out; the workspace is usable but may be incomplete.",
-        });
-      }
-      return { workspace, degraded: verdict === "degraded" };
-    }
-    if (verdict === "shutting-down") {
-      throw new AgentNotReadyError("The workspace agent is shutting down.", options.created ?? []);
-    }
-    if (Date.now() >= deadline) {
-      throw new AgentNotReadyError(
-        `The workspace agent was not ready after ${Math.round((Date.now() - started) / 1000)} s (status ${describeAgents(agents)}).`,
-        options.created ?? [],
-      );
-    }
+    const settled = settledAgents(workspace, options);
+    if (settled) return settled;
+    checkDeadline(workspace, deadline, started, options);
     try {
       await sleep(agentPollDelay(Date.now() - started), options.signal);
     } catch (error) {
@@ -100,6 +94,87 @@ export async function waitForAgents(
     }
     workspace = await client.workspaces.get(workspaceId, { signal: options.signal });
   }
+}
+
+/** The end of the wait when the agents have settled (ready, degraded), an error when they shut down. */
+function settledAgents(workspace: Workspace, options: WaitForAgentsOptions): AgentsReady | undefined {
+  const verdict = judge(agentsOf(workspace));
+  if (verdict === "shutting-down") {
+    throw new AgentNotReadyError("The workspace agent is shutting down.", options.created ?? []);
+  }
+  if (verdict === "waiting") return undefined;
+  if (verdict === "degraded") {
+    options.onEvent?.({
+      type: "warning",
+      code: "agent-degraded",
+      message: "A startup script failed or timed out; the workspace is usable but may be incomplete.",
+    });
+  }
+  return { workspace, degraded: verdict === "degraded" };
+}
+
+function checkDeadline(
+  workspace: Workspace,
+  deadline: number,
+  started: number,
+  options: WaitForAgentsOptions,
+) {
+  if (Date.now() < deadline) return;
+  throw new AgentNotReadyError(
+    `The workspace agent was not ready after ${Math.round((Date.now() - started) / 1000)} s (status ${describeAgents(agentsOf(workspace))}).`,
+    options.created ?? [],
+  );
+}
+
+/**
+ * The wait over the watch stream. Resolves with the outcome, or with the last workspace seen when the stream
+ * was refused or dropped, so polling takes over without asking again for what is known.
+ */
+function waitByWatching(
+  client: CoderClient,
+  workspaceId: string,
+  deadline: number,
+  started: number,
+  options: WaitForAgentsOptions,
+): Promise<{ ready: AgentsReady } | { last: Workspace | undefined }> {
+  return new Promise((resolve, reject) => {
+    let last: Workspace | undefined;
+    let done = false;
+    const finish = (action: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      watch.close();
+      action();
+    };
+    const watch = watchWorkspace(client, workspaceId, (workspace) => {
+      last = workspace;
+      try {
+        const settled = settledAgents(workspace, options);
+        if (settled) finish(() => resolve({ ready: settled }));
+      } catch (error) {
+        finish(() => reject(error));
+      }
+    });
+    const timer = setTimeout(
+      () => finish(() => reject(notReadyAfter(last, started, options))),
+      Math.max(0, deadline - Date.now()),
+    );
+    const onAbort = () =>
+      finish(() => reject(new CoderAbortError("Waiting for the workspace agent was aborted")));
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener("abort", onAbort, { once: true });
+    void watch.ended.then(() => finish(() => resolve({ last })));
+  });
+}
+
+function notReadyAfter(last: Workspace | undefined, started: number, options: WaitForAgentsOptions) {
+  const status = last ? describeAgents(agentsOf(last)) : "unknown";
+  return new AgentNotReadyError(
+    `The workspace agent was not ready after ${Math.round((Date.now() - started) / 1000)} s (status ${status}).`,
+    options.created ?? [],
+  );
 }
 
 /** The coder CLI's agent poll back-off (cli/cliui/agent.go). */

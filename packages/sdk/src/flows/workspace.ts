@@ -1,9 +1,12 @@
 import type { CoderClient } from "../client/create-client.js";
+import { CoderForbiddenError } from "../client/errors.js";
 import { assertValidName } from "../names.js";
-import type { Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "../types.js";
+import type { AutomaticUpdates, Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "../types.js";
 import { resolveBuild } from "./build-parameters.js";
 import { createOnce } from "./create-once.js";
 import type { FlowEventHandler } from "./events.js";
+import { MissingBuildParametersError, type UpdateParameterNeed } from "./lifecycle-errors.js";
+import { findUpdateParameterNeeds } from "./update-parameters.js";
 import { waitForBuild } from "./wait.js";
 
 /** Options of the workspace lifecycle calls. */
@@ -42,45 +45,174 @@ export async function resolveBuildParameters(
   return resolved.values;
 }
 
+/** Options of builds that may move a workspace to another template version (start, update, restart). */
+export interface StartOptions extends BuildOptions {
+  /** Build this template version (an id) instead of the one Coder's rules pick. */
+  templateVersionId?: string | undefined;
+  /**
+   * Asked for the values a new version needs that the last build lacks (or holds but no longer valid), all at
+   * once; returns values by name. Without it such needs throw {@link MissingBuildParametersError}.
+   */
+  askParameters?: ((needs: UpdateParameterNeed[]) => Promise<Record<string, string>>) | undefined;
+}
+
 /**
- * Starts a stopped (or failed) workspace on the version of its last build, as `coder start` does. Only the values
- * given are sent: the server carries the others over from the previous build.
+ * The version `coder start` builds: the template's active version when the workspace follows it
+ * (`automatic_updates: always`) or the template requires it (`template_require_active_version`), else the last
+ * build's.
  */
-export async function startWorkspace(
+export function startVersionFor(workspace: Workspace): string {
+  if (workspace.automatic_updates === "always" || workspace.template_require_active_version) {
+    return workspace.template_active_version_id;
+  }
+  return workspace.latest_build.template_version_id;
+}
+
+/** What a start-like build sends besides its transition and version. */
+interface BuildValues {
+  values: WorkspaceBuildParameter[];
+  presetId?: string | undefined;
+}
+
+/**
+ * The values to send with a build of `versionId`: the caller's, plus what the new version needs when the build
+ * moves the workspace to another version (asked for, or every need reported at once). Everything is resolved
+ * with the template's flow against the version and the last build's values before anything is built. Only the
+ * values given or asked are sent: the server carries the others over from the previous build.
+ */
+async function valuesForBuild(
   client: CoderClient,
   workspace: Workspace,
-  options: BuildOptions = {},
-): Promise<WorkspaceBuild> {
+  versionId: string,
+  options: StartOptions,
+): Promise<BuildValues> {
   const { signal } = options;
-  const versionId = workspace.latest_build.template_version_id;
-  let rich_parameter_values: WorkspaceBuildParameter[] | undefined;
-  let presetId: string | undefined;
-  if ((options.parameters && Object.keys(options.parameters).length) || options.preset) {
-    const previous = await client.builds.parameters(workspace.latest_build.id, { signal });
-    // A start applies a preset only when one is named (`coder create` alone picks the default one).
-    const resolved = await resolveBuild(client, {
-      templateVersionId: versionId,
-      classic: workspace.template_use_classic_parameter_flow,
-      inputs: options.parameters ?? {},
-      previous,
-      preset: options.preset ?? "none",
-      ownerId: workspace.owner_id,
-      signal,
-      onEvent: options.onEvent,
-    });
-    rich_parameter_values = resolved.values.filter((v) => v.name in resolved.inputs);
-    presetId = resolved.preset?.ID;
+  const inputs: Record<string, string> = { ...options.parameters };
+  const moving = versionId !== workspace.latest_build.template_version_id;
+  if (!moving && Object.keys(inputs).length === 0 && !options.preset) return { values: [] };
+  const previous = await client.builds.parameters(workspace.latest_build.id, { signal });
+  if (moving) {
+    const params = await client.templateVersions.richParameters(versionId, { signal });
+    const needs = findUpdateParameterNeeds(params, previous, inputs);
+    if (needs.length > 0) {
+      if (!options.askParameters) throw new MissingBuildParametersError(needs);
+      Object.assign(inputs, await options.askParameters(needs));
+    }
   }
+  if (Object.keys(inputs).length === 0 && !options.preset) return { values: [] };
+  // A start applies a preset only when one is named (`coder create` alone picks the default one).
+  const resolved = await resolveBuild(client, {
+    templateVersionId: versionId,
+    classic: workspace.template_use_classic_parameter_flow,
+    inputs,
+    previous,
+    preset: options.preset ?? "none",
+    ownerId: workspace.owner_id,
+    signal,
+    onEvent: options.onEvent,
+  });
+  return {
+    values: resolved.values.filter((v) => Object.hasOwn(resolved.inputs, v.name)),
+    presetId: resolved.preset?.ID,
+  };
+}
+
+function startBuild(
+  client: CoderClient,
+  workspace: Workspace,
+  versionId: string,
+  { values, presetId }: BuildValues,
+  signal: AbortSignal | undefined,
+): Promise<WorkspaceBuild> {
   return client.builds.create(
     workspace.id,
     {
       transition: "start",
       template_version_id: versionId,
-      ...(rich_parameter_values ? { rich_parameter_values } : {}),
+      ...(values.length > 0 ? { rich_parameter_values: values } : {}),
       ...(presetId ? { template_version_preset_id: presetId } : {}),
     },
     { signal },
   );
+}
+
+/**
+ * Starts a stopped (or failed) workspace as `coder start` does: on the version {@link startVersionFor} picks
+ * (or `templateVersionId`). When that is another version than the last build's, the parameters the new version
+ * needs are found first. A 403 on the last build's version (a policy that requires the active one) is retried
+ * once on the active version, as the coder CLI does.
+ */
+export async function startWorkspace(
+  client: CoderClient,
+  workspace: Workspace,
+  options: StartOptions = {},
+): Promise<WorkspaceBuild> {
+  const { signal } = options;
+  const versionId = options.templateVersionId ?? startVersionFor(workspace);
+  const values = await valuesForBuild(client, workspace, versionId, options);
+  try {
+    return await startBuild(client, workspace, versionId, values, signal);
+  } catch (error) {
+    const active = workspace.template_active_version_id;
+    if (!(error instanceof CoderForbiddenError) || options.templateVersionId || versionId === active)
+      throw error;
+    options.onEvent?.({
+      type: "warning",
+      code: "active-version-required",
+      message:
+        "Unable to start the workspace with the template version from the last build. Policy may require you to restart with the current active template version.",
+    });
+    return startBuild(
+      client,
+      workspace,
+      active,
+      await valuesForBuild(client, workspace, active, options),
+      signal,
+    );
+  }
+}
+
+/** What {@link updateWorkspace} did. */
+export interface UpdateResult {
+  /** False when the workspace was already on the target version and no values were given: nothing was built. */
+  updated: boolean;
+  /** The start build on the new version (or the latest build when nothing was done). */
+  build: WorkspaceBuild;
+  /** The stop build made first, when the workspace was started. */
+  stop?: WorkspaceBuild | undefined;
+}
+
+/**
+ * Moves a workspace to the template's active version (or `templateVersionId`), as `coder update` does: the
+ * parameters the new version needs are found (and asked for, or reported all at once) before anything is built;
+ * a started workspace is stopped first and the stop followed to its end (a plain start may not apply changes
+ * Terraform ignores), then a start on the new version. A no-op when it is already there and no values are given.
+ */
+export async function updateWorkspace(
+  client: CoderClient,
+  workspace: Workspace,
+  options: StartOptions = {},
+): Promise<UpdateResult> {
+  const { signal, onEvent } = options;
+  const target = options.templateVersionId ?? workspace.template_active_version_id;
+  const latest = workspace.latest_build;
+  if (
+    target === latest.template_version_id &&
+    Object.keys(options.parameters ?? {}).length === 0 &&
+    !options.preset
+  ) {
+    return { updated: false, build: latest };
+  }
+  const values = await valuesForBuild(client, workspace, target, options);
+  let current = workspace;
+  let stop: WorkspaceBuild | undefined;
+  if (latest.transition === "start" && (latest.status === "running" || latest.status === "failed")) {
+    stop = await stopWorkspace(client, workspace, { signal });
+    await waitForBuild(client, stop.id, { signal, onEvent });
+    current = await client.workspaces.get(workspace.id, { signal });
+  }
+  const build = await startBuild(client, current, target, values, signal);
+  return { updated: true, build, stop };
 }
 
 /** Stops a workspace (a `stop` build). The home volume survives; the container does not. */
@@ -101,16 +233,24 @@ export function deleteWorkspace(
   return client.builds.create(workspace.id, { transition: "delete" }, { signal: options.signal });
 }
 
-/** Restarts a workspace: a stop build, followed to its end, then a start build on the same version. */
+/**
+ * Restarts a workspace: a stop build, followed to its end, then a start on the version `coder restart` picks
+ * (the same rule as a start: the active version when the workspace or template asks for it).
+ */
 export async function restartWorkspace(
   client: CoderClient,
   workspace: Workspace,
-  options: BuildOptions = {},
+  options: StartOptions = {},
 ): Promise<WorkspaceBuild> {
+  const { signal } = options;
+  // Values (and what a new version needs) are settled before the stop, so a missing one never leaves the
+  // workspace stopped.
+  const versionId = options.templateVersionId ?? startVersionFor(workspace);
+  const values = await valuesForBuild(client, workspace, versionId, options);
   const stop = await stopWorkspace(client, workspace, options);
-  await waitForBuild(client, stop.id, { signal: options.signal });
-  const stopped = await client.workspaces.get(workspace.id, { signal: options.signal });
-  return startWorkspace(client, stopped, options);
+  await waitForBuild(client, stop.id, { signal, onEvent: options.onEvent });
+  const stopped = await client.workspaces.get(workspace.id, { signal });
+  return startBuild(client, stopped, versionId, values, signal);
 }
 
 /** Options of {@link createWorkspace}. */
@@ -121,8 +261,19 @@ export interface CreateWorkspaceOptions extends BuildOptions {
   templateId: string;
   /** The template's active version, whose parameters are resolved. */
   templateVersionId: string;
+  /**
+   * Build `templateVersionId` itself (sent as `template_version_id`) rather than the template's active version:
+   * the "test before promote" flow, with a version that is not active yet.
+   */
+  exactVersion?: boolean | undefined;
   /** The template's `use_classic_parameter_flow`; looked up when undefined. */
   classicParameterFlow?: boolean | undefined;
+  /** `always`: every later start uses the template's active version. Coder's default is `never`. */
+  automaticUpdates?: AutomaticUpdates | undefined;
+  /** Autostart, `CRON_TZ=<zone> <min> <hour> * * <days>`. */
+  autostartSchedule?: string | undefined;
+  /** Time to shutdown after each start, whole minutes in milliseconds. */
+  ttlMs?: number | undefined;
 }
 
 /**
@@ -151,9 +302,14 @@ export async function createWorkspace(
   });
   const body = {
     name: options.name,
-    template_id: options.templateId,
+    ...(options.exactVersion
+      ? { template_version_id: options.templateVersionId }
+      : { template_id: options.templateId }),
     rich_parameter_values: resolved.values,
     ...(resolved.preset ? { template_version_preset_id: resolved.preset.ID } : {}),
+    ...(options.automaticUpdates ? { automatic_updates: options.automaticUpdates } : {}),
+    ...(options.autostartSchedule ? { autostart_schedule: options.autostartSchedule } : {}),
+    ...(options.ttlMs !== undefined ? { ttl_ms: options.ttlMs } : {}),
   };
   // Workspace names are unique per owner, so whatever carries the name is the one this call made (or, after a
   // 409, one that already existed).

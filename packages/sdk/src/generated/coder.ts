@@ -327,6 +327,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/templateversions/{templateversion}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a version that is neither active nor the latest build of a live workspace.
+         * @description The answer is a bare JSON string (`"template version \"<id>\" archived"`), not a Response.
+         *     A version that is active or in use matches nothing in coderd's archive query, which it
+         *     reports as a 500 whose detail says so; an archived one is a 400.
+         */
+        post: operations["archiveTemplateVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/templateversions/{templateversion}/cancel": {
         parameters: {
             query?: never;
@@ -570,6 +592,23 @@ export interface paths {
         get: operations["getTemplateVersionRichParameters"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/templateversions/{templateversion}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unarchive a version; a 400 when it is not archived. */
+        post: operations["unarchiveTemplateVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -882,6 +921,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/workspaces/{workspace}/autostart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the autostart schedule (`CRON_TZ=<zone> <min> <hour> * * <dow>`); empty turns it off. */
+        put: operations["updateWorkspaceAutostart"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/workspaces/{workspace}/autoupdates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether a start uses the template's active version (`always`) or the last build's (`never`). */
+        put: operations["updateWorkspaceAutomaticUpdates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/workspaces/{workspace}/builds": {
         parameters: {
             query?: never;
@@ -900,6 +973,40 @@ export interface paths {
          *     version belongs to another template or a parameter is invalid; a 403 when not allowed.
          */
         post: operations["createWorkspaceBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/workspaces/{workspace}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Move the running build's deadline; at least 30 minutes ahead, only for a started workspace with a deadline. */
+        put: operations["extendWorkspaceDeadline"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/workspaces/{workspace}/ttl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the time to shutdown after a start, in whole minutes; null turns autostop off. */
+        put: operations["updateWorkspaceTTL"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1338,6 +1445,10 @@ export interface components {
         ProvisionerLogLevel: "debug";
         /** @enum {string} */
         ProvisionerStorageMethod: "file";
+        PutExtendWorkspaceRequest: {
+            /** Format: date-time */
+            deadline: string;
+        };
         Region: {
             display_name: string;
             healthy: boolean;
@@ -1512,9 +1623,13 @@ export interface components {
         };
         /** @enum {string} */
         TemplateVersionWarning: "UNSUPPORTED_WORKSPACES";
+        /**
+         * @description Build time percentiles in milliseconds, null until there are builds. The Go struct has no
+         *     JSON tags, so the keys are `P50` and `P95` (upstream's swagger says `p50`/`p95`).
+         */
         TransitionStats: {
-            p50?: number | null;
-            p95?: number | null;
+            P50: number | null;
+            P95: number | null;
         };
         UpdateActiveTemplateVersion: {
             /**
@@ -1522,6 +1637,17 @@ export interface components {
              * @description The template version to promote.
              */
             id: string;
+        };
+        UpdateWorkspaceAutomaticUpdatesRequest: {
+            automatic_updates?: components["schemas"]["AutomaticUpdates"];
+        };
+        UpdateWorkspaceAutostartRequest: {
+            /** @description Empty or absent turns autostart off. */
+            schedule?: string;
+        };
+        UpdateWorkspaceTTLRequest: {
+            /** @description Milliseconds, whole minutes; null turns autostop off. */
+            ttl_ms?: number | null;
         };
         UploadResponse: {
             /**
@@ -1875,6 +2001,16 @@ export interface components {
         WorkspaceTransition: "start" | "stop" | "delete";
     };
     responses: {
+        /** @description Done; coderd writes a bare JSON string here. */
+        ArchiveMessage: {
+            headers: {
+                "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": string;
+            };
+        };
         /** @description The request was rejected; `validations` names the fields when there are any. */
         BadRequest: {
             headers: {
@@ -2616,6 +2752,21 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    archiveTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateversion: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ArchiveMessage"];
+            default: components["responses"]["Error"];
+        };
+    };
     cancelTemplateVersion: {
         parameters: {
             query?: never;
@@ -2939,6 +3090,21 @@ export interface operations {
                 };
             };
             425: components["responses"]["TooEarly"];
+            default: components["responses"]["Error"];
+        };
+    };
+    unarchiveTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateversion: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ArchiveMessage"];
             default: components["responses"]["Error"];
         };
     };
@@ -3381,6 +3547,58 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    updateWorkspaceAutostart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: components["parameters"]["Workspace"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWorkspaceAutostartRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            204: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    updateWorkspaceAutomaticUpdates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: components["parameters"]["Workspace"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWorkspaceAutomaticUpdatesRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            204: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
     listWorkspaceBuilds: {
         parameters: {
             query?: {
@@ -3441,6 +3659,51 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    extendWorkspaceDeadline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: components["parameters"]["Workspace"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutExtendWorkspaceRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["MessageOK"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateWorkspaceTTL: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: components["parameters"]["Workspace"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWorkspaceTTLRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            204: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             default: components["responses"]["Error"];
         };
     };

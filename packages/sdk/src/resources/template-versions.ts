@@ -94,6 +94,21 @@ export function templateVersionsResource(api: Api) {
         }),
       );
     },
+    /**
+     * Archives a version: hidden from lists, never buildable or promotable. Coder refuses (a 500 whose detail
+     * says so) when the version is active or the latest build of a live workspace uses it.
+     */
+    async archive(id: string, call?: CallInit): Promise<void> {
+      await unwrap(
+        api.POST("/api/v2/templateversions/{templateversion}/archive", { ...path(id), ...init(call) }),
+      );
+    },
+    /** Unarchives a version; a 400 when it is not archived. */
+    async unarchive(id: string, call?: CallInit): Promise<void> {
+      await unwrap(
+        api.POST("/api/v2/templateversions/{templateversion}/unarchive", { ...path(id), ...init(call) }),
+      );
+    },
     /** Presets; Coder answers JSON `null` when there are none, which this returns as `[]`. */
     async presets(id: string, call?: CallInit): Promise<Preset[]> {
       const presets = await unwrap(

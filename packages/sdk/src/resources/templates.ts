@@ -26,6 +26,10 @@ export function templatesResource(api: Api) {
         }),
       );
     },
+    /** Templates across every organization the caller may read; `q` is Coder's template search. */
+    search(q?: string, call?: CallInit): Promise<Template[]> {
+      return unwrap(api.GET("/api/v2/templates", { params: { query: q ? { q } : {} }, ...init(call) }));
+    },
     /** A template by id. */
     get(id: string, call?: CallInit): Promise<Template> {
       return unwrap(

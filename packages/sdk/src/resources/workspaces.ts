@@ -1,5 +1,11 @@
 import { unwrap } from "../client/unwrap.js";
-import type { CreateWorkspaceRequest, Workspace, WorkspaceBuild, WorkspacesResponse } from "../types.js";
+import type {
+  AutomaticUpdates,
+  CreateWorkspaceRequest,
+  Workspace,
+  WorkspaceBuild,
+  WorkspacesResponse,
+} from "../types.js";
 import { type Api, type CallInit, init } from "./api.js";
 import { orUndefined } from "./not-found.js";
 
@@ -41,6 +47,49 @@ export function workspacesResource(api: Api) {
       call?: CallInit,
     ): Promise<WorkspacesResponse> {
       return unwrap(api.GET("/api/v2/workspaces", { params: { query }, ...init(call) }));
+    },
+    /**
+     * Sets the autostart schedule, `CRON_TZ=<IANA zone> <minute> <hour> * * <days>` (Coder's weekly cron);
+     * an empty string turns autostart off.
+     */
+    async setAutostart(id: string, schedule: string, call?: CallInit): Promise<void> {
+      await unwrap(
+        api.PUT("/api/v2/workspaces/{workspace}/autostart", {
+          params: { path: { workspace: id } },
+          body: { schedule },
+          ...init(call),
+        }),
+      );
+    },
+    /** Sets the time to shutdown after a start (whole minutes, under 30 days); `null` turns autostop off. */
+    async setTtl(id: string, ttlMs: number | null, call?: CallInit): Promise<void> {
+      await unwrap(
+        api.PUT("/api/v2/workspaces/{workspace}/ttl", {
+          params: { path: { workspace: id } },
+          body: { ttl_ms: ttlMs },
+          ...init(call),
+        }),
+      );
+    },
+    /** Moves the running build's deadline (at least 30 minutes ahead); Coder refuses when shutdown is manual. */
+    async extend(id: string, deadline: Date, call?: CallInit): Promise<void> {
+      await unwrap(
+        api.PUT("/api/v2/workspaces/{workspace}/extend", {
+          params: { path: { workspace: id } },
+          body: { deadline: deadline.toISOString() },
+          ...init(call),
+        }),
+      );
+    },
+    /** `always`: every start uses the template's active version; `never`: the last build's. */
+    async setAutomaticUpdates(id: string, value: AutomaticUpdates, call?: CallInit): Promise<void> {
+      await unwrap(
+        api.PUT("/api/v2/workspaces/{workspace}/autoupdates", {
+          params: { path: { workspace: id } },
+          body: { automatic_updates: value },
+          ...init(call),
+        }),
+      );
     },
     /** The builds of a workspace, newest first. */
     builds(id: string, call?: CallInit): Promise<WorkspaceBuild[]> {

@@ -249,6 +249,9 @@ describe("the 1 MiB limit", () => {
     expect(error.size).toBe(TEMPLATE_ARCHIVE_LIMIT);
     expect(error.message).toContain("would be 1,048,576 bytes");
     expect(error.message).toContain("smaller than 1,048,576 bytes (1 MiB)");
+    // It is the CLI's packing limit (coder's TemplateArchiveLimit), not the server's: say so.
+    expect(error.message).toContain("packing limit of this tool and of the coder CLI");
+    expect(error.message).not.toContain("Coder only accepts");
   });
 
   it("counts the padding of the last block", async () => {

@@ -1,0 +1,232 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
+import { createCoderClient, pushTemplate } from "@spt-coder/sdk";
+import { afterEach, describe, expect, it } from "vitest";
+import { run } from "./helpers.js";
+
+const TF = (extra = "") => `
+terraform {
+  required_providers {
+    coder = { source = "coder/coder" }
+  }
+}
+data "coder_workspace" "me" {}
+resource "coder_agent" "main" {
+  os   = "linux"
+  arch = "amd64"
+}
+data "coder_parameter" "size" {
+  name    = "size"
+  type    = "string"
+  default = "s"
+  mutable = true
+}
+${extra}
+`;
+const ZONE = `
+data "coder_parameter" "zone" {
+  name        = "zone"
+  type        = "string"
+  description = "Where it runs"
+  mutable     = true
+}
+`;
+const tty = { stdin: true, stdout: true, stderr: true };
+
+let fake: RunningFakeCoder | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function setup(options: Parameters<typeof startFakeCoder>[0] = {}) {
+  fake = await startFakeCoder({ stepDelayMs: 1, ...options });
+  const f = fake;
+  const client = createCoderClient({ url: f.url, token: f.token });
+  const push = (extra = "", more: { activate?: boolean } = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), "spt-cli-lifecycle-"));
+    writeFileSync(join(dir, "main.tf"), TF(extra));
+    return pushTemplate(client, { name: "small", dir, org: "coder", ...more });
+  };
+  const home = mkdtempSync(join(tmpdir(), "spt-cli-home-"));
+  const cli = (argv: string[], io: Parameters<typeof run>[1] = {}) =>
+    run([...argv, "--url", f.url, "--token", io.env?.TOKEN ?? f.token], { home, ...io });
+  const json = async (argv: string[]) => {
+    const r = await cli([...argv, "-o", "json"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  return { fake: f, client, push, cli, json, home };
+}
+
+describe("lifecycle commands against the fake", () => {
+  it("update moves the workspace to the active version; a new required parameter is exit 2 listing it, then --param", async () => {
+    const { push, cli, json } = await setup();
+    await push();
+    expect((await cli(["up", "--template", "small", "--name", "ws", "-o", "json"])).code).toBe(0);
+    const v2 = await push(ZONE);
+
+    const refused = await cli(["update", "ws", "--yes"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("needs 1 parameter value");
+    expect(refused.stderr).toContain("zone");
+    const refusedJson = await cli(["update", "ws", "--yes", "-o", "json"]);
+    expect(JSON.parse(refusedJson.stdout).error).toMatchObject({
+      code: "missing_parameters",
+      validations: [{ field: "zone" }],
+    });
+
+    const updated = await json(["update", "ws", "--yes", "--param", "zone=eu-1"]);
+    expect(updated.updated).toBe(true);
+    expect(updated.build.template_version_id).toBe(v2.version.id);
+    const status = await json(["status", "ws"]);
+    expect(status.workspace.outdated).toBe(false);
+    expect((await cli(["update", "ws"])).stdout).toContain("Workspace is up-to-date.");
+  });
+
+  it("update asks for the new parameter on a terminal, after confirming the restart", async () => {
+    const { push, cli, client } = await setup();
+    await push();
+    await cli(["up", "--template", "small", "--name", "ws", "-o", "json"]);
+    const v2 = await push(ZONE);
+    const questions: string[] = [];
+    const r = await cli(["update", "ws"], {
+      isTTY: tty,
+      confirm: async (q) => {
+        questions.push(q);
+        return true;
+      },
+      prompt: async (q) => {
+        questions.push(q);
+        return "us-2";
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(questions[0]).toContain("This can delete non-persistent data. Continue?");
+    expect(questions[1]).toBe("Enter a value:");
+    const ws = await client.workspaces.getByName("me", "ws");
+    expect(ws?.latest_build.template_version_id).toBe(v2.version.id);
+    expect(await client.builds.parameters(ws!.latest_build.id)).toContainEqual({
+      name: "zone",
+      value: "us-2",
+    });
+  });
+
+  it("start on a template that requires the active version builds the active one", async () => {
+    const { fake, push, cli, json } = await setup();
+    const v1 = await push();
+    await cli(["up", "--template", "small", "--name", "ws", "-o", "json"]);
+    expect((await cli(["stop", "ws"])).code).toBe(0);
+    const v2 = await push("# v2");
+    fake.state.templates.get(v1.template.id)!.requireActiveVersion = true;
+    const build = await json(["start", "ws"]);
+    expect(build.template_version_id).toBe(v2.version.id);
+    expect(build.template_version_id).not.toBe(v1.version.id);
+  });
+
+  it("stops with the organizations listed when the user has two and gave no --org", async () => {
+    const { cli } = await setup({ organizations: ["other"] });
+    const r = await cli(["up", "--template", "small", "--name", "ws"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "Must select an organization with --org=<org_name>. Choose from: coder, other",
+    );
+    const list = await cli(["templates", "versions", "list", "small"]);
+    expect(list.code).toBe(2);
+  });
+
+  it("schedule changes show in status -o json", async () => {
+    const { push, cli, json } = await setup();
+    await push();
+    await cli(["up", "--template", "small", "--name", "ws", "-o", "json"]);
+    const started = await json(["schedule", "start", "ws", "9:30AM", "Mon-Fri", "Europe/Paris"]);
+    expect(started.autostart_schedule).toBe("CRON_TZ=Europe/Paris 30 9 * * Mon-Fri");
+    await json(["schedule", "stop", "ws", "8h"]);
+    await json(["schedule", "updates", "ws", "always"]);
+    const status = await json(["status", "ws"]);
+    expect(status.workspace).toMatchObject({
+      autostart_schedule: "CRON_TZ=Europe/Paris 30 9 * * Mon-Fri",
+      ttl_ms: 8 * 3_600_000,
+      automatic_updates: "always",
+    });
+    const text = await cli(["schedule", "show", "ws"]);
+    expect(text.stdout).toContain("8h");
+    await json(["schedule", "start", "ws", "manual"]);
+    expect((await json(["status", "ws"])).workspace.autostart_schedule).toBeUndefined();
+    const bad = await cli(["schedule", "start", "ws", "25:00"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("is not a time of day");
+    const manual = await cli(["schedule", "extend", "ws", "2h"]);
+    expect(manual.code).toBe(1);
+    expect(manual.stderr).toContain("Workspace shutdown is manual.");
+  });
+
+  it("templates list and versions list|promote|archive|unarchive, with -o json", async () => {
+    const { push, cli, json } = await setup();
+    const v1 = await push();
+    const v2 = await push("# v2", { activate: false });
+    expect((await json(["templates", "list"])).map((t: { name: string }) => t.name)).toEqual(["small"]);
+    const versions = await json(["templates", "versions", "list", "small", "--org", "coder"]);
+    expect(versions.map((v: { id: string }) => v.id)).toEqual([v1.version.id, v2.version.id]);
+    const archiving = await cli(["templates", "versions", "archive", "small", v2.version.name]);
+    expect(archiving.code).toBe(2);
+    expect(archiving.stderr).toContain("--yes");
+    expect(
+      (await json(["templates", "versions", "archive", "small", v2.version.name, "--yes"])).archived,
+    ).toBe(true);
+    expect((await json(["templates", "versions", "unarchive", "small", v2.version.name])).archived).toBe(
+      false,
+    );
+    await json(["templates", "versions", "promote", "small", v2.version.name]);
+    const table = await cli(["templates", "versions", "list", "small"]);
+    expect(table.stdout).toMatch(new RegExp(`${v2.version.name}.*Active`));
+    const missing = await cli(["templates", "versions", "promote", "small", "nope"]);
+    expect(missing.code).toBe(4);
+  });
+
+  it("up and start take --template-version; restart asks first and refuses without a terminal", async () => {
+    const { push, cli, json } = await setup();
+    await push();
+    const v2 = await push("# v2", { activate: false });
+    const made = await json([
+      "up",
+      "--template",
+      "small",
+      "--name",
+      "ws",
+      "--template-version",
+      v2.version.name,
+    ]);
+    expect(made.workspace.latest_build.template_version_id).toBe(v2.version.id);
+    const refused = await cli(["restart", "ws"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("Pass --yes");
+    const restarted = await json(["restart", "ws", "--yes"]);
+    expect(restarted.transition).toBe("start");
+    const help = await cli(["update", "--help"]);
+    expect(help.stdout).toContain("Examples:");
+    expect(help.stdout).toContain("Exit codes:");
+    const versionsHelp = await cli(["templates", "versions", "--help"]);
+    for (const sub of ["list", "promote", "archive", "unarchive"])
+      expect(versionsHelp.stdout).toContain(`versions ${sub}`);
+    const bare = await cli(["schedule"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("Pick a subcommand.");
+  });
+
+  it("whoami says who and where; logout forgets the stored token", async () => {
+    const { cli, json, fake: f, home } = await setup();
+    const who = await json(["whoami"]);
+    expect(who.user.username).toBe("admin");
+    expect((await cli(["whoami"])).stdout).toBe(
+      `Coder is running at ${f.url}, You're authenticated as admin !\n`,
+    );
+    expect((await cli(["login", "-o", "json"])).code).toBe(0);
+    const out = await run(["logout", "--yes", "-o", "json"], { home });
+    expect(JSON.parse(out.stdout).logged_out).toBe(true);
+    const again = await run(["whoami", "--url", f.url], { home });
+    expect(again.code).toBe(3);
+  });
+});
