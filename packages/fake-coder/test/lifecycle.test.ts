@@ -137,7 +137,10 @@ describe.each(MODES)("workspace lifecycle (%s)", (mode) => {
 
   it('checks a required value against exactly "" and stores "" for an optional parameter', async () => {
     const h = await launch();
-    const { template } = await pushTemplate(h);
+    // wsbuilder's classic rules (a dynamic template renders "" through the provider's option check instead).
+    const { template } = await pushTemplate(h, "docker", undefined, {
+      template_use_classic_parameter_flow: true,
+    });
     const spaces = await createWorkspace(h, {
       template_id: template.id,
       name: "spaces",
