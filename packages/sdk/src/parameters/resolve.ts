@@ -21,8 +21,9 @@ export type ParameterResolution = { ok: true; value: string } | { ok: false; err
  *
  * 1. An immutable parameter cannot change once it has a previous value.
  * 2. A required parameter needs a new or a previous value; a given empty value is refused.
- * 3. The value is the new one, else the previous one (never for ephemeral parameters), else `default_value`;
- *    an empty value falls back to `default_value`, and that is the value returned.
+ * 3. The value is the new one, else the previous one (never for ephemeral parameters), else `default_value`.
+ *    An empty value of an optional parameter is checked as its `default_value` but stays `""`: that is what
+ *    coderd stores and what is returned.
  * 4. With options the value must be one of them (every element of the JSON list for a multi-select).
  * 5. The validation block runs when a regex/min/max/monotonic rule is set, or for bool and list(string):
  *    bool is exactly `true`/`false`; numbers are Go `Atoi` integers within the inclusive, independently
@@ -61,7 +62,7 @@ export function resolveParameter(
     const error = validateBlock(param, effective, previousValue);
     if (error !== undefined) return fail(error);
   }
-  return { ok: true, value: effective };
+  return { ok: true, value: resolved };
 }
 
 function fail(error: string): ParameterResolution {

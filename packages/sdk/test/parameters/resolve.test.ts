@@ -25,7 +25,13 @@ describe("resolution order", () => {
       { previousValue: "old" },
       "d",
     ],
-    ["an empty optional value falls back to the default", { default_value: "d" }, { value: "" }, "d"],
+    // coderd validates "" as the default but stores "" (the default is only used to check it).
+    [
+      "an empty optional value is checked as the default and kept empty",
+      { default_value: "d" },
+      { value: "" },
+      "",
+    ],
     ["an empty optional value with an empty default stays empty", {}, { value: "" }, ""],
   ]);
 });
