@@ -98,7 +98,7 @@ export function writeDownloads(root: string, v: FixtureVersions): void {
 
   const goName = `go${v.go}.linux-amd64.tar.gz`;
   const goArchive = archive(root, `go/${goName}`, "go", { "bin/go": [FAKE_GO.replace("$GO_VERSION", v.go), 0o755] }, "-czf");
-  write(root, "go/_index", JSON.stringify([{ version: `go${v.go}`, stable: true, files: [{ filename: goName, os: "linux", arch: "amd64", sha256: sha256(goArchive) }] }]));
+  write(root, "go/index.html", JSON.stringify([{ version: `go${v.go}`, stable: true, files: [{ filename: goName, os: "linux", arch: "amd64", sha256: sha256(goArchive) }] }]));
 
   const rustupInit = write(root, "rustup/dist/x86_64-unknown-linux-gnu/rustup-init", FAKE_RUSTUP_INIT, 0o755);
   write(root, "rustup/dist/x86_64-unknown-linux-gnu/rustup-init.sha256", `${sha256(rustupInit)}  *rustup-init\n`);

@@ -15,7 +15,7 @@ export async function serveFixtures(root: string): Promise<FixtureServer> {
   const requests: FixtureServer["requests"] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = join(root, normalize(path.endsWith("/") ? `${path}_index` : path));
+    const file = join(root, normalize(path.endsWith("/") ? `${path}index.html` : path));
     let status = 404;
     try {
       if (file.startsWith(root) && !path.includes("/.stage/") && statSync(file).isFile()) status = 200;
