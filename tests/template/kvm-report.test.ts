@@ -15,7 +15,8 @@ const runningAsRoot = process.getuid?.() === 0;
 if (runningAsRoot) announceSkip("kvm-report.sh with an unreadable /dev/kvm", "the tests run as root");
 // The probe needs a real KVM device it may open read-write (it changes nothing on it).
 const realKvm = existsSync("/dev/kvm") && accessible("/dev/kvm");
-if (!realKvm) announceSkip("kvm-report.sh's probe against a real /dev/kvm", "/dev/kvm is missing or not read-write here");
+if (!realKvm)
+  announceSkip("kvm-report.sh's probe against a real /dev/kvm", "/dev/kvm is missing or not read-write here");
 
 function accessible(path: string): boolean {
   try {
@@ -103,7 +104,9 @@ describe("kvm-report.sh prints kvm-ok's verdict and /dev/kvm access", () => {
     expect(auto.output).toContain("nested virtualization: NOT available here");
     const never = report({ SPT_KVM_PASSTHROUGH: "false", SPT_KVM_PASSTHROUGH_MODE: "never" });
     expect(never.output).toContain("the template admin turned KVM passthrough off (kvm_passthrough = never)");
-    expect(report({ SPT_KVM_PASSTHROUGH: "false" }, ["--short"]).output).toContain(`probe: not run | ${kvm}: missing`);
+    expect(report({ SPT_KVM_PASSTHROUGH: "false" }, ["--short"]).output).toContain(
+      `probe: not run | ${kvm}: missing`,
+    );
   });
 
   it.skipIf(runningAsRoot)("reports a device the user cannot open", () => {

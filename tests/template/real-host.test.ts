@@ -15,7 +15,8 @@ import { announceSkip, at, block, findTool, type HclObject, loadTemplate } from 
 // download served from loopback. It needs root (namespaces, mounts, mknod) and terraform.
 const terraform = findTool("terraform");
 const why = (() => {
-  if (process.env.SPT_SKIP_TEMPLATE_HARNESS === "1") return "SPT_SKIP_TEMPLATE_HARNESS=1 (.ci/run runs it once, on Node 20)";
+  if (process.env.SPT_SKIP_TEMPLATE_HARNESS === "1")
+    return "SPT_SKIP_TEMPLATE_HARNESS=1 (.ci/run runs it once, on Node 20)";
   if (process.getuid?.() !== 0) return "it needs root for unshare, mount and mknod";
   if (!terraform) return "terraform is not on PATH (it evaluates main.tf)";
   if (!findTool("unshare")) return "unshare is missing (util-linux)";
@@ -34,7 +35,9 @@ function buildRootfs(): Promise<string> {
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(join(out.trim(), "root")) : reject(new Error(`build-rootfs.sh exited ${code}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(join(out.trim(), "root")) : reject(new Error(`build-rootfs.sh exited ${code}`)),
+    );
   });
 }
 
@@ -81,7 +84,10 @@ describe.skipIf(why)("the template on a pretend Docker host", () => {
     if (fixtures) rmSync(fixtures, { recursive: true, force: true });
   });
 
-  function evaluate(parameters: Record<string, string>, variables: Record<string, unknown> = {}): Promise<Evaluated> {
+  function evaluate(
+    parameters: Record<string, string>,
+    variables: Record<string, unknown> = {},
+  ): Promise<Evaluated> {
     return evaluateTemplate(terraform!, {
       parameters: { ...defaults, repo_url: repoUrl, ...parameters },
       variables: {
@@ -152,7 +158,9 @@ describe.skipIf(why)("the template on a pretend Docker host", () => {
     }, 600_000);
 
     it("passes /dev/kvm in although the provisioner runs with PrivateDevices=yes", () => {
-      expect(evaluated.dynamic.devices).toEqual([{ host_path: "/dev/kvm", container_path: "/dev/kvm", permissions: "rwm" }]);
+      expect(evaluated.dynamic.devices).toEqual([
+        { host_path: "/dev/kvm", container_path: "/dev/kvm", permissions: "rwm" },
+      ]);
       expect(evaluated.agentEnv.SPT_KVM_PASSTHROUGH).toBe("true");
     });
 
@@ -186,7 +194,8 @@ describe.skipIf(why)("the template on a pretend Docker host", () => {
     });
 
     it("fills every metadata item; coder stat works on the agent's PATH", () => {
-      for (const [key, run] of Object.entries(start.results.metadata)) expect(run.exit, `${key}: ${run.output}`).toBe(0);
+      for (const [key, run] of Object.entries(start.results.metadata))
+        expect(run.exit, `${key}: ${run.output}`).toBe(0);
       expect(metadata(start, "2_cpu_usage").output.trim()).toBe("0.2/2 cores");
       expect(metadata(start, "4_home_disk").output.trim()).toBe("3/250 GiB");
       expect(metadata(start, "1_turbo_flow").output.trim()).toBe("done");
@@ -204,26 +213,48 @@ describe.skipIf(why)("the template on a pretend Docker host", () => {
 
     it("installs wash, nex and Kuasar from their current releases, checked, and the wasm32-wasip2 target", () => {
       const tools = output(start, "tools");
-      for (const step of [/wasmCloud wash \S+: done/, /Synadia nex \S+: done/, /Kuasar \S+: done/, /Firecracker \S+: done/]) {
+      for (const step of [
+        /wasmCloud wash \S+: done/,
+        /Synadia nex \S+: done/,
+        /Kuasar \S+: done/,
+        /Firecracker \S+: done/,
+      ]) {
         expect(tools).toMatch(step);
       }
       for (const bin of ["wash", "nex", "firecracker", "jailer"]) {
         expect(statSync(w.homeFile(`.local/bin/${bin}`)).mode & 0o777, bin).toBe(0o755);
       }
-      const kuasar = join(w.homeFile(".local/kuasar"), versions().kuasar, `kuasar-v${versions().kuasar}-linux-amd64`);
+      const kuasar = join(
+        w.homeFile(".local/kuasar"),
+        versions().kuasar,
+        `kuasar-v${versions().kuasar}-linux-amd64`,
+      );
       for (const bin of ["vmm-sandboxer", "quark-sandboxer", "wasm-sandboxer", "runc-sandboxer"]) {
         expect(statSync(join(kuasar, bin)).mode & 0o111, bin).not.toBe(0);
       }
       expect(home(w, ".cargo/rustup-calls.log")).toMatch(/target add --toolchain stable .*\bwasm32-wasip2\b/);
-      for (const name of ["node-v", "go1", "rustup-init", "wash-", "nex_", "firecracker-", "kuasar-", "code-server-"]) {
+      for (const name of [
+        "node-v",
+        "go1",
+        "rustup-init",
+        "wash-",
+        "nex_",
+        "firecracker-",
+        "kuasar-",
+        "code-server-",
+      ]) {
         expect(tools + output(start, "code_server")).toMatch(new RegExp(`${name}\\S*: sha256 verified`));
       }
     });
 
     it("fails only the tool whose download is wrong or missing, with one clear line each", () => {
       const tools = output(start, "tools");
-      expect(tools).toMatch(/WARNING: gh_\S+\.tar\.gz: checksum mismatch \(published (ab)+, downloaded [0-9a-f]{64}\); not installed/);
-      expect(tools).toMatch(/WARNING: download failed: http:\/\/127\.0\.0\.1:\d+\/github\/nats-io\/nats-server\/\S+\.tar\.gz/);
+      expect(tools).toMatch(
+        /WARNING: gh_\S+\.tar\.gz: checksum mismatch \(published (ab)+, downloaded [0-9a-f]{64}\); not installed/,
+      );
+      expect(tools).toMatch(
+        /WARNING: download failed: http:\/\/127\.0\.0\.1:\d+\/github\/nats-io\/nats-server\/\S+\.tar\.gz/,
+      );
       expect(tools).toMatch(/WARNING: failed steps: GitHub CLI \S+, NATS server \S+ /);
       expect(start.results.checks.tools_on_path!.output.split("\n")).toEqual([
         "no gh",
@@ -263,7 +294,9 @@ describe.skipIf(why)("the template on a pretend Docker host", () => {
 
     it("starts and says why there is no KVM, with kvm-ok's sentence and no probe", () => {
       expect(exits(first), first.logs).toEqual({ kvm_report: 0, code_server: 0, tools: 0, turbo_flow: 0 });
-      expect(metadata(first, "0_kvm").output.trim()).toBe("kvm-ok: can NOT be used | probe: not run | /dev/kvm: missing");
+      expect(metadata(first, "0_kvm").output.trim()).toBe(
+        "kvm-ok: can NOT be used | probe: not run | /dev/kvm: missing",
+      );
       const report = output(first, "kvm_report");
       expect(report).toContain("kvm-ok: KVM acceleration can NOT be used");
       expect(report).toContain("the template admin turned KVM passthrough off (kvm_passthrough = never)");
@@ -273,8 +306,12 @@ describe.skipIf(why)("the template on a pretend Docker host", () => {
 
     it("reports a setup that exited 0 without its traits as partial, naming what is missing", () => {
       const status = metadata(first, "1_turbo_flow").output.trim();
-      expect(status).toMatch(/^partial: missing claude on PATH, agents in \/home\/coder\/turbo-flow-claude\/agents; log: /);
-      expect(output(first, "turbo_flow")).toMatch(/WARNING: devpods\/partial\.sh exited 0 but left no claude on PATH/);
+      expect(status).toMatch(
+        /^partial: missing claude on PATH, agents in \/home\/coder\/turbo-flow-claude\/agents; log: /,
+      );
+      expect(output(first, "turbo_flow")).toMatch(
+        /WARNING: devpods\/partial\.sh exited 0 but left no claude on PATH/,
+      );
     });
 
     it("runs the setup again at the next start, and says done once the traits are there", () => {

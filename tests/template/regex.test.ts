@@ -92,7 +92,7 @@ describe.skipIf(!terraform)("validation regexes and expressions, evaluated by Te
           `output "names" { value = [for url in var.urls : ${nameExpression}] }`,
           `output "probe_device" { value = ${probe("var.missing_path", '"/dev/null"')} }`,
           `output "probe_missing" { value = ${probe("var.missing_path", "var.missing_path")} }`,
-          `output "probe_sysfs" { value = ${probe('"${path.module}/main.tf"', "var.missing_path")} }`,
+          `output "probe_sysfs" { value = ${probe('format("%s/main.tf", path.module)', "var.missing_path")} }`,
           "",
         ].join("\n"),
       );

@@ -250,7 +250,9 @@ describe("agent and scripts", () => {
       expect(script.run_on_start, name).toBe(true);
       expect(script.start_blocks_login, name).toBe(false);
       // Through bash, so a script works even if its file lost the executable bits.
-      expect(String(script.script), name).toMatch(new RegExp(`^exec bash \\$\\{local\\.scripts_dir\\}/${file}$`));
+      expect(String(script.script), name).toMatch(
+        new RegExp(`^exec bash \\$\\{local\\.scripts_dir\\}/${file}$`),
+      );
       if (name === "turbo_flow") {
         // Longer than the setup's own timeout, so a hung setup is reported, not killed mid-way.
         expect(script.timeout).toBe(`\${local.turbo_flow_timeout}`);

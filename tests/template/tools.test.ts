@@ -1,4 +1,12 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,13 +93,27 @@ describe("install-tools.sh against loopback downloads", () => {
   it("installs every tool it can verify, and fails just the wrong and the missing download", async () => {
     const run = await install();
     expect(run.status, run.output).toBe(0);
-    for (const step of ["Node.js", "Go", "gopls", "Rust", "Rust WASM targets", "wasmCloud wash", "Synadia nex", "Firecracker", "Kuasar"]) {
+    for (const step of [
+      "Node.js",
+      "Go",
+      "gopls",
+      "Rust",
+      "Rust WASM targets",
+      "wasmCloud wash",
+      "Synadia nex",
+      "Firecracker",
+      "Kuasar",
+    ]) {
       expect(run.output, step).toMatch(new RegExp(`\\] ${step}( \\S+)?: done`));
     }
-    expect(run.output).toMatch(/gh_\S+: checksum mismatch \(published (ab)+, downloaded [0-9a-f]{64}\); not installed/);
+    expect(run.output).toMatch(
+      /gh_\S+: checksum mismatch \(published (ab)+, downloaded [0-9a-f]{64}\); not installed/,
+    );
     expect(run.output).toMatch(/download failed: \S+\/nats-server-v\S+-linux-amd64\.tar\.gz/);
     expect(run.output).toMatch(/failed steps: GitHub CLI \S+, NATS server \S+ \(they are retried/);
-    expect(rustupCalls()).toContain("rustup target add --toolchain stable wasm32-wasip1 wasm32-wasip2 wasm32-unknown-unknown");
+    expect(rustupCalls()).toContain(
+      "rustup target add --toolchain stable wasm32-wasip1 wasm32-wasip2 wasm32-unknown-unknown",
+    );
     expect(rustupCalls()).toContain("rustup component add --toolchain stable rust-src");
     expect(readFileSync(join(box.home, ".npmrc"), "utf8")).toContain(`prefix=${box.home}/.npm-global`);
     expect(run.output).toMatch(/kuasar: not supported here: .*containerd/);
@@ -138,7 +160,13 @@ describe("install-tools.sh against loopback downloads", () => {
     const run = await install({ STUB_MACHINE: "aarch64" }, `${arm}:${SYSTEM_PATH}`);
     expect(run.output).toContain("kuasar: skipped: release archives exist for x86_64 only, this is aarch64");
     const paths = asked(from).join("\n");
-    for (const name of [`node-v${v.node}-linux-arm64.tar.xz`, `gh_${v.gh}_linux_arm64.tar.gz`, "aarch64-unknown-linux-gnu/rustup-init", "wash-aarch64-unknown-linux-gnu", `firecracker-v${v.firecracker}-aarch64.tgz`]) {
+    for (const name of [
+      `node-v${v.node}-linux-arm64.tar.xz`,
+      `gh_${v.gh}_linux_arm64.tar.gz`,
+      "aarch64-unknown-linux-gnu/rustup-init",
+      "wash-aarch64-unknown-linux-gnu",
+      `firecracker-v${v.firecracker}-aarch64.tgz`,
+    ]) {
       expect(paths).toContain(name);
     }
   });
@@ -151,7 +179,12 @@ describe("code-server.sh against loopback downloads", () => {
   });
   afterEach(() => box.remove());
 
-  const start = () => box.runAsync("code-server.sh", { ...env, SPT_REPO_DIR: box.home, SPT_CODE_SERVER_PORT: "1" }, SYSTEM_PATH);
+  const start = () =>
+    box.runAsync(
+      "code-server.sh",
+      { ...env, SPT_REPO_DIR: box.home, SPT_CODE_SERVER_PORT: "1" },
+      SYSTEM_PATH,
+    );
 
   it("installs the checked release into ~/.local with both extensions, and does it once", async () => {
     const run = await start();

@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,7 +68,11 @@ export class HarnessWorkspace {
   }
 
   /** Creates and starts a container from `evaluated`; resolves once its PID 1 has exited. */
-  async start(evaluated: Evaluated, checks: Record<string, string> = {}, timeoutMs = 240_000): Promise<StartResult> {
+  async start(
+    evaluated: Evaluated,
+    checks: Record<string, string> = {},
+    timeoutMs = 240_000,
+  ): Promise<StartResult> {
     const run = join(this.dir, `start-${++this.starts}`);
     const harness = join(run, "harness");
     const results = join(run, "results");
@@ -69,7 +82,10 @@ export class HarnessWorkspace {
     chmodSync(results, 0o777);
 
     const c = evaluated.container;
-    const uploads = [...((c.upload as Array<Record<string, unknown>>) ?? []), ...(evaluated.dynamic.upload ?? [])];
+    const uploads = [
+      ...((c.upload as Array<Record<string, unknown>>) ?? []),
+      ...(evaluated.dynamic.upload ?? []),
+    ];
     const uploadLines = uploads.map((upload, i) => {
       // The provider writes `permissions` when set, else 0744 for executable and 0644 otherwise.
       const mode = String(upload.permissions ?? (upload.executable === true ? "0744" : "0644"));
@@ -77,38 +93,70 @@ export class HarnessWorkspace {
       writeFileSync(source, String(upload.content));
       return `${mode}\t${upload.file}\t${source}`;
     });
-    const volumes = ((c.volumes as Array<Record<string, unknown>>) ?? []).map((v) => `${v.container_path}\t${this.volume}`);
-    const devices = [...((c.devices as Array<Record<string, unknown>>) ?? []), ...(evaluated.dynamic.devices ?? [])].map(
-      (d) => {
-        const host = String(d.host_path);
-        // What Docker answers when the host lacks a device the container asks for.
-        if (!existsSync(host))
-          throw new Error(`error gathering device information while adding custom device "${host}": no such file or directory`);
-        return `${d.container_path ?? host}\t${host}`;
-      },
+    const volumes = ((c.volumes as Array<Record<string, unknown>>) ?? []).map(
+      (v) => `${v.container_path}\t${this.volume}`,
     );
+    const devices = [
+      ...((c.devices as Array<Record<string, unknown>>) ?? []),
+      ...(evaluated.dynamic.devices ?? []),
+    ].map((d) => {
+      const host = String(d.host_path);
+      // What Docker answers when the host lacks a device the container asks for.
+      if (!existsSync(host))
+        throw new Error(
+          `error gathering device information while adding custom device "${host}": no such file or directory`,
+        );
+      return `${d.container_path ?? host}\t${host}`;
+    });
     writeFileSync(join(run, "uploads.tsv"), lines(uploadLines));
     writeFileSync(join(run, "volumes.tsv"), lines(volumes));
     writeFileSync(join(run, "devices.tsv"), lines(devices));
     const env = [...IMAGE_ENV, `HOSTNAME=${c.hostname}`, "HOME=/root", ...((c.env as string[]) ?? [])];
-    const argv = [...(c.init === true ? DOCKER_INIT : []), ...((c.entrypoint as string[]) ?? []), ...((c.command as string[]) ?? [])];
+    const argv = [
+      ...(c.init === true ? DOCKER_INIT : []),
+      ...((c.entrypoint as string[]) ?? []),
+      ...((c.command as string[]) ?? []),
+    ];
     writeFileSync(join(run, "env.bin"), nul(env));
     writeFileSync(join(run, "argv.bin"), nul(argv));
 
     copyFileSync(join(HARNESS_DIR, "agent.py"), join(harness, "agent.py"));
-    const metadata = Object.fromEntries(evaluated.metadata.map((m) => [m.key, { script: m.script, timeout: m.timeout }]));
-    const scripts = Object.fromEntries(
-      Object.entries(evaluated.scripts).filter(([, s]) => s.run_on_start).map(([name, s]) => [name, { script: s.script, timeout: s.timeout }]),
+    const metadata = Object.fromEntries(
+      evaluated.metadata.map((m) => [m.key, { script: m.script, timeout: m.timeout }]),
     );
-    writeFileSync(join(harness, "agent.json"), JSON.stringify({ env: evaluated.agentEnv, scripts, metadata, checks }));
+    const scripts = Object.fromEntries(
+      Object.entries(evaluated.scripts)
+        .filter(([, s]) => s.run_on_start)
+        .map(([name, s]) => [name, { script: s.script, timeout: s.timeout }]),
+    );
+    writeFileSync(
+      join(harness, "agent.json"),
+      JSON.stringify({ env: evaluated.agentEnv, scripts, metadata, checks }),
+    );
 
     const { status, output } = await runContainer(
-      ["--pid", "--fork", "--mount", "--kill-child", "--propagation", "private", "bash", join(HARNESS_DIR, "launch.sh")],
-      { PATH: process.env.PATH ?? "/usr/bin:/bin", ROOTFS: this.rootfs, RUN_DIR: run, HARNESS_DIR: harness, RESULTS_DIR: results },
+      [
+        "--pid",
+        "--fork",
+        "--mount",
+        "--kill-child",
+        "--propagation",
+        "private",
+        "bash",
+        join(HARNESS_DIR, "launch.sh"),
+      ],
+      {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        ROOTFS: this.rootfs,
+        RUN_DIR: run,
+        HARNESS_DIR: harness,
+        RESULTS_DIR: results,
+      },
       timeoutMs,
     );
     const file = join(results, "results.json");
-    if (!existsSync(file)) throw new Error(`the stand-in agent left no results (PID 1 exit ${status}):\n${output}`);
+    if (!existsSync(file))
+      throw new Error(`the stand-in agent left no results (PID 1 exit ${status}):\n${output}`);
     return { status, logs: output, results: JSON.parse(readFileSync(file, "utf8")) as AgentResults };
   }
 
@@ -125,7 +173,11 @@ export class HarnessWorkspace {
 const lines = (list: string[]) => (list.length ? `${list.join("\n")}\n` : "");
 const nul = (list: string[]) => Buffer.from(list.map((s) => `${s}\0`).join(""));
 
-function runContainer(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ status: number | null; output: string }> {
+function runContainer(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn("unshare", args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

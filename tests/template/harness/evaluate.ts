@@ -124,7 +124,10 @@ async function configuration(): Promise<{ config: HclObject; needs: Set<string> 
   }
   for (const [name, list] of Object.entries(at(container, "dynamic") as HclObject)) {
     const dyn = (list as HclObject[])[0]!;
-    const content = toHcl((dyn.content as HclObject[])[0]).replace(new RegExp(`\\b${name}\\.(value|key)\\b`, "g"), "each_item");
+    const content = toHcl((dyn.content as HclObject[])[0]).replace(
+      new RegExp(`\\b${name}\\.(value|key)\\b`, "g"),
+      "each_item",
+    );
     output[`dynamic_${name}`] = [{ value: `\${[for each_item in ${toHcl(dyn.for_each)} : ${content}]}` }];
   }
   output.agent_env = [{ value: agent.env }];
@@ -146,7 +149,11 @@ async function configuration(): Promise<{ config: HclObject; needs: Set<string> 
     variable[name] = [{ type: String(type).replace(/^\$\{(.*)\}$/, "$1"), default: fallback }];
   }
   const text = JSON.stringify({ locals: at(template, "locals"), output });
-  const needs = new Set([...text.matchAll(/\bvar\.((?:param|owner|workspace|provisioner|agent|volume)_[a-z0-9_]+)/g)].map((m) => m[1]!));
+  const needs = new Set(
+    [...text.matchAll(/\bvar\.((?:param|owner|workspace|provisioner|agent|volume)_[a-z0-9_]+)/g)].map(
+      (m) => m[1]!,
+    ),
+  );
   for (const name of needs) variable[name] = [{}];
   return { config: { variable, locals: at(template, "locals"), output }, needs };
 }
@@ -185,19 +192,24 @@ export async function evaluateTemplate(terraform: string, inputs: CoderInputs): 
     }
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 1));
     writeFileSync(join(dir, "terraform.tfvars.json"), JSON.stringify(values));
-    const out = await run("unshare", ["--mount", "bash", "-c", PRIVATE_DEVICES, "private-devices", dir, terraform], {
-      ...process.env,
-      TF_IN_AUTOMATION: "1",
-      CHECKPOINT_DISABLE: "1",
-      TF_DATA_DIR: join(dir, ".tf"),
-    });
+    const out = await run(
+      "unshare",
+      ["--mount", "bash", "-c", PRIVATE_DEVICES, "private-devices", dir, terraform],
+      {
+        ...process.env,
+        TF_IN_AUTOMATION: "1",
+        CHECKPOINT_DISABLE: "1",
+        TF_DATA_DIR: join(dir, ".tf"),
+      },
+    );
     const outputs = JSON.parse(out) as Record<string, { value: unknown }>;
     const value = (name: string) => outputs[name]?.value;
     const container: Record<string, unknown> = {};
     const dynamic: Evaluated["dynamic"] = {};
     for (const [name, { value: v }] of Object.entries(outputs)) {
       if (name.startsWith("container_")) container[name.slice("container_".length)] = v;
-      if (name.startsWith("dynamic_")) dynamic[name.slice("dynamic_".length)] = v as Array<Record<string, unknown>>;
+      if (name.startsWith("dynamic_"))
+        dynamic[name.slice("dynamic_".length)] = v as Array<Record<string, unknown>>;
     }
     return {
       container,
@@ -220,7 +232,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`terraform evaluation failed (${code}): ${stderr}${stdout}`)),
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`terraform evaluation failed (${code}): ${stderr}${stdout}`)),
     );
   });
 }

@@ -36,7 +36,13 @@ const script = (body: string) => `#!/bin/sh\n${body}\n`;
 const answers = (text: string) => script(`echo "${text}"`);
 
 /** A tar archive of `files` (path -> [text, mode]) under one top folder; `flags` picks gzip or xz. */
-function archive(root: string, path: string, top: string, files: Record<string, [string, number]>, flags: string) {
+function archive(
+  root: string,
+  path: string,
+  top: string,
+  files: Record<string, [string, number]>,
+  flags: string,
+) {
   const stage = join(root, ".stage", top);
   for (const [name, [text, mode]] of Object.entries(files)) write(stage, name, text, mode);
   const out = join(root, path);
@@ -90,60 +96,140 @@ esac`);
 /** Writes every artifact below `root`. */
 export function writeDownloads(root: string, v: FixtureVersions): void {
   const node = `node-v${v.node}-linux-x64`;
-  const nodeArchive = archive(root, `node/v${v.node}/${node}.tar.xz`, node, {
-    "bin/node": [answers(`v${v.node}`), 0o755],
-    "bin/npm": [answers("10.9.2"), 0o755],
-  }, "-cJf");
-  write(root, `node/v${v.node}/SHASUMS256.txt`, `${"0".repeat(64)}  node-v${v.node}-darwin-arm64.tar.gz\n${sha256(nodeArchive)}  ${node}.tar.xz\n`);
+  const nodeArchive = archive(
+    root,
+    `node/v${v.node}/${node}.tar.xz`,
+    node,
+    {
+      "bin/node": [answers(`v${v.node}`), 0o755],
+      "bin/npm": [answers("10.9.2"), 0o755],
+    },
+    "-cJf",
+  );
+  write(
+    root,
+    `node/v${v.node}/SHASUMS256.txt`,
+    `${"0".repeat(64)}  node-v${v.node}-darwin-arm64.tar.gz\n${sha256(nodeArchive)}  ${node}.tar.xz\n`,
+  );
 
   const goName = `go${v.go}.linux-amd64.tar.gz`;
-  const goArchive = archive(root, `go/${goName}`, "go", { "bin/go": [FAKE_GO.replace("$GO_VERSION", v.go), 0o755] }, "-czf");
-  write(root, "go/index.html", JSON.stringify([{ version: `go${v.go}`, stable: true, files: [{ filename: goName, os: "linux", arch: "amd64", sha256: sha256(goArchive) }] }]));
+  const goArchive = archive(
+    root,
+    `go/${goName}`,
+    "go",
+    { "bin/go": [FAKE_GO.replace("$GO_VERSION", v.go), 0o755] },
+    "-czf",
+  );
+  write(
+    root,
+    "go/index.html",
+    JSON.stringify([
+      {
+        version: `go${v.go}`,
+        stable: true,
+        files: [{ filename: goName, os: "linux", arch: "amd64", sha256: sha256(goArchive) }],
+      },
+    ]),
+  );
 
   const rustupInit = write(root, "rustup/dist/x86_64-unknown-linux-gnu/rustup-init", FAKE_RUSTUP_INIT, 0o755);
-  write(root, "rustup/dist/x86_64-unknown-linux-gnu/rustup-init.sha256", `${sha256(rustupInit)}  *rustup-init\n`);
+  write(
+    root,
+    "rustup/dist/x86_64-unknown-linux-gnu/rustup-init.sha256",
+    `${sha256(rustupInit)}  *rustup-init\n`,
+  );
 
   const gh = `gh_${v.gh}_linux_amd64`;
-  archive(root, `github/cli/cli/releases/download/v${v.gh}/${gh}.tar.gz`, gh, { "bin/gh": [answers(`gh version ${v.gh}`), 0o755] }, "-czf");
+  archive(
+    root,
+    `github/cli/cli/releases/download/v${v.gh}/${gh}.tar.gz`,
+    gh,
+    { "bin/gh": [answers(`gh version ${v.gh}`), 0o755] },
+    "-czf",
+  );
   // Fault 1: the published checksum does not match the archive.
-  write(root, `github/cli/cli/releases/download/v${v.gh}/gh_${v.gh}_checksums.txt`, `${"ab".repeat(32)}  ${gh}.tar.gz\n`);
+  write(
+    root,
+    `github/cli/cli/releases/download/v${v.gh}/gh_${v.gh}_checksums.txt`,
+    `${"ab".repeat(32)}  ${gh}.tar.gz\n`,
+  );
 
   const washTag = `wash-v${v.wash}`;
-  const wash = write(root, `github/wasmCloud/wasmCloud/releases/download/${washTag}/wash-x86_64-unknown-linux-gnu`, answers(`wash ${v.wash}`), 0o755);
+  const wash = write(
+    root,
+    `github/wasmCloud/wasmCloud/releases/download/${washTag}/wash-x86_64-unknown-linux-gnu`,
+    answers(`wash ${v.wash}`),
+    0o755,
+  );
   githubRelease(root, "wasmCloud/wasmCloud", washTag, [wash]);
 
   const nex = `nex_${v.nex}_linux_amd64`;
-  const nexBinary = write(root, `github/synadia-io/nex/releases/download/${v.nex}/${nex}`, answers(`nex ${v.nex}`), 0o755);
-  write(root, `github/synadia-io/nex/releases/download/${v.nex}/${nex}.sha256`, `${sha256(nexBinary)}  ${nex}\n`);
+  const nexBinary = write(
+    root,
+    `github/synadia-io/nex/releases/download/${v.nex}/${nex}`,
+    answers(`nex ${v.nex}`),
+    0o755,
+  );
+  write(
+    root,
+    `github/synadia-io/nex/releases/download/${v.nex}/${nex}.sha256`,
+    `${sha256(nexBinary)}  ${nex}\n`,
+  );
 
   // Fault 2: the NATS server archive is not there (404); its checksum list is.
-  write(root, `github/nats-io/nats-server/releases/download/v${v.nats}/SHA256SUMS`, `${"1".repeat(64)}  nats-server-v${v.nats}-linux-amd64.tar.gz\n`);
+  write(
+    root,
+    `github/nats-io/nats-server/releases/download/v${v.nats}/SHA256SUMS`,
+    `${"1".repeat(64)}  nats-server-v${v.nats}-linux-amd64.tar.gz\n`,
+  );
 
   const fc = `v${v.firecracker}`;
   const fcName = `firecracker-${fc}-x86_64.tgz`;
-  const fcArchive = archive(root, `github/firecracker-microvm/firecracker/releases/download/${fc}/${fcName}`, `release-${fc}-x86_64`, {
-    [`firecracker-${fc}-x86_64`]: [answers(`Firecracker ${fc}`), 0o755],
-    [`jailer-${fc}-x86_64`]: [answers(`Jailer ${fc}`), 0o755],
-  }, "-czf");
-  write(root, `github/firecracker-microvm/firecracker/releases/download/${fc}/${fcName}.sha256.txt`, `${sha256(fcArchive)}  ${fcName}\n`);
+  const fcArchive = archive(
+    root,
+    `github/firecracker-microvm/firecracker/releases/download/${fc}/${fcName}`,
+    `release-${fc}-x86_64`,
+    {
+      [`firecracker-${fc}-x86_64`]: [answers(`Firecracker ${fc}`), 0o755],
+      [`jailer-${fc}-x86_64`]: [answers(`Jailer ${fc}`), 0o755],
+    },
+    "-czf",
+  );
+  write(
+    root,
+    `github/firecracker-microvm/firecracker/releases/download/${fc}/${fcName}.sha256.txt`,
+    `${sha256(fcArchive)}  ${fcName}\n`,
+  );
 
   // Kuasar's release job packs artifacts that lost their executable bits: 0644 here too.
   const kuasar = `kuasar-v${v.kuasar}-linux-amd64`;
   const sandboxer = answers("usage: sandboxer --listen <socket> --dir <dir>");
-  const kuasarArchive = archive(root, `github/kuasar-io/kuasar/releases/download/v${v.kuasar}/${kuasar}.tar.gz`, kuasar, {
-    "vmm-sandboxer": [sandboxer, 0o644],
-    "quark-sandboxer": [sandboxer, 0o644],
-    "wasm-sandboxer": [sandboxer, 0o644],
-    "runc-sandboxer": [sandboxer, 0o644],
-    containerd: [answers("containerd (kuasar)"), 0o644],
-    "config.toml": ["version = 2\n", 0o644],
-  }, "-czf");
+  const kuasarArchive = archive(
+    root,
+    `github/kuasar-io/kuasar/releases/download/v${v.kuasar}/${kuasar}.tar.gz`,
+    kuasar,
+    {
+      "vmm-sandboxer": [sandboxer, 0o644],
+      "quark-sandboxer": [sandboxer, 0o644],
+      "wasm-sandboxer": [sandboxer, 0o644],
+      "runc-sandboxer": [sandboxer, 0o644],
+      containerd: [answers("containerd (kuasar)"), 0o644],
+      "config.toml": ["version = 2\n", 0o644],
+    },
+    "-czf",
+  );
   githubRelease(root, "kuasar-io/kuasar", `v${v.kuasar}`, [kuasarArchive]);
 
   const cs = `code-server-${v.codeServer}-linux-amd64`;
-  const csArchive = archive(root, `github/coder/code-server/releases/download/v${v.codeServer}/${cs}.tar.gz`, cs, {
-    "bin/code-server": [FAKE_CODE_SERVER.replace("$CODE_SERVER_VERSION", v.codeServer), 0o755],
-  }, "-czf");
+  const csArchive = archive(
+    root,
+    `github/coder/code-server/releases/download/v${v.codeServer}/${cs}.tar.gz`,
+    cs,
+    {
+      "bin/code-server": [FAKE_CODE_SERVER.replace("$CODE_SERVER_VERSION", v.codeServer), 0o755],
+    },
+    "-czf",
+  );
   githubRelease(root, "coder/code-server", `v${v.codeServer}`, [csArchive]);
 }
 
@@ -151,10 +237,20 @@ export function writeDownloads(root: string, v: FixtureVersions): void {
 export function repairDownloads(root: string, v: FixtureVersions): void {
   const gh = `gh_${v.gh}_linux_amd64`;
   const base = `github/cli/cli/releases/download/v${v.gh}`;
-  write(root, `${base}/gh_${v.gh}_checksums.txt`, `${sha256(join(root, base, `${gh}.tar.gz`))}  ${gh}.tar.gz\n`);
+  write(
+    root,
+    `${base}/gh_${v.gh}_checksums.txt`,
+    `${sha256(join(root, base, `${gh}.tar.gz`))}  ${gh}.tar.gz\n`,
+  );
   const nats = `nats-server-v${v.nats}-linux-amd64`;
   const natsBase = `github/nats-io/nats-server/releases/download/v${v.nats}`;
-  const natsArchive = archive(root, `${natsBase}/${nats}.tar.gz`, nats, { "nats-server": [answers(`nats-server: v${v.nats}`), 0o755] }, "-czf");
+  const natsArchive = archive(
+    root,
+    `${natsBase}/${nats}.tar.gz`,
+    nats,
+    { "nats-server": [answers(`nats-server: v${v.nats}`), 0o755] },
+    "-czf",
+  );
   write(root, `${natsBase}/SHA256SUMS`, `${sha256(natsArchive)}  ${nats}.tar.gz\n`);
 }
 
@@ -197,7 +293,19 @@ export function writeRepository(root: string): string {
   write(work, "devpods/hang.sh", HUNG_SETUP, 0o755);
   write(work, "README.md", "# turbo-flow-claude (harness fixture)\n");
   const git = (cwd: string, ...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=harness", "-c", "user.email=harness@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, stdio: "pipe" });
+    execFileSync(
+      "git",
+      [
+        "-c",
+        "user.name=harness",
+        "-c",
+        "user.email=harness@example.com",
+        "-c",
+        "init.defaultBranch=main",
+        ...args,
+      ],
+      { cwd, stdio: "pipe" },
+    );
   git(work, "init", "-q");
   git(work, "add", ".");
   git(work, "commit", "-q", "-m", "fixture");

@@ -117,7 +117,14 @@ export class Sandbox {
     return new Promise((resolve, reject) => {
       const child = spawn("bash", [join(SCRIPTS_DIR, script)], {
         cwd: this.dir,
-        env: { PATH: path, HOME: this.home, TMPDIR: join(this.dir, "tmp"), LANG: "C.UTF-8", STUB_LOG: this.log, ...env },
+        env: {
+          PATH: path,
+          HOME: this.home,
+          TMPDIR: join(this.dir, "tmp"),
+          LANG: "C.UTF-8",
+          STUB_LOG: this.log,
+          ...env,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";
