@@ -345,6 +345,13 @@ describe("template as a whole", () => {
       "SVM",
       "terraform providers lock",
       "kvm_passthrough",
+      // Host requirements a real host runs into (issue 11).
+      "PrivateDevices=yes",
+      "Docker Compose",
+      "Choose `always`",
+      "false negative",
+      "microvm_networking",
+      "sysbox",
     ]) {
       expect(readme).toContain(word);
     }
