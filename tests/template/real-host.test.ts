@@ -1,13 +1,10 @@
-import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_INIT_SCRIPT, HarnessWorkspace, type StartResult } from "./harness/container.js";
-import { type Evaluated, evaluateTemplate } from "./harness/evaluate.js";
-import { repairDownloads, writeDownloads, writeRepository } from "./harness/fixtures.js";
-import { type FixtureServer, serveFixtures } from "./harness/server.js";
-import { announceSkip, at, block, findTool, type HclObject, loadTemplate } from "./helpers/template.js";
+import type { HarnessWorkspace, StartResult } from "./harness/container.js";
+import type { Evaluated } from "./harness/evaluate.js";
+import { notOwnedBy, PretendHost } from "./harness/host.js";
+import { announceSkip, findTool } from "./helpers/template.js";
 
 // The template started the way a Docker host with KVM starts it (see harness/README.md): a
 // Debian root filesystem, the docker provider's uploads, the entrypoint as PID 1 in its own PID
@@ -26,108 +23,27 @@ if (why) announceSkip("the template harness (tests/template/real-host.test.ts)",
 const hasKvm = existsSync("/dev/kvm");
 if (!why && !hasKvm) announceSkip("the harness start with /dev/kvm", "this machine has no /dev/kvm");
 
-const BUILD_ROOTFS = new URL("./harness/build-rootfs.sh", import.meta.url).pathname;
 const USER_UID = 1000;
 
-function buildRootfs(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", [BUILD_ROOTFS], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(join(out.trim(), "root")) : reject(new Error(`build-rootfs.sh exited ${code}`)),
-    );
-  });
-}
-
-/** Files below `dir` (not following links) whose owner is not `uid`. */
-function notOwnedBy(dir: string, uid: number): string[] {
-  const wrong: string[] = [];
-  const walk = (path: string) => {
-    if (lstatSync(path).uid !== uid) wrong.push(path);
-    if (lstatSync(path).isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-  };
-  walk(dir);
-  return wrong;
-}
-
 describe.skipIf(why)("the template on a pretend Docker host", () => {
-  let rootfs: string;
-  let fixtures: string;
-  let server: FixtureServer;
-  let template: HclObject;
-  let defaults: Record<string, string>;
-  let repoUrl: string;
-  const workspaces: HarnessWorkspace[] = [];
+  let host: PretendHost;
 
   beforeAll(async () => {
-    template = await loadTemplate();
-    fixtures = mkdtempSync(join(tmpdir(), "spt-flow-downloads-"));
-    writeDownloads(fixtures, versions());
-    const repo = writeRepository(fixtures);
-    server = await serveFixtures(fixtures);
-    repoUrl = `${server.url}/${repo}`;
-    // What Coder passes when the user takes every default.
-    defaults = Object.fromEntries(
-      Object.keys(at(template, "data", "coder_parameter") as HclObject).map((name) => [
-        name,
-        String(block(template, "data", "coder_parameter", name).default),
-      ]),
-    );
-    rootfs = await buildRootfs();
+    host = await PretendHost.open(terraform!);
   }, 900_000);
 
-  afterAll(async () => {
-    for (const w of workspaces) w.remove();
-    await server?.close();
-    if (fixtures) rmSync(fixtures, { recursive: true, force: true });
-  });
+  afterAll(() => host?.close());
 
-  function evaluate(
-    parameters: Record<string, string>,
-    variables: Record<string, unknown> = {},
-  ): Promise<Evaluated> {
-    return evaluateTemplate(terraform!, {
-      parameters: { ...defaults, repo_url: repoUrl, ...parameters },
-      variables: {
-        github_url: `${server.url}/github`,
-        github_api_url: `${server.url}/api`,
-        go_download_url: `${server.url}/go`,
-        node_download_url: `${server.url}/node`,
-        rustup_download_url: `${server.url}/rustup`,
-        ...variables,
-      },
-      initScript: AGENT_INIT_SCRIPT,
-    });
-  }
-
-  function workspace(): HarnessWorkspace {
-    const w = new HarnessWorkspace(rootfs);
-    workspaces.push(w);
-    return w;
-  }
+  const evaluate = (parameters: Record<string, string>, variables: Record<string, unknown> = {}) =>
+    host.evaluate(parameters, variables);
+  const workspace = () => host.workspace();
+  const versions = () => host.versions;
 
   /** What the README tells the user to type in a terminal. */
   const CHECKS = {
     kvm_report_by_hand: "/opt/spt-flow/kvm-report.sh",
     id: "id -un; id -Gn",
     tools_on_path: 'for t in gh nats-server wash nex firecracker; do command -v "$t" || echo "no $t"; done',
-  };
-
-  const versions = () => {
-    const variable = (name: string) => String(block(template, "variable", name).default);
-    return {
-      node: variable("node_version"),
-      go: variable("go_version"),
-      gh: variable("gh_version"),
-      wash: variable("wash_version"),
-      nex: variable("nex_version"),
-      nats: variable("nats_server_version"),
-      firecracker: variable("firecracker_version"),
-      kuasar: variable("kuasar_version"),
-      codeServer: variable("code_server_version"),
-    };
   };
 
   /** Exit codes of every start script, by coder_script name. */
@@ -153,7 +69,7 @@ describe.skipIf(why)("the template on a pretend Docker host", () => {
       w = workspace();
       start = await w.start(evaluated, CHECKS);
       // The next start of the same workspace, once the broken downloads are fixed upstream.
-      repairDownloads(fixtures, versions());
+      host.repairDownloads();
       again = await w.start(evaluated, CHECKS);
     }, 600_000);
 

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FixtureVersions, writeDownloads } from "./harness/fixtures.js";
+import { templateVersions } from "./harness/host.js";
 import { type FixtureServer, serveFixtures } from "./harness/server.js";
 import { Sandbox } from "./helpers/sandbox.js";
 import { block, loadTemplate } from "./helpers/template.js";
@@ -30,17 +31,7 @@ let server: FixtureServer;
 beforeAll(async () => {
   const template = await loadTemplate();
   const value = (name: string) => String(block(template, "variable", name).default);
-  v = {
-    node: value("node_version"),
-    go: value("go_version"),
-    gh: value("gh_version"),
-    wash: value("wash_version"),
-    nex: value("nex_version"),
-    nats: value("nats_server_version"),
-    firecracker: value("firecracker_version"),
-    kuasar: value("kuasar_version"),
-    codeServer: value("code_server_version"),
-  };
+  v = templateVersions(template);
   fixtures = mkdtempSync(join(tmpdir(), "spt-flow-tools-"));
   writeDownloads(fixtures, v);
   server = await serveFixtures(fixtures);
