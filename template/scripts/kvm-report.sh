@@ -15,6 +15,8 @@ KVM_DEVICE="${KVM_DEVICE:-/dev/kvm}"
 SPT_NESTED_VIRT="${SPT_NESTED_VIRT:-false}"
 SPT_KVM_PASSTHROUGH="${SPT_KVM_PASSTHROUGH:-$SPT_NESTED_VIRT}"
 SPT_KVM_PASSTHROUGH_MODE="${SPT_KVM_PASSTHROUGH_MODE:-auto}"
+SPT_MICROVM_NETWORKING="${SPT_MICROVM_NETWORKING:-false}"
+TUN_DEVICE="${TUN_DEVICE:-/dev/net/tun}"
 
 # kvm-ok prints its verdict line only as root when the CPU flags are missing, so a verdict-less
 # run is repeated through passwordless sudo when that is available.
@@ -93,7 +95,7 @@ missing_reason() {
   if ! spt_is_true "$SPT_KVM_PASSTHROUGH"; then
     case "$SPT_KVM_PASSTHROUGH_MODE" in
       never) echo "the template admin turned KVM passthrough off (kvm_passthrough = never)" ;;
-      *) echo "the Coder provisioner saw no $KVM_DEVICE on the Docker host, so it was not passed in (kvm_passthrough = $SPT_KVM_PASSTHROUGH_MODE); if the host does have KVM, an admin can set kvm_passthrough = always" ;;
+      *) echo "the Coder provisioner saw no KVM on its host (neither /sys/class/misc/kvm nor /dev/kvm), so it was not passed in (kvm_passthrough = $SPT_KVM_PASSTHROUGH_MODE); if the workspace host does have KVM (the provisioner runs elsewhere), an admin can set kvm_passthrough = always" ;;
     esac
   else
     echo "it was requested from Docker but is absent in the container"
@@ -130,6 +132,13 @@ report_full() {
     missing) spt_log "$KVM_DEVICE: not present: $(missing_reason)" ;;
     denied) spt_log "$KVM_DEVICE: present, but $(id -un) cannot read and write it (groups: $(id -Gn)); restarting the workspace lets the bootstrap grant access" ;;
   esac
+  if spt_is_true "$SPT_MICROVM_NETWORKING"; then
+    if [ -e "$TUN_DEVICE" ]; then
+      spt_log "microVM networking: $TUN_DEVICE is there for tap devices (creating them needs sudo: NET_ADMIN)"
+    else
+      spt_log "microVM networking: requested, but $TUN_DEVICE is not in the container"
+    fi
+  fi
   if probe_ok "$probe"; then
     spt_log "nested virtualization: ready (Firecracker and other KVM tools can start microVMs)"
   else

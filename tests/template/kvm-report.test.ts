@@ -116,6 +116,17 @@ describe("kvm-report.sh prints kvm-ok's verdict and /dev/kvm access", () => {
     expect(run.output).toMatch(/present, but .* cannot read and write it/);
   });
 
+  it("says whether /dev/net/tun is there when microVM networking was asked for", () => {
+    const tun = join(box.dir, "tun");
+    const missing = report({ SPT_MICROVM_NETWORKING: "true", TUN_DEVICE: tun });
+    expect(missing.output).toContain(`microVM networking: requested, but ${tun} is not in the container`);
+    writeFileSync(tun, "");
+    expect(report({ SPT_MICROVM_NETWORKING: "true", TUN_DEVICE: tun }).output).toContain(
+      `microVM networking: ${tun} is there for tap devices`,
+    );
+    expect(report({ TUN_DEVICE: tun }).output).not.toContain("microVM networking");
+  });
+
   it("runs no KVM check when nested virtualization is off", () => {
     const run = report({ SPT_NESTED_VIRT: "false" });
     expect(run.calls).toEqual([]);
