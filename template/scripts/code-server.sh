@@ -20,7 +20,7 @@ install_code_server() {
   local tmp name
   name="code-server-$SPT_CODE_SERVER_VERSION-linux-$(spt_goarch)"
   tmp=$(spt_tmpdir)
-  spt_fetch_github_asset coder/code-server "v$SPT_CODE_SERVER_VERSION" "$name.tar.gz" "$tmp/$name.tar.gz"
+  spt_fetch_github_asset coder/code-server "v$SPT_CODE_SERVER_VERSION" "$tmp/$name.tar.gz" "$name.tar.gz"
   mkdir -p "$SPT_PREFIX/lib" "$SPT_PREFIX/bin"
   rm -rf "$SPT_PREFIX/lib/code-server-$SPT_CODE_SERVER_VERSION"
   tar -C "$tmp" -xzf "$tmp/$name.tar.gz"

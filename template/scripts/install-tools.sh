@@ -106,12 +106,13 @@ install_gh() {
 }
 
 # wash now lives in the wasmCloud/wasmCloud repository (its old install.sh is gone), released
-# under tags wash-v<version> as one binary per target.
+# under tags wash-v<version> as one binary per target; the glibc build, else the static one.
 install_wash() {
-  local tmp asset
-  asset="wash-$(spt_machine)-unknown-linux-gnu"
+  local tmp machine
+  machine=$(spt_machine)
   tmp=$(spt_tmpdir)
-  spt_fetch_github_asset wasmCloud/wasmCloud "wash-v$SPT_WASH_VERSION" "$asset" "$tmp/wash"
+  spt_fetch_github_asset wasmCloud/wasmCloud "wash-v$SPT_WASH_VERSION" "$tmp/wash" \
+    "wash-$machine-unknown-linux-gnu" "wash-$machine-unknown-linux-musl"
   mkdir -p "$SPT_PREFIX/bin"
   install -m 0755 "$tmp/wash" "$SPT_PREFIX/bin/wash"
   rm -rf "$tmp"
@@ -167,8 +168,8 @@ KUASAR_SANDBOXERS=(vmm-sandboxer quark-sandboxer wasm-sandboxer runc-sandboxer)
 install_kuasar() {
   local dest="$SPT_PREFIX/kuasar/$SPT_KUASAR_VERSION" tmp name bin
   tmp=$(spt_tmpdir)
-  spt_fetch_github_asset kuasar-io/kuasar "v$SPT_KUASAR_VERSION" "kuasar-v$SPT_KUASAR_VERSION-linux-amd64.tar.gz" \
-    "$tmp/kuasar.tar.gz"
+  spt_fetch_github_asset kuasar-io/kuasar "v$SPT_KUASAR_VERSION" "$tmp/kuasar.tar.gz" \
+    "kuasar-v$SPT_KUASAR_VERSION-linux-amd64.tar.gz"
   rm -rf "$dest"
   mkdir -p "$dest"
   tar -C "$dest" -xzf "$tmp/kuasar.tar.gz"

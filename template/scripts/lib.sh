@@ -120,20 +120,28 @@ spt_fetch_listed() {
   spt_verify "$2" "$(spt_sum_in_list "$list" "$name")" "$name"
 }
 
-# spt_fetch_github_asset OWNER/REPO TAG ASSET FILE: a release asset, checked against the sha256
-# digest GitHub publishes for it, for projects that ship no checksum file of their own.
+# spt_fetch_github_asset OWNER/REPO TAG FILE ASSET...: the first of the ASSET names the release
+# has, checked against the sha256 digest GitHub publishes for it, for projects that ship no
+# checksum file of their own. Its "sha256 verified" line names the asset it took.
 spt_fetch_github_asset() {
-  local repo=$1 tag=$2 asset=$3 file=$4 digest
-  spt_fetch "$SPT_GITHUB_URL/$repo/releases/download/$tag/$asset" "$file" || return 1
+  local repo=$1 tag=$2 file=$3 picked asset digest
+  shift 3
   spt_fetch "$SPT_GITHUB_API_URL/repos/$repo/releases/tags/$tag" "$file.release.json" || return 1
-  digest=$(python3 - "$file.release.json" "$asset" <<'PY'
+  picked=$(python3 - "$file.release.json" "$@" <<'PY'
 import json, sys
-release = json.load(open(sys.argv[1]))
-for asset in release.get("assets", []):
-    if asset.get("name") == sys.argv[2]:
-        print((asset.get("digest") or "").removeprefix("sha256:"))
+assets = {a.get("name"): a for a in json.load(open(sys.argv[1])).get("assets", [])}
+for name in sys.argv[2:]:
+    if name in assets:
+        print(name, (assets[name].get("digest") or "").removeprefix("sha256:"))
+        break
 PY
   )
+  if [ -z "$picked" ]; then
+    spt_warn "$repo $tag has none of the assets $*; not installed"
+    return 1
+  fi
+  read -r asset digest <<<"$picked"
+  spt_fetch "$SPT_GITHUB_URL/$repo/releases/download/$tag/$asset" "$file" || return 1
   spt_verify "$file" "$digest" "$asset"
 }
 

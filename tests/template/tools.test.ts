@@ -1,9 +1,11 @@
 import {
   chmodSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -122,6 +124,30 @@ describe("install-tools.sh against loopback downloads", () => {
     ]);
   });
 
+  it("takes wash's static build when a release has no glibc one, and says so when it has neither", async () => {
+    const tag = `wash-v${v.wash}`;
+    const api = join(fixtures, "api/repos/wasmCloud/wasmCloud/releases/tags", tag);
+    const dir = join(fixtures, "github/wasmCloud/wasmCloud/releases/download", tag);
+    const original = readFileSync(api, "utf8");
+    try {
+      writeFileSync(api, original.replaceAll("linux-gnu", "linux-musl"));
+      renameSync(join(dir, "wash-x86_64-unknown-linux-gnu"), join(dir, "wash-x86_64-unknown-linux-musl"));
+      const musl = await install();
+      expect(musl.output).toContain("wash-x86_64-unknown-linux-musl: sha256 verified");
+      expect(musl.output).toMatch(/wasmCloud wash \S+: done/);
+      writeFileSync(api, JSON.stringify({ assets: [] }));
+      rmSync(join(box.home, ".local/state/spt-flow/done", `wash@${v.wash}`));
+      const none = await install();
+      expect(none.output).toContain(
+        `wasmCloud/wasmCloud ${tag} has none of the assets wash-x86_64-unknown-linux-gnu wash-x86_64-unknown-linux-musl; not installed`,
+      );
+    } finally {
+      writeFileSync(api, original);
+      if (existsSync(join(dir, "wash-x86_64-unknown-linux-musl")))
+        renameSync(join(dir, "wash-x86_64-unknown-linux-musl"), join(dir, "wash-x86_64-unknown-linux-gnu"));
+    }
+  });
+
   it("adds no wasm targets when install_wasm_tools is false", async () => {
     const run = await install({ SPT_INSTALL_WASM_TOOLS: "false" });
     expect(run.output).toContain("Rust WASM targets: skipped (install_wasm_tools = false)");
@@ -150,12 +176,14 @@ describe("install-tools.sh against loopback downloads", () => {
     const from = server.requests.length;
     const run = await install({ STUB_MACHINE: "aarch64" }, `${arm}:${SYSTEM_PATH}`);
     expect(run.output).toContain("kuasar: skipped: release archives exist for x86_64 only, this is aarch64");
+    expect(run.output).toContain(
+      "has none of the assets wash-aarch64-unknown-linux-gnu wash-aarch64-unknown-linux-musl",
+    );
     const paths = asked(from).join("\n");
     for (const name of [
       `node-v${v.node}-linux-arm64.tar.xz`,
       `gh_${v.gh}_linux_arm64.tar.gz`,
       "aarch64-unknown-linux-gnu/rustup-init",
-      "wash-aarch64-unknown-linux-gnu",
       `firecracker-v${v.firecracker}-aarch64.tgz`,
     ]) {
       expect(paths).toContain(name);
