@@ -12,9 +12,10 @@ terraform {
     }
     docker = {
       source = "kreuzwerker/docker"
+      # 3.2.0 added upload.permissions (the scripts must be 0755, not executable's 0744).
       # v3 and v4 both work: every devices block sets all three attributes, which v3 needs to
       # avoid replacing the container at every plan.
-      version = ">= 3.0.2, < 5.0.0"
+      version = ">= 3.2.0, < 5.0.0"
     }
   }
 }
@@ -32,7 +33,7 @@ variable "docker_socket" {
 variable "kvm_passthrough" {
   type        = string
   default     = "auto"
-  description = "Whether /dev/kvm is passed into workspaces that ask for nested virtualization: auto (only when the provisioner sees /dev/kvm, i.e. runs on the Docker host), always, or never."
+  description = "Whether /dev/kvm is passed into workspaces that ask for nested virtualization: auto (when the provisioner's kernel has KVM, seen in /sys/class/misc/kvm; right when it runs on the Docker host), always, or never."
   validation {
     condition     = contains(["auto", "always", "never"], var.kvm_passthrough)
     error_message = "The kvm_passthrough variable must be auto, always or never."
@@ -72,7 +73,19 @@ variable "gh_version" {
 variable "nex_version" {
   type        = string
   default     = "0.4.1"
-  description = "Synadia Nex version, built with go install."
+  description = "Synadia Nex release (tags have no v), installed into ~/.local/bin."
+}
+
+variable "nats_server_version" {
+  type        = string
+  default     = "2.11.4"
+  description = "NATS server release installed into ~/.local/bin; nex needs one to run workloads."
+}
+
+variable "wash_version" {
+  type        = string
+  default     = "0.42.0"
+  description = "wasmCloud wash release (tag wash-v<version> of wasmCloud/wasmCloud), installed into ~/.local/bin."
 }
 
 variable "firecracker_version" {
@@ -85,6 +98,50 @@ variable "kuasar_version" {
   type        = string
   default     = "1.0.1"
   description = "Kuasar release installed into ~/.local/kuasar when nested virtualization is usable (x86_64 only)."
+}
+
+variable "microvm_networking" {
+  type        = bool
+  default     = false
+  description = "Also pass /dev/net/tun and the NET_ADMIN capability into workspaces with nested virtualization, for tap networking of microVMs (Firecracker). Off by default: NET_ADMIN lets the workspace reconfigure its own network."
+}
+
+variable "setup_timeout_seconds" {
+  type        = number
+  default     = 4800
+  description = "How long the Turbo Flow setup script may run before it is stopped and reported as failed (timeout). The start script's own timeout is 10 minutes longer."
+}
+
+# Download sources: the upstream sites by default; point them at a mirror (or an air-gapped copy
+# laid out the same way) to install without the internet.
+variable "github_url" {
+  type        = string
+  default     = "https://github.com"
+  description = "Where GitHub release assets are downloaded from (gh, code-server, wash, nex, nats-server, Firecracker, Kuasar)."
+}
+
+variable "github_api_url" {
+  type        = string
+  default     = "https://api.github.com"
+  description = "GitHub's API, read for the sha256 digests of release assets whose projects publish no checksum file (code-server, wash, Kuasar)."
+}
+
+variable "go_download_url" {
+  type        = string
+  default     = "https://go.dev/dl"
+  description = "Go downloads and their checksum list (?mode=json)."
+}
+
+variable "node_download_url" {
+  type        = string
+  default     = "https://nodejs.org/dist"
+  description = "Node.js downloads and SHASUMS256.txt."
+}
+
+variable "rustup_download_url" {
+  type        = string
+  default     = "https://static.rust-lang.org/rustup"
+  description = "rustup-init downloads and their .sha256 files."
 }
 
 provider "docker" {
@@ -181,7 +238,7 @@ data "coder_parameter" "setup_script" {
 data "coder_parameter" "install_wasm_tools" {
   name         = "install_wasm_tools"
   display_name = "Rust WebAssembly targets"
-  description  = "Add the wasm32-wasip1 and wasm32-unknown-unknown targets to the Rust toolchain."
+  description  = "Add the wasm32-wasip1, wasm32-wasip2 and wasm32-unknown-unknown targets to the Rust toolchain."
   type         = "bool"
   default      = true
   mutable      = true
@@ -194,18 +251,27 @@ locals {
   home        = "/home/coder"
   scripts_dir = "/opt/spt-flow"
   nested_virt = tobool(data.coder_parameter.enable_nested_virt.value)
-  # fileexists() returns false for a missing path and fails on a device node, so a failure
-  # means /dev/kvm is there. Only meaningful when the provisioner runs on the Docker host.
-  kvm_on_provisioner = try(fileexists("/dev/kvm"), true)
+  # Coder's packaged systemd units (PrivateDevices=yes) and a Coder in Docker Compose hide
+  # /dev/kvm from the provisioner, but sysfs still shows the kernel's KVM device. /dev/kvm
+  # itself is the fallback: fileexists() fails on a device node, so a failure means it is there.
+  # Only meaningful when the provisioner runs on the Docker host (same kernel).
+  kvm_on_provisioner = fileexists("/sys/class/misc/kvm/dev") || try(fileexists("/dev/kvm"), true)
   # Docker refuses to create a container whose device is missing on the host: pass /dev/kvm
   # only when it is there, so a host without KVM still gets a working workspace.
   kvm_passthrough = local.nested_virt && (var.kvm_passthrough == "always" || (var.kvm_passthrough == "auto" && local.kvm_on_provisioner))
+  # Tap networking for microVMs: only with KVM, and only when the admin turns it on.
+  microvm_networking = local.kvm_passthrough && var.microvm_networking
+  devices            = concat(local.kvm_passthrough ? ["/dev/kvm"] : [], local.microvm_networking ? ["/dev/net/tun"] : [])
   # Last path segment without .git: the folder git clone would pick.
   repo_name_pattern = "([^/:]+?)(?:\\.git)?/?$"
   repo_name         = try(regex(local.repo_name_pattern, data.coder_parameter.repo_url.value)[0], "workspace")
   repo_dir          = "${local.home}/${local.repo_name}"
   code_server_port  = 13337
-  # The whole PATH, because coder_agent.env replaces variables instead of extending them.
+  # The start script's timeout leaves the setup's own timeout time to be reported.
+  turbo_flow_timeout = var.setup_timeout_seconds + 600
+  # The user's tool folders in front of the agent's PATH: a value in coder_agent.env replaces
+  # the variable, and the agent expands $PATH in it, which keeps the folder of its own `coder`
+  # binary (the metadata's `coder stat` needs it).
   path = join(":", [
     "${local.home}/.local/bin",
     "${local.home}/.local/node/bin",
@@ -214,7 +280,7 @@ locals {
     "${local.home}/go/bin",
     "${local.home}/.cargo/bin",
     "${local.home}/.claude/bin",
-    "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+    "$PATH",
   ])
 }
 
@@ -244,8 +310,17 @@ resource "coder_agent" "main" {
     SPT_CODE_SERVER_PORT     = tostring(local.code_server_port)
     SPT_GH_VERSION           = var.gh_version
     SPT_NEX_VERSION          = var.nex_version
+    SPT_NATS_SERVER_VERSION  = var.nats_server_version
+    SPT_WASH_VERSION         = var.wash_version
     SPT_FIRECRACKER_VERSION  = var.firecracker_version
     SPT_KUASAR_VERSION       = var.kuasar_version
+    SPT_MICROVM_NETWORKING   = tostring(local.microvm_networking)
+    SPT_SETUP_TIMEOUT        = tostring(var.setup_timeout_seconds)
+    SPT_GITHUB_URL           = var.github_url
+    SPT_GITHUB_API_URL       = var.github_api_url
+    SPT_GO_DOWNLOAD_URL      = var.go_download_url
+    SPT_NODE_DOWNLOAD_URL    = var.node_download_url
+    SPT_RUSTUP_DOWNLOAD_URL  = var.rustup_download_url
   }
 
   display_apps {
@@ -259,7 +334,7 @@ resource "coder_agent" "main" {
   metadata {
     key          = "0_kvm"
     display_name = "KVM"
-    script       = "${local.scripts_dir}/kvm-report.sh --short"
+    script       = "bash ${local.scripts_dir}/kvm-report.sh --short"
     interval     = 60
     timeout      = 30
   }
@@ -294,7 +369,8 @@ resource "coder_agent" "main" {
 }
 
 # Start scripts run in parallel and none blocks login: the editor, the tools and the Turbo Flow
-# setup come up while the user is already in. Each writes its own log in Coder's UI.
+# setup come up while the user is already in. Each writes its own log in Coder's UI. The agent
+# runs each as the workspace user with `sh -c`; `bash file` needs only read access to the file.
 
 resource "coder_script" "kvm_report" {
   agent_id           = coder_agent.main.id
@@ -303,7 +379,7 @@ resource "coder_script" "kvm_report" {
   run_on_start       = true
   start_blocks_login = false
   timeout            = 120
-  script             = "exec ${local.scripts_dir}/kvm-report.sh"
+  script             = "exec bash ${local.scripts_dir}/kvm-report.sh"
 }
 
 resource "coder_script" "code_server" {
@@ -313,7 +389,7 @@ resource "coder_script" "code_server" {
   run_on_start       = true
   start_blocks_login = false
   timeout            = 1800
-  script             = "exec ${local.scripts_dir}/code-server.sh"
+  script             = "exec bash ${local.scripts_dir}/code-server.sh"
 }
 
 resource "coder_script" "tools" {
@@ -323,7 +399,7 @@ resource "coder_script" "tools" {
   run_on_start       = true
   start_blocks_login = false
   timeout            = 3600
-  script             = "exec ${local.scripts_dir}/install-tools.sh"
+  script             = "exec bash ${local.scripts_dir}/install-tools.sh"
 }
 
 resource "coder_script" "turbo_flow" {
@@ -332,8 +408,8 @@ resource "coder_script" "turbo_flow" {
   icon               = "/icon/git.svg"
   run_on_start       = true
   start_blocks_login = false
-  timeout            = 5400
-  script             = "exec ${local.scripts_dir}/turbo-flow.sh"
+  timeout            = local.turbo_flow_timeout
+  script             = "exec bash ${local.scripts_dir}/turbo-flow.sh"
 }
 
 resource "coder_app" "code_server" {
@@ -384,6 +460,9 @@ resource "docker_container" "workspace" {
   image    = data.coder_parameter.workspace_image.value
   name     = "coder-${data.coder_workspace_owner.me.name}-${lower(data.coder_workspace.me.name)}"
   hostname = data.coder_workspace.me.name
+  # Docker's tini as PID 1 reaps orphaned processes: the agent does so only as PID 1, and the
+  # bootstrap's runuser stays in between.
+  init = true
   # The root bootstrap prepares the image, then runs the agent's init script as the user.
   # Inside the container, the Coder server on localhost is reached through the host gateway.
   entrypoint = [
@@ -410,9 +489,10 @@ resource "docker_container" "workspace" {
     read_only      = false
   }
 
-  # KVM through a device, not `privileged`: the workspace gets /dev/kvm and nothing else.
+  # KVM through a device, not `privileged`: the workspace gets /dev/kvm (and, for microVM tap
+  # networking, /dev/net/tun) and nothing else.
   dynamic "devices" {
-    for_each = local.kvm_passthrough ? ["/dev/kvm"] : []
+    for_each = local.devices
     content {
       host_path      = devices.value
       container_path = devices.value
@@ -420,13 +500,21 @@ resource "docker_container" "workspace" {
     }
   }
 
+  dynamic "capabilities" {
+    for_each = local.microvm_networking ? ["NET_ADMIN"] : []
+    content {
+      add = [capabilities.value]
+    }
+  }
+
   # The scripts are copied in before the container starts, so they stay plain files here.
+  # Uploads belong to root; `executable = true` would give 0744, which the user cannot run.
   dynamic "upload" {
     for_each = fileset(path.module, "scripts/*.sh")
     content {
-      file       = "${local.scripts_dir}/${basename(upload.value)}"
-      content    = file("${path.module}/${upload.value}")
-      executable = true
+      file        = "${local.scripts_dir}/${basename(upload.value)}"
+      content     = file("${path.module}/${upload.value}")
+      permissions = "0755"
     }
   }
 
@@ -457,7 +545,7 @@ resource "coder_metadata" "workspace" {
   }
   item {
     key   = "/dev/kvm passed in"
-    value = local.kvm_passthrough ? "yes" : (local.nested_virt ? "no (host has no /dev/kvm, or kvm_passthrough = never)" : "no (nested virtualization off)")
+    value = local.kvm_passthrough ? "yes" : (local.nested_virt ? "no (host has no KVM, or kvm_passthrough = never)" : "no (nested virtualization off)")
   }
   item {
     key   = "repository"

@@ -14,12 +14,19 @@ SPT_CODE_SERVER_PORT="${SPT_CODE_SERVER_PORT:-13337}"
 # Extensions come from Open VSX, code-server's default gallery.
 CODE_SERVER_EXTENSIONS=(golang.go rust-lang.rust-analyzer)
 
+# The release archive, laid out as code-server's install.sh --method standalone does it
+# (~/.local/lib/code-server-<version>, linked from ~/.local/bin), but checked against the
+# digest GitHub publishes, which the install script does not do.
 install_code_server() {
-  local tmp
+  local tmp name
+  name="code-server-$SPT_CODE_SERVER_VERSION-linux-$(spt_goarch)"
   tmp=$(spt_tmpdir)
-  spt_fetch https://code-server.dev/install.sh "$tmp/install-code-server.sh"
-  # standalone: a self-contained release under $SPT_PREFIX instead of a system package.
-  sh "$tmp/install-code-server.sh" --method standalone --prefix "$SPT_PREFIX" --version "$SPT_CODE_SERVER_VERSION"
+  spt_fetch_github_asset coder/code-server "v$SPT_CODE_SERVER_VERSION" "$tmp/$name.tar.gz" "$name.tar.gz"
+  mkdir -p "$SPT_PREFIX/lib" "$SPT_PREFIX/bin"
+  rm -rf "$SPT_PREFIX/lib/code-server-$SPT_CODE_SERVER_VERSION"
+  tar -C "$tmp" -xzf "$tmp/$name.tar.gz"
+  mv "$tmp/$name" "$SPT_PREFIX/lib/code-server-$SPT_CODE_SERVER_VERSION"
+  ln -sfn "../lib/code-server-$SPT_CODE_SERVER_VERSION/bin/code-server" "$SPT_PREFIX/bin/code-server"
   rm -rf "$tmp"
 }
 

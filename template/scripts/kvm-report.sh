@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Says whether KVM (nested virtualization) is usable in this workspace: kvm-ok's verdict plus
-# read/write access to /dev/kvm. Without arguments it prints a report for the startup log;
+# Says whether KVM (nested virtualization) is usable in this workspace: kvm-ok's verdict, read/write
+# access to /dev/kvm, and a functional probe that creates a VM and a vCPU on it. kvm-ok only reads
+# the CPU flags and checks that /dev/kvm exists, so the probe is what decides "ready".
+# Without arguments it prints a report for the startup log;
 # with --short, one line for the agent metadata item. Always exits 0: no KVM is a state, not a
 # failure, and the workspace works without it.
 set -uo pipefail
@@ -13,6 +15,8 @@ KVM_DEVICE="${KVM_DEVICE:-/dev/kvm}"
 SPT_NESTED_VIRT="${SPT_NESTED_VIRT:-false}"
 SPT_KVM_PASSTHROUGH="${SPT_KVM_PASSTHROUGH:-$SPT_NESTED_VIRT}"
 SPT_KVM_PASSTHROUGH_MODE="${SPT_KVM_PASSTHROUGH_MODE:-auto}"
+SPT_MICROVM_NETWORKING="${SPT_MICROVM_NETWORKING:-false}"
+TUN_DEVICE="${TUN_DEVICE:-/dev/net/tun}"
 
 # kvm-ok prints its verdict line only as root when the CPU flags are missing, so a verdict-less
 # run is repeated through passwordless sudo when that is available.
@@ -43,6 +47,40 @@ kvm_verdict() {
   fi
 }
 
+# The probe asks the device itself, as a VMM would: KVM_GET_API_VERSION must answer 12, then
+# KVM_CREATE_VM and KVM_CREATE_VCPU must each return a new file descriptor.
+kvm_probe() {
+  if [ ! -e "$KVM_DEVICE" ]; then
+    echo "not run (no $KVM_DEVICE)"
+    return 0
+  fi
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "not run (python3 missing)"
+    return 0
+  fi
+  timeout 10 python3 - "$KVM_DEVICE" <<'PY' 2>&1 || true
+import fcntl, os, sys
+KVM_GET_API_VERSION, KVM_CREATE_VM, KVM_CREATE_VCPU = 0xAE00, 0xAE01, 0xAE41
+step = "open"
+try:
+    kvm = os.open(sys.argv[1], os.O_RDWR | os.O_CLOEXEC)
+    step = "KVM_GET_API_VERSION"
+    version = fcntl.ioctl(kvm, KVM_GET_API_VERSION, 0)
+    if version != 12:
+        print(f"failed: KVM_GET_API_VERSION answered {version}, not 12")
+        sys.exit(0)
+    step = "KVM_CREATE_VM"
+    vm = fcntl.ioctl(kvm, KVM_CREATE_VM, 0)
+    step = "KVM_CREATE_VCPU"
+    vcpu = fcntl.ioctl(vm, KVM_CREATE_VCPU, 0)
+    for fd in (vcpu, vm, kvm):
+        os.close(fd)
+    print("ok (API 12, KVM_CREATE_VM and KVM_CREATE_VCPU work)")
+except OSError as error:
+    print(f"failed at {step}: {error.strerror}")
+PY
+}
+
 kvm_access() {
   if [ ! -e "$KVM_DEVICE" ]; then
     echo missing
@@ -57,33 +95,51 @@ missing_reason() {
   if ! spt_is_true "$SPT_KVM_PASSTHROUGH"; then
     case "$SPT_KVM_PASSTHROUGH_MODE" in
       never) echo "the template admin turned KVM passthrough off (kvm_passthrough = never)" ;;
-      *) echo "the Coder provisioner saw no $KVM_DEVICE on the Docker host, so it was not passed in (kvm_passthrough = $SPT_KVM_PASSTHROUGH_MODE); if the host does have KVM, an admin can set kvm_passthrough = always" ;;
+      *) echo "the Coder provisioner saw no KVM on its host (neither /sys/class/misc/kvm nor /dev/kvm), so it was not passed in (kvm_passthrough = $SPT_KVM_PASSTHROUGH_MODE); if the workspace host does have KVM (the provisioner runs elsewhere), an admin can set kvm_passthrough = always" ;;
     esac
   else
     echo "it was requested from Docker but is absent in the container"
   fi
 }
 
+probe_ok() { [[ $1 == ok* ]]; }
+
 report_short() {
-  local verdict=$1 access=$2
+  local verdict=$1 access=$2 probe=$3
   case "$verdict" in
     "KVM acceleration can be used") verdict="can be used" ;;
     "KVM acceleration can NOT be used") verdict="can NOT be used" ;;
     "not installed"*) verdict="not installed" ;;
     *) verdict="no verdict" ;;
   esac
-  echo "kvm-ok: $verdict | $KVM_DEVICE: $access"
+  case "$probe" in
+    ok*) probe="VM+vCPU ok" ;;
+    "not run"*) probe="not run" ;;
+    *) probe="failed" ;;
+  esac
+  echo "kvm-ok: $verdict | probe: $probe | $KVM_DEVICE: $access"
 }
 
 report_full() {
-  local verdict=$1 access=$2
+  local verdict=$1 access=$2 probe=$3
   spt_log "kvm-ok: $verdict"
+  spt_log "probe: $probe"
+  if probe_ok "$probe" && [ "$verdict" != "KVM acceleration can be used" ]; then
+    spt_log "kvm-ok's verdict is a false negative here: it only reads the CPU flags (vmx/svm) in /proc/cpuinfo, which this host hides, while $KVM_DEVICE really creates VMs and vCPUs."
+  fi
   case "$access" in
     rw) spt_log "$KVM_DEVICE: read/write access for $(id -un)" ;;
     missing) spt_log "$KVM_DEVICE: not present: $(missing_reason)" ;;
     denied) spt_log "$KVM_DEVICE: present, but $(id -un) cannot read and write it (groups: $(id -Gn)); restarting the workspace lets the bootstrap grant access" ;;
   esac
-  if [ "$access" = rw ] && [ "$verdict" = "KVM acceleration can be used" ]; then
+  if spt_is_true "$SPT_MICROVM_NETWORKING"; then
+    if [ -e "$TUN_DEVICE" ]; then
+      spt_log "microVM networking: $TUN_DEVICE is there for tap devices (creating them needs sudo: NET_ADMIN)"
+    else
+      spt_log "microVM networking: requested, but $TUN_DEVICE is not in the container"
+    fi
+  fi
+  if probe_ok "$probe"; then
     spt_log "nested virtualization: ready (Firecracker and other KVM tools can start microVMs)"
   else
     spt_log "nested virtualization: NOT available here; the workspace works, but microVMs (Firecracker, Kuasar) will not start. Host requirements: see the template README."
@@ -91,7 +147,7 @@ report_full() {
 }
 
 main() {
-  local verdict access
+  local verdict access probe
   if ! spt_is_true "$SPT_NESTED_VIRT"; then
     if [ "${1:-}" = --short ]; then
       echo "off (enable_nested_virt = false)"
@@ -102,10 +158,11 @@ main() {
   fi
   verdict=$(kvm_verdict)
   access=$(kvm_access)
+  probe=$(kvm_probe)
   if [ "${1:-}" = --short ]; then
-    report_short "$verdict" "$access"
+    report_short "$verdict" "$access" "$probe"
   else
-    report_full "$verdict" "$access"
+    report_full "$verdict" "$access" "$probe"
   fi
 }
 

@@ -64,13 +64,85 @@ spt_summary() {
   if [ "${#SPT_FAILED[@]}" -eq 0 ]; then
     spt_log "all steps succeeded"
   else
-    spt_warn "failed steps: ${SPT_FAILED[*]} (they are retried at the next start)"
+    local list
+    list=$(printf '%s, ' "${SPT_FAILED[@]}")
+    spt_warn "failed steps: ${list%, } (they are retried at the next start)"
   fi
 }
 
-# spt_fetch URL FILE: download with retries; -f makes HTTP errors fail.
+# Download sources, set by the template's admin variables; a mirror may stand in for each.
+SPT_GITHUB_URL="${SPT_GITHUB_URL:-https://github.com}"
+SPT_GITHUB_API_URL="${SPT_GITHUB_API_URL:-https://api.github.com}"
+SPT_GO_DOWNLOAD_URL="${SPT_GO_DOWNLOAD_URL:-https://go.dev/dl}"
+SPT_NODE_DOWNLOAD_URL="${SPT_NODE_DOWNLOAD_URL:-https://nodejs.org/dist}"
+SPT_RUSTUP_DOWNLOAD_URL="${SPT_RUSTUP_DOWNLOAD_URL:-https://static.rust-lang.org/rustup}"
+
+# spt_fetch URL FILE: download with retries; -f makes HTTP errors fail, and says which URL.
 spt_fetch() {
-  curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 20 -o "$2" "$1"
+  curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 20 -o "$2" "$1" || {
+    spt_warn "download failed: $1"
+    return 1
+  }
+}
+
+# spt_sum_in_list LIST NAME: the sha256 for NAME in a checksum list ("<hex>  [*][dir/]NAME"
+# lines), or the only hash of a one-line file that names nothing.
+spt_sum_in_list() {
+  awk -v n="$2" '
+    { f = $2; sub(/^\*/, "", f); sub(/^.*\//, "", f) }
+    NR == 1 && NF == 1 { single = $1 }
+    f == n { print $1; found = 1; exit }
+    END { if (!found && single != "") print single }' "$1"
+}
+
+# spt_verify FILE SHA256 NAME: fails with one clear line when FILE is not what was published.
+spt_verify() {
+  local got want
+  want=$(printf '%s' "${2:-}" | tr 'A-F' 'a-f')
+  if ! [[ $want =~ ^[0-9a-f]{64}$ ]]; then
+    spt_warn "$3: no published sha256 found; not installed"
+    return 1
+  fi
+  got=$(sha256sum "$1" | awk '{ print $1 }')
+  if [ "$got" != "$want" ]; then
+    spt_warn "$3: checksum mismatch (published $want, downloaded $got); not installed"
+    return 1
+  fi
+  spt_log "$3: sha256 verified"
+}
+
+# spt_fetch_listed URL FILE LIST_URL: downloads URL and checks it against the project's
+# checksum list at LIST_URL.
+spt_fetch_listed() {
+  local name=${1##*/} list="$2.sums"
+  spt_fetch "$1" "$2" || return 1
+  spt_fetch "$3" "$list" || return 1
+  spt_verify "$2" "$(spt_sum_in_list "$list" "$name")" "$name"
+}
+
+# spt_fetch_github_asset OWNER/REPO TAG FILE ASSET...: the first of the ASSET names the release
+# has, checked against the sha256 digest GitHub publishes for it, for projects that ship no
+# checksum file of their own. Its "sha256 verified" line names the asset it took.
+spt_fetch_github_asset() {
+  local repo=$1 tag=$2 file=$3 picked asset digest
+  shift 3
+  spt_fetch "$SPT_GITHUB_API_URL/repos/$repo/releases/tags/$tag" "$file.release.json" || return 1
+  picked=$(python3 - "$file.release.json" "$@" <<'PY'
+import json, sys
+assets = {a.get("name"): a for a in json.load(open(sys.argv[1])).get("assets", [])}
+for name in sys.argv[2:]:
+    if name in assets:
+        print(name, (assets[name].get("digest") or "").removeprefix("sha256:"))
+        break
+PY
+  )
+  if [ -z "$picked" ]; then
+    spt_warn "$repo $tag has none of the assets $*; not installed"
+    return 1
+  fi
+  read -r asset digest <<<"$picked"
+  spt_fetch "$SPT_GITHUB_URL/$repo/releases/download/$tag/$asset" "$file" || return 1
+  spt_verify "$file" "$digest" "$asset"
 }
 
 spt_tmpdir() { mktemp -d "${TMPDIR:-/tmp}/spt-flow.XXXXXX"; }

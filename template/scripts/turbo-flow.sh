@@ -2,6 +2,8 @@
 # Clones the Turbo Flow repository into the home folder and runs its setup script once.
 # Runs as a non-blocking start script: the user can log in while setup (5-10 minutes) works.
 # Output goes to a log file; a marker records success so the next start skips the setup.
+# Turbo Flow's devpods/setup.sh exits 0 whatever happened, so success is judged by what it
+# leaves behind, not by its exit code.
 set -uo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -17,6 +19,9 @@ export WORKSPACE_FOLDER="${WORKSPACE_FOLDER:-$SPT_REPO_DIR}"
 export AGENTS_DIR="${AGENTS_DIR:-$SPT_REPO_DIR/agents}"
 # How long to wait for install-tools.sh's Node before setup falls back to its own install.
 SPT_NODE_WAIT_SECONDS="${SPT_NODE_WAIT_SECONDS:-900}"
+# The template sets the coder_script's timeout 10 minutes above this, so a hung setup is
+# reported here instead of being killed with the status still "running".
+SPT_SETUP_TIMEOUT="${SPT_SETUP_TIMEOUT:-4800}"
 
 SETUP_LOG="$SPT_STATE_DIR/setup.log"
 SETUP_STATUS="$SPT_STATE_DIR/setup.status"
@@ -87,8 +92,23 @@ wait_for_node() {
   spt_is_done "$marker" || spt_log "Node from install-tools.sh is not ready; the setup script may install its own"
 }
 
+# What a finished Turbo Flow setup leaves: claude on PATH, .claude-flow/ in the clone, the agent
+# library in $AGENTS_DIR and the alias block in ~/.bashrc. Prints what is missing.
+missing_traits() {
+  local missing=()
+  # The session PATH (agent env) plus where Claude's installer and npm put claude.
+  PATH="$HOME/.local/bin:$HOME/.claude/bin:$HOME/.npm-global/bin:$PATH" command -v claude >/dev/null 2>&1 ||
+    missing+=("claude on PATH")
+  [ -d "$SPT_REPO_DIR/.claude-flow" ] || missing+=(".claude-flow/")
+  [ -n "$(find "$AGENTS_DIR" -maxdepth 1 -name '*.md' -print -quit 2>/dev/null)" ] ||
+    missing+=("agents in $AGENTS_DIR")
+  grep -q '^# === TURBO FLOW ALIASES' "$HOME/.bashrc" 2>/dev/null || missing+=("aliases in ~/.bashrc")
+  local IFS=,
+  printf '%s' "${missing[*]}" | sed 's/,/, /g'
+}
+
 run_setup() {
-  local script rc
+  local script rc missing
   # The marker names the script that succeeded: choosing another one runs it once too.
   if [ -f "$SETUP_MARKER" ] && [ "$(cat "$SETUP_MARKER")" = "$SPT_SETUP_SCRIPT" ]; then
     spt_log "$SPT_SETUP_SCRIPT already ran successfully (delete $SETUP_MARKER to run it again)"
@@ -105,15 +125,27 @@ run_setup() {
   spt_log "running $SPT_SETUP_SCRIPT (log: $SETUP_LOG)"
   (
     echo "=== $SPT_SETUP_SCRIPT started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    cd "$SPT_REPO_DIR" && bash "$script" </dev/null
+    # timeout signals the whole process group, so a hung child (claude doctor) ends too.
+    cd "$SPT_REPO_DIR" && timeout --kill-after=30 "$SPT_SETUP_TIMEOUT" bash "$script" </dev/null
     rc=$?
     echo "=== $SPT_SETUP_SCRIPT exited with $rc"
     exit "$rc"
   ) >"$SETUP_LOG" 2>&1
   rc=$?
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    set_status "failed (timeout), log: $SETUP_LOG"
+    spt_warn "$SPT_SETUP_SCRIPT did not finish within $SPT_SETUP_TIMEOUT s and was stopped; it runs again at the next start (see $SETUP_LOG)"
+    return 1
+  fi
   if [ "$rc" -ne 0 ]; then
     set_status "failed (exit $rc), log: $SETUP_LOG"
     spt_warn "$SPT_SETUP_SCRIPT failed with exit $rc; see $SETUP_LOG"
+    return 1
+  fi
+  missing=$(missing_traits)
+  if [ -n "$missing" ]; then
+    set_status "partial: missing $missing; log: $SETUP_LOG"
+    spt_warn "$SPT_SETUP_SCRIPT exited 0 but left no $missing; it runs again at the next start (see $SETUP_LOG)"
     return 1
   fi
   echo "$SPT_SETUP_SCRIPT" >"$SETUP_MARKER"

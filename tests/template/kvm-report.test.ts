@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, constants, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "./helpers/sandbox.js";
@@ -13,6 +13,19 @@ const NON_ROOT_NO_FLAGS =
 // Root reads and writes any file, so a device the user cannot open only exists for non-root runs.
 const runningAsRoot = process.getuid?.() === 0;
 if (runningAsRoot) announceSkip("kvm-report.sh with an unreadable /dev/kvm", "the tests run as root");
+// The probe needs a real KVM device it may open read-write (it changes nothing on it).
+const realKvm = existsSync("/dev/kvm") && accessible("/dev/kvm");
+if (!realKvm)
+  announceSkip("kvm-report.sh's probe against a real /dev/kvm", "/dev/kvm is missing or not read-write here");
+
+function accessible(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("kvm-report.sh prints kvm-ok's verdict and /dev/kvm access", () => {
   let box: Sandbox;
@@ -32,25 +45,35 @@ describe("kvm-report.sh prints kvm-ok's verdict and /dev/kvm access", () => {
     );
   }
 
-  it("reports a capable host as ready, in the log and in the metadata line", () => {
-    writeFileSync(kvm, "");
-    const full = report({ STUB_KVM_OK_OUTPUT: CAPABLE });
+  it.skipIf(!realKvm)("reports a capable host as ready, in the log and in the metadata line", () => {
+    const full = report({ STUB_KVM_OK_OUTPUT: CAPABLE, KVM_DEVICE: "/dev/kvm" });
     expect(full.status).toBe(0);
     expect(full.output).toContain("[kvm] kvm-ok: KVM acceleration can be used");
+    expect(full.output).toContain("[kvm] probe: ok (API 12, KVM_CREATE_VM and KVM_CREATE_VCPU work)");
+    expect(full.output).not.toContain("false negative");
     expect(full.output).toMatch(/\[kvm\] .*kvm: read\/write access for /);
     expect(full.output).toContain("nested virtualization: ready");
-    const short = report({ STUB_KVM_OK_OUTPUT: CAPABLE }, ["--short"]);
-    expect(short.output.trim()).toBe(`kvm-ok: can be used | ${kvm}: rw`);
+    const short = report({ STUB_KVM_OK_OUTPUT: CAPABLE, KVM_DEVICE: "/dev/kvm" }, ["--short"]);
+    expect(short.output.trim()).toBe("kvm-ok: can be used | probe: VM+vCPU ok | /dev/kvm: rw");
   });
 
-  it("prints the negative verdict the stub gives, and says the workspace still works", () => {
-    writeFileSync(kvm, "");
-    const run = report({ STUB_KVM_OK_OUTPUT: INCAPABLE, STUB_KVM_OK_EXIT: "1" });
-    expect(run.status).toBe(0);
+  it.skipIf(!realKvm)("explains kvm-ok's NOT as a false negative when the probe works", () => {
+    const run = report({ STUB_KVM_OK_OUTPUT: INCAPABLE, STUB_KVM_OK_EXIT: "1", KVM_DEVICE: "/dev/kvm" });
     expect(run.output).toContain("kvm-ok: KVM acceleration can NOT be used");
+    expect(run.output).toContain("kvm-ok's verdict is a false negative here");
+    expect(run.output).toContain("nested virtualization: ready");
+  });
+
+  it("says not ready when the probe fails, whatever kvm-ok says, and that the workspace still works", () => {
+    // A plain file stands in for a device node that is not KVM: the first ioctl fails.
+    writeFileSync(kvm, "");
+    const run = report({ STUB_KVM_OK_OUTPUT: CAPABLE });
+    expect(run.status).toBe(0);
+    expect(run.output).toContain("kvm-ok: KVM acceleration can be used");
+    expect(run.output).toMatch(/\[kvm\] probe: failed at KVM_GET_API_VERSION: /);
     expect(run.output).toContain("nested virtualization: NOT available here; the workspace works");
     expect(report({ STUB_KVM_OK_OUTPUT: INCAPABLE, STUB_KVM_OK_EXIT: "1" }, ["--short"]).output.trim()).toBe(
-      `kvm-ok: can NOT be used | ${kvm}: rw`,
+      `kvm-ok: can NOT be used | probe: failed | ${kvm}: rw`,
     );
   });
 
@@ -81,7 +104,9 @@ describe("kvm-report.sh prints kvm-ok's verdict and /dev/kvm access", () => {
     expect(auto.output).toContain("nested virtualization: NOT available here");
     const never = report({ SPT_KVM_PASSTHROUGH: "false", SPT_KVM_PASSTHROUGH_MODE: "never" });
     expect(never.output).toContain("the template admin turned KVM passthrough off (kvm_passthrough = never)");
-    expect(report({ SPT_KVM_PASSTHROUGH: "false" }, ["--short"]).output).toContain(`${kvm}: missing`);
+    expect(report({ SPT_KVM_PASSTHROUGH: "false" }, ["--short"]).output).toContain(
+      `probe: not run | ${kvm}: missing`,
+    );
   });
 
   it.skipIf(runningAsRoot)("reports a device the user cannot open", () => {
@@ -89,6 +114,17 @@ describe("kvm-report.sh prints kvm-ok's verdict and /dev/kvm access", () => {
     chmodSync(kvm, 0o000);
     const run = report({ STUB_KVM_OK_OUTPUT: CAPABLE });
     expect(run.output).toMatch(/present, but .* cannot read and write it/);
+  });
+
+  it("says whether /dev/net/tun is there when microVM networking was asked for", () => {
+    const tun = join(box.dir, "tun");
+    const missing = report({ SPT_MICROVM_NETWORKING: "true", TUN_DEVICE: tun });
+    expect(missing.output).toContain(`microVM networking: requested, but ${tun} is not in the container`);
+    writeFileSync(tun, "");
+    expect(report({ SPT_MICROVM_NETWORKING: "true", TUN_DEVICE: tun }).output).toContain(
+      `microVM networking: ${tun} is there for tap devices`,
+    );
+    expect(report({ TUN_DEVICE: tun }).output).not.toContain("microVM networking");
   });
 
   it("runs no KVM check when nested virtualization is off", () => {

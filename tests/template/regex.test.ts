@@ -77,6 +77,10 @@ describe.skipIf(!terraform)("validation regexes and expressions, evaluated by Te
         .replace("data.coder_parameter.repo_url.value", "url");
       const kvmProbe = expressionOf("kvm_on_provisioner");
       expect(kvmProbe).toContain('"/dev/kvm"');
+      // Visible although systemd's PrivateDevices=yes (or Compose) hides /dev/kvm.
+      expect(kvmProbe).toContain('"/sys/class/misc/kvm/dev"');
+      const probe = (sysfs: string, device: string) =>
+        kvmProbe.replace('"/sys/class/misc/kvm/dev"', sysfs).replace('"/dev/kvm"', device);
       writeFileSync(
         join(dir, "main.tf"),
         [
@@ -86,8 +90,9 @@ describe.skipIf(!terraform)("validation regexes and expressions, evaluated by Te
           'variable "missing_path" { type = string }',
           'output "matches" { value = [for c in var.cases : can(regex(c.pattern, c.value))] }',
           `output "names" { value = [for url in var.urls : ${nameExpression}] }`,
-          `output "probe_device" { value = ${kvmProbe.replace('"/dev/kvm"', '"/dev/null"')} }`,
-          `output "probe_missing" { value = ${kvmProbe.replace('"/dev/kvm"', "var.missing_path")} }`,
+          `output "probe_device" { value = ${probe("var.missing_path", '"/dev/null"')} }`,
+          `output "probe_missing" { value = ${probe("var.missing_path", "var.missing_path")} }`,
+          `output "probe_sysfs" { value = ${probe('format("%s/main.tf", path.module)', "var.missing_path")} }`,
           "",
         ].join("\n"),
       );
@@ -144,8 +149,9 @@ describe.skipIf(!terraform)("validation regexes and expressions, evaluated by Te
     expect(outputs.names!.value).toEqual(REPO_FOLDERS.map(([, folder]) => folder));
   });
 
-  it("detects a device node at the probed path, and a missing one", () => {
+  it("detects KVM through sysfs or a device node, and its absence", () => {
     expect(outputs.probe_device!.value).toBe(true);
+    expect(outputs.probe_sysfs!.value).toBe(true);
     expect(outputs.probe_missing!.value).toBe(false);
   });
 });

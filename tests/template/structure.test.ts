@@ -220,7 +220,9 @@ describe("container", () => {
     const upload = block(await container(), "dynamic", "upload");
     expect(upload.for_each).toBe(`\${fileset(path.module, "scripts/*.sh")}`);
     const content = block(upload, "content");
-    expect(content.executable).toBe(true);
+    // `executable = true` would lay root-owned 0744 files, which the workspace user cannot run.
+    expect(content.permissions).toBe("0755");
+    expect(content.executable).toBeUndefined();
     expect(String(content.file)).toContain("local.scripts_dir");
   });
 });
@@ -247,8 +249,17 @@ describe("agent and scripts", () => {
       const script = block(scripts, name);
       expect(script.run_on_start, name).toBe(true);
       expect(script.start_blocks_login, name).toBe(false);
-      expect(String(script.script), name).toMatch(new RegExp(`^exec \\$\\{local\\.scripts_dir\\}/${file}$`));
-      expect(script.timeout, name).toBeGreaterThan(0);
+      // Through bash, so a script works even if its file lost the executable bits.
+      expect(String(script.script), name).toMatch(
+        new RegExp(`^exec bash \\$\\{local\\.scripts_dir\\}/${file}$`),
+      );
+      if (name === "turbo_flow") {
+        // Longer than the setup's own timeout, so a hung setup is reported, not killed mid-way.
+        expect(script.timeout).toBe(`\${local.turbo_flow_timeout}`);
+        expect((await templateLocals()).turbo_flow_timeout).toBe(`\${var.setup_timeout_seconds + 600}`);
+      } else {
+        expect(script.timeout, name).toBeGreaterThan(0);
+      }
     }
   });
 
@@ -264,6 +275,8 @@ describe("agent and scripts", () => {
     expect(env.WORKSPACE_FOLDER).toBe(`\${local.repo_dir}`);
     expect(env.AGENTS_DIR).toBe(`\${local.repo_dir}/agents`);
     expect(String(env.PATH)).toBe(`\${local.path}`);
+    // The agent expands $PATH in env values: ending with it keeps the agent's own folder.
+    expect(String((await templateLocals()).path)).toMatch(/"\$PATH",\s*\]\)\}$/);
   });
 
   it("installs code-server with the Go and rust-analyzer extensions and links it as an app", async () => {
@@ -332,6 +345,13 @@ describe("template as a whole", () => {
       "SVM",
       "terraform providers lock",
       "kvm_passthrough",
+      // Host requirements a real host runs into (issue 11).
+      "PrivateDevices=yes",
+      "Docker Compose",
+      "Choose `always`",
+      "false negative",
+      "microvm_networking",
+      "sysbox",
     ]) {
       expect(readme).toContain(word);
     }

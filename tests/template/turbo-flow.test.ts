@@ -43,7 +43,7 @@ describe("turbo-flow.sh: clone, then the setup script, once", () => {
     expect(state("setup.done").trim()).toBe("devpods/setup.sh");
     expect(state("setup.status").trim()).toBe("done");
     expect(box.hasInHome("turbo-flow-claude/agents")).toBe(true);
-    expect(run.output).toContain("agent library: 0 agent files");
+    expect(run.output).toContain("agent library: 1 agent files");
   });
 
   it("neither clones nor runs the setup again on the next start", () => {
@@ -72,6 +72,25 @@ describe("turbo-flow.sh: clone, then the setup script, once", () => {
     const retry = start();
     expect(retry.calls.filter((c) => c.startsWith("setup.sh"))).toHaveLength(1);
     expect(retry.calls.filter((c) => c.startsWith("git clone"))).toEqual([]);
+  });
+
+  it("calls a setup that exits 0 without its traits partial, and runs it again next time", () => {
+    const run = start({ STUB_SETUP_TRAITS: "none" });
+    expect(run.status, run.output).toBe(0);
+    expect(state("setup.status")).toBe(
+      `partial: missing claude on PATH, .claude-flow/, agents in ${repo}/agents, aliases in ~/.bashrc; log: ${box.stateDir}/setup.log\n`,
+    );
+    expect(box.hasInHome(".local/state/spt-flow/setup.done")).toBe(false);
+    const retry = start();
+    expect(retry.calls.filter((c) => c.startsWith("setup.sh"))).toHaveLength(1);
+    expect(state("setup.status").trim()).toBe("done");
+  });
+
+  it("stops a hung setup at its own timeout and says failed (timeout)", () => {
+    const run = start({ SPT_SETUP_TIMEOUT: "1", STUB_SETUP_SLEEP: "30" });
+    expect(run.status, run.output).toBe(0);
+    expect(state("setup.status")).toMatch(/^failed \(timeout\), log: /);
+    expect(run.output).toContain("did not finish within 1 s and was stopped");
   });
 
   it("does not run anything when the clone fails", () => {

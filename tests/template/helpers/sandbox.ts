@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -106,6 +106,37 @@ export class Sandbox {
       output: `${result.stdout}${result.stderr}`,
       calls: this.allCalls().slice(before),
     };
+  }
+
+  /**
+   * Runs a template script like run(), without blocking the event loop (so a loopback server in
+   * this process can answer its downloads). `path` replaces the stubs-first PATH.
+   */
+  runAsync(script: string, env: Record<string, string>, path: string): Promise<RunResult> {
+    const before = this.allCalls().length;
+    return new Promise((resolve, reject) => {
+      const child = spawn("bash", [join(SCRIPTS_DIR, script)], {
+        cwd: this.dir,
+        env: {
+          PATH: path,
+          HOME: this.home,
+          TMPDIR: join(this.dir, "tmp"),
+          LANG: "C.UTF-8",
+          STUB_LOG: this.log,
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+      child.on("error", reject);
+      child.on("close", (status) => {
+        clearTimeout(timer);
+        resolve({ status, output, calls: this.allCalls().slice(before) });
+      });
+    });
   }
 
   /** Every stub call so far. */
