@@ -6,10 +6,12 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources; the built packages are exercised by the e2e tests.
-    alias: {
-      "@spt-coder/sdk": src("./packages/sdk/src/index.ts"),
-      "@spt-coder/fake-coder": src("./packages/fake-coder/src/index.ts"),
-    },
+    // `@spt-coder/fake-coder` is both of its published entries at once (tests/support/fake-coder-all.ts).
+    alias: [
+      { find: /^@spt-coder\/sdk$/, replacement: src("./packages/sdk/src/index.ts") },
+      { find: /^@spt-coder\/fake-coder$/, replacement: src("./tests/support/fake-coder-all.ts") },
+      { find: /^@spt-coder\/fake-coder\/msw$/, replacement: src("./packages/fake-coder/src/msw.ts") },
+    ],
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "tests/**/*.test.ts"],

@@ -14,6 +14,7 @@ export const SECTIONS = [
   ["log-latency", "4. Log delivery latency"],
   ["fleet", "5. Fleet"],
   ["fake-start", "6. Fake Coder start (issue 3)"],
+  ["install-size", "7. Installed size (tests/install/registry.mjs)"],
 ];
 
 const INTRO = `# Benchmark results
