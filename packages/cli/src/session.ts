@@ -39,7 +39,7 @@ export async function openSession(
   const ask = options.askUrl === true && ctx.canPrompt;
   for (let tries = 0; ; tries++) {
     if (url !== undefined) {
-      const problem = await urlProblem(ctx, sdk, url);
+      const problem = doubledApiPath(url) ?? (await urlProblem(ctx, sdk, url));
       if (problem === undefined) break;
       if (!ask || tries >= URL_TRIES) {
         throw new UsageError(`The Coder URL "${sdk.redactUrl(url)}" cannot be used: ${problem}`, {
@@ -102,4 +102,15 @@ async function urlProblem(
     }
     throw error;
   }
+}
+
+/**
+ * A URL that already ends in `/api/v2` (copied from an API request) would make every request go to
+ * `/api/v2/api/v2/...`, which Coder answers with 404 "Route not found.": say so instead of "not a Coder server".
+ */
+function doubledApiPath(url: string): string | undefined {
+  const match = /^(.*?)\/api\/v2\/?$/i.exec(url.trim());
+  if (!match) return undefined;
+  const base = match[1] || url;
+  return `it ends in /api/v2, which spt-coder adds to every request itself (the path would be doubled: /api/v2/api/v2/...). Give the address you open Coder at in a browser: --url ${base}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, type Stats, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,4 +27,26 @@ export function hasTerraformFiles(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why `dir` (given with `flag`) cannot be a template folder, in words and with what to type instead; undefined
+ * when it is one. A file gets its folder suggested (`push -d main.tf` means the folder main.tf is in).
+ */
+export function templateDirProblem(flag: string, dir: string): string | undefined {
+  let info: Stats;
+  try {
+    info = statSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return `${flag} ${dir} cannot be opened: there is no such folder.`;
+    if (code === "EACCES") return `${flag} ${dir} cannot be opened: permission denied; make it readable.`;
+    return `${flag} ${dir} cannot be opened (${code ?? (error as Error).message}).`;
+  }
+  if (!info.isDirectory()) {
+    return `${flag} ${dir} is a file, not a folder; give the folder that holds the template: ${flag} ${dirname(dir)}`;
+  }
+  if (!hasTerraformFiles(dir))
+    return `${flag} ${dir} is not a template folder: it has no .tf or .tf.json files.`;
+  return undefined;
 }

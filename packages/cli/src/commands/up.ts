@@ -6,7 +6,7 @@ import { runFlow } from "../flow-runner.js";
 import { workspaceNameFromRepo } from "../names.js";
 import { parsePairs, readParamFile } from "../params.js";
 import { openSession, type Session } from "../session.js";
-import { hasTerraformFiles, shippedTemplateDir } from "../template-dir.js";
+import { hasTerraformFiles, shippedTemplateDir, templateDirProblem } from "../template-dir.js";
 import { renderJson, renderTable } from "../ui/table.js";
 import { orgArg, outputArg, waitArg, yesArg } from "./shared.js";
 
@@ -71,6 +71,9 @@ export const upCommand = defineCommand<UpArgs>({
 });
 
 async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, demo: Demo | undefined) {
+  if (args.repo !== undefined && args.repo.trim() === "") {
+    throw new UsageError("--repo needs a git repository URL, e.g. --repo https://github.com/org/repo.");
+  }
   const repo = args.repo ?? (demo ? DEMO_REPO : undefined);
   const parameters = await collectParameters(args, repo);
   const variables = parsePairs("--var", args.var);
@@ -136,11 +139,8 @@ async function askName(ctx: Ctx): Promise<string> {
 function resolveTemplateDir(args: UpArgs, ctx: Ctx): string | undefined {
   if (args.templateDir !== undefined) {
     const dir = resolve(ctx.cwd, args.templateDir);
-    if (!hasTerraformFiles(dir)) {
-      throw new UsageError(
-        `--template-dir ${dir} is not a template folder: it has no .tf or .tf.json files.`,
-      );
-    }
+    const problem = templateDirProblem("--template-dir", dir);
+    if (problem) throw new UsageError(problem);
     return dir;
   }
   if (args.template === DEFAULT_TEMPLATE) return shippedTemplateDir();
