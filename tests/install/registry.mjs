@@ -172,7 +172,12 @@ function pack() {
 function lintPackages(tarballs) {
   const bin = (name) => join(ROOT, "node_modules", ".bin", name);
   for (const name of PACKAGES) {
-    console.log(run(bin("publint"), ["--strict", join(ROOT, "packages", name)]).trim().split("\n").at(-1));
+    console.log(
+      run(bin("publint"), ["--strict", join(ROOT, "packages", name)])
+        .trim()
+        .split("\n")
+        .at(-1),
+    );
   }
   for (const tarball of tarballs.filter((t) => !t.includes(`${join("packs", "cli")}`))) {
     run(bin("attw"), ["--profile", "esm-only", "--no-emoji", "--no-color", "--format", "ascii", tarball]);
