@@ -105,5 +105,10 @@ export function friendlyUsageError(
       suggestion: `Usage: spt-coder ${command.usage} (see \`spt-coder ${command.name} --help\`).`,
     });
   }
+  const choice = /^Invalid values:\s+Argument: (\S+), Given: (.+), Choices: (.+)$/s.exec(message);
+  if (choice) {
+    const choices = choice[3]!.replace(/"/g, "").trim();
+    return new UsageError(`${dashed(choice[1]!)} ${choice[2]!.trim()} is not one of: ${choices}.`);
+  }
   return new UsageError(message);
 }
