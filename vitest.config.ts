@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -18,6 +19,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
+    // vitest's default is one worker fewer than the CPUs: one file at a time on a 2-core machine. Most files
+    // spend their time waiting (on the fake's step timers, on loopback sockets, on spawned processes), so one
+    // more worker than CPUs keeps both cores busy; SPT_TEST_WORKERS overrides it.
+    maxWorkers: Number(process.env.SPT_TEST_WORKERS) || availableParallelism() + 1,
     // Every response the fake Coder sends is validated against openapi/coder.yaml; a test that caused a
     // response outside the contract fails.
     setupFiles: ["tests/support/fake-contract-hook.ts"],
