@@ -1,5 +1,4 @@
-import { defineConfig, mergeConfig } from "vitest/config";
-import base from "./vitest.config.js";
+import { suite } from "./vitest.config.js";
 
 /**
  * `pnpm test:unit`: the in-process tests, for running before every commit. Left out: the files that spawn our
@@ -10,9 +9,8 @@ export const SPAWNING = [
   "tests/e2e/**",
   "tests/template/**",
   "tests/robustness/bad-input.test.ts",
-  "tests/robustness/cli-failures.test.ts",
   "tests/security/cli-secrets.test.ts",
   "packages/fake-coder/test/bin.test.ts",
 ];
 
-export default mergeConfig(base, defineConfig({ test: { exclude: [...SPAWNING, "**/node_modules/**"] } }));
+export default suite(SPAWNING);
