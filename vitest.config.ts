@@ -6,9 +6,11 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 const INCLUDE = ["packages/*/test/**/*.test.ts", "tests/**/*.test.ts"];
 /**
- * Files that replace modules (`vi.mock`) or the environment for their own run: they get a fresh module graph.
- * Every other file shares its worker's modules with the files before it (`isolate: false`), so the SDK and fake
- * sources, the HCL parser's wasm and the contract validator load once per worker instead of once per file.
+ * Files that replace modules (`vi.mock` of node:fs) or the environment for their own run: they get a fresh
+ * module graph. Every other file shares its worker's modules with the files before it (`isolate: false`), so the
+ * SDK and fake sources, the HCL parser's wasm and the contract validator load once per worker instead of once
+ * per file. Helpers must therefore not register hooks when imported (that happens once per worker): their
+ * hooks live in tests/support/per-file-hooks.ts, which runs for every file.
  */
 const ISOLATED = ["packages/sdk/test/archive/never-read.test.ts", "packages/sdk/test/archive/pack.test.ts"];
 
@@ -34,7 +36,7 @@ export function suite(excluded: readonly string[] = []) {
       maxWorkers: Number(process.env.SPT_TEST_WORKERS) || availableParallelism() + 1,
       // Every response the fake Coder sends is validated against openapi/coder.yaml; a test that caused a
       // response outside the contract fails.
-      setupFiles: ["tests/support/fake-contract-hook.ts"],
+      setupFiles: ["tests/support/fake-contract-hook.ts", "tests/support/per-file-hooks.ts"],
       projects: [
         {
           extends: true,
