@@ -15,6 +15,7 @@ export const SECTIONS = [
   ["fleet", "5. Fleet"],
   ["fleet-many", "5b. Fleet provisioning: `upMany` against a naive `Promise.all(up())`"],
   ["fake-start", "6. Fake Coder start (issue 3)"],
+  ["install-size", "7. Installed size (tests/install/registry.mjs)"],
 ];
 
 const INTRO = `# Benchmark results

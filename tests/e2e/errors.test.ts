@@ -75,7 +75,10 @@ describe("errors, without a terminal", () => {
     const result = await runCli(["up", "--repo", REPO], { env });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^error: You are signed out/m);
-    expect(result.stderr).toMatch(/Suggestion: Check the session token: run `spt-coder login <url>`/);
+    // The token came from the environment, so the suggestion names the variable.
+    expect(result.stderr).toMatch(
+      /Suggestion: The token came from the environment variable CODER_SESSION_TOKEN/,
+    );
     const json = await runCli(["up", "--repo", REPO, "-o", "json"], { env });
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout).error).toMatchObject({ code: "auth", exit_code: 3, status: 401 });

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -124,10 +124,13 @@ export async function expectNoSecretsInFiles(dir: string, allowed: string[] = []
 }
 
 const homes: string[] = [];
-// Registered once per test file that imports this module. Before a home is deleted, every file the runs wrote
-// there is scanned: a token may only sit in a credentials file (spt-coder's 0600 config, or a coder `session`
-// file that a test wrote to act as `coder login`), and those must be 0600.
-afterAll(async () => {
+/**
+ * After every test file (tests/support/per-file-hooks.ts registers it, so it also runs when files share their
+ * modules): before a home is deleted, every file the runs wrote there is scanned: a token may only sit in a
+ * credentials file (spt-coder's 0600 config, or a coder `session` file that a test wrote to act as `coder
+ * login`), and those must be 0600.
+ */
+export async function scanAndRemoveHomes(): Promise<void> {
   for (const home of homes) {
     const credentials = (await filesUnder(home)).filter(
       (file) => file.endsWith(join("spt-coder", "config.json")) || file.endsWith("/session"),
@@ -135,7 +138,7 @@ afterAll(async () => {
     await expectNoSecretsInFiles(home, credentials);
   }
   await Promise.all(homes.splice(0).map((home) => rm(home, { recursive: true, force: true })));
-});
+}
 
 /** A temporary HOME with empty config folders, so the developer's own config never leaks into a test. */
 export async function tempHome(): Promise<string> {

@@ -1,17 +1,14 @@
 // A server that keeps failing after `up` created something, as the CLI reports it: exit 1, Coder's message,
 // and what already exists, in text and in `-o json`. (The SDK side, for every step: fault-matrix.test.ts.)
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
 import { addSecret, cliEnv, expectNoSecretsInFiles, tempHome } from "../e2e/helpers.js";
-import { privateCli, runCli } from "./cli.js";
+import { runCli } from "./cli-in-process.js";
 
 const template = templateFolder({ "main.tf": minimalTemplate() });
 let fake: RunningFakeCoder | undefined;
 
-beforeAll(async () => {
-  await privateCli();
-}, 120_000);
 afterEach(async () => {
   await fake?.close();
   fake = undefined;

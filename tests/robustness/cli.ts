@@ -3,7 +3,6 @@
 import { spawn } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll } from "vitest";
 import { CLI, ensureBuilt, expectNoSecrets } from "../e2e/helpers.js";
 
 /** How a CLI process ended. */
@@ -29,9 +28,11 @@ export interface CliRunOptions {
 
 let copy: string | undefined;
 
-afterAll(() => {
+/** After every test file (tests/support/per-file-hooks.ts): removes the private copy; the next file makes its own. */
+export function removePrivateCli(): void {
   if (copy) rmSync(dirname(copy), { recursive: true, force: true });
-});
+  copy = undefined;
+}
 
 /**
  * Builds the CLI when stale, then copies the bundle under `packages/cli/node_modules/` (bare imports still

@@ -9,7 +9,13 @@ import { afterAll, afterEach } from "vitest";
 import { type ResponseInfo, setFakeCoderObserver } from "../../packages/fake-coder/src/observer.js";
 import { createContractValidator } from "./contract.js";
 
-const validator = createContractValidator();
+// Compiled on the first response a fake sends: most test files never start one, and compiling the contract
+// costs about half a second of CPU per file.
+let compiled: ReturnType<typeof createContractValidator> | undefined;
+const contract = () => {
+  compiled ??= createContractValidator();
+  return compiled;
+};
 let problems: string[] = [];
 
 function isNoSuchRoute(info: ResponseInfo): boolean {
@@ -24,6 +30,7 @@ function isBypassRefusal(info: ResponseInfo): boolean {
 
 function check(info: ResponseInfo): string[] {
   if (info.injected || !info.path.startsWith("/api/") || isBypassRefusal(info)) return [];
+  const validator = contract();
   if (!validator.matchOperation(info.method, info.path)) {
     return isNoSuchRoute(info) ? [] : [`${info.method} ${info.path} -> ${info.status}: not in the contract`];
   }

@@ -4,14 +4,18 @@ import type { Argv } from "yargs";
 import yargs from "yargs";
 import type { CommandDef, Ctx, GlobalArgs, InterruptScope, Sdk } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
-import { resolveConfig } from "./config.js";
+import { type ConfigSource, resolveConfig } from "./config.js";
 import { AlreadyReportedError, UsageError } from "./errors.js";
+import { EXAMPLES } from "./examples.js";
 import { ExitCode, exitCodeHelp } from "./exit-codes.js";
 import type { Io } from "./io.js";
+import { redactOutput } from "./redact.js";
 import { createColors, shouldUseColor } from "./ui/colors.js";
 import { createLineSink } from "./ui/lines.js";
 import { createConfirm, createPrompt, type PromptFn } from "./ui/prompt.js";
 import { renderJson } from "./ui/table.js";
+import { friendlyUsageError, GLOBAL_FLAGS } from "./usage.js";
+
 import { VERSION } from "./version.js";
 
 export type { Io } from "./io.js";
@@ -21,26 +25,60 @@ export { processIo } from "./io.js";
  * Runs the CLI once and resolves with the exit code; never calls `process.exit` itself (except `io.exit` on a
  * second Ctrl-C). Every error ends up in one handler that picks the exit code and prints it Coder-style.
  */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const state: { args?: GlobalArgs & { output?: string } } = {};
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  // Nothing printed may carry credentials a user typed inside a URL (src/redact.ts).
+  const io = redactOutput(rawIo);
+  const state: RunState = {};
   let output = "";
-  const cli = buildCli(io, COMMANDS, (args) => {
-    state.args = args;
-  });
+  // A bare `spt-coder` shows the command list, as `coder` does, instead of "Pick a command."
+  if (argv.length === 0) argv = ["--help"];
+  // yargs answers `completion --help` with the script itself.
+  if (argv[0] === "completion" && argv.some((a) => a === "--help" || a === "-h")) {
+    io.stdout.write((await import("./completion.js")).COMPLETION_HELP);
+    return ExitCode.ok;
+  }
+  const cli = buildCli(
+    io,
+    COMMANDS,
+    (args) => {
+      state.args = args;
+    },
+    state,
+  );
   try {
     await cli.parseAsync([...argv], {}, (_error, _args, text) => {
       output = text;
     });
+    // yargs cannot wait for an asynchronous completion here (it validates first), so the names from the
+    // server are added to its candidates afterwards (src/completion.ts).
+    if (argv[0] === "--get-yargs-completions") {
+      const { completeWithServer } = await import("./completion.js");
+      output = await completeWithServer(io, argv.slice(1), output);
+    }
     // Help, version and completion text is data: stdout.
     if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
     return ExitCode.ok;
   } catch (error) {
-    return reportFailure(error, argv, io, state.args);
+    // A usage error before any handler ran is yargs' own text: say it in the user's terms (src/usage.ts).
+    const failure =
+      error instanceof UsageError && !state.args ? friendlyUsageError(error.message, argv, COMMANDS) : error;
+    return reportFailure(failure, argv, io, state.args, state.tokenSource);
   }
 }
 
+/** What a failed run's report needs to know about the run: its arguments and where the token came from. */
+interface RunState {
+  args?: GlobalArgs & { output?: string };
+  tokenSource?: ConfigSource | undefined;
+}
+
 /** Builds the yargs program from the command list; `onRun` sees the parsed arguments (for error output). */
-function buildCli(io: Io, commands: readonly CommandDef<never>[], onRun: (args: GlobalArgs) => void): Argv {
+function buildCli(
+  io: Io,
+  commands: readonly CommandDef<never>[],
+  onRun: (args: GlobalArgs) => void,
+  state: RunState,
+): Argv {
   const cli = yargs()
     .scriptName("spt-coder")
     .usage(
@@ -69,6 +107,8 @@ function buildCli(io: Io, commands: readonly CommandDef<never>[], onRun: (args: 
       describe: "Colour on a terminal; --no-color or NO_COLOR turn it off",
       global: true,
     })
+    // Listed once under their own heading, apart from each command's own options.
+    .group([...GLOBAL_FLAGS], "Global options:")
     .demandCommand(1, "Pick a command.")
     .version(VERSION)
     .help()
@@ -77,13 +117,19 @@ function buildCli(io: Io, commands: readonly CommandDef<never>[], onRun: (args: 
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
-  for (const def of commands) registerCommand(cli, io, def, onRun);
+  for (const def of commands) registerCommand(cli, io, def, onRun, state);
   cli.completion("completion", "Print a shell completion script (bash; zsh when $SHELL is zsh)");
   return cli;
 }
 
 /** Adds one command, and its subcommands (`templates versions list`), to a yargs program or command. */
-function registerCommand(cli: Argv, io: Io, def: CommandDef<never>, onRun: (args: GlobalArgs) => void): void {
+function registerCommand(
+  cli: Argv,
+  io: Io,
+  def: CommandDef<never>,
+  onRun: (args: GlobalArgs) => void,
+  state: RunState,
+): void {
   const command = def as unknown as CommandDef<Record<string, unknown>>;
   cli.command({
     command: command.command,
@@ -91,8 +137,9 @@ function registerCommand(cli: Argv, io: Io, def: CommandDef<never>, onRun: (args
     builder: (y: Argv) => {
       for (const [name, options] of Object.entries(command.positionals ?? {})) y.positional(name, options);
       y.options(command.args ?? {});
-      for (const [example, text] of command.examples ?? []) y.example(example, text);
-      for (const sub of command.subcommands ?? []) registerCommand(y, io, sub, onRun);
+      for (const [example, text] of command.examples ?? EXAMPLES[command.command.split(" ")[0]!] ?? [])
+        y.example(example, text);
+      for (const sub of command.subcommands ?? []) registerCommand(y, io, sub, onRun, state);
       if (command.subcommands?.length) y.demandCommand(1, "Pick a subcommand.");
       y.epilogue(command.epilogue ? `${command.epilogue}\n\n${exitCodeHelp()}` : exitCodeHelp());
       return y;
@@ -100,12 +147,12 @@ function registerCommand(cli: Argv, io: Io, def: CommandDef<never>, onRun: (args
     handler: async (raw: Record<string, unknown>) => {
       const args = raw as GlobalArgs & Record<string, unknown>;
       onRun(args);
-      await command.handler(args, createContext(io, args, args.output === "json"));
+      await command.handler(args, createContext(io, args, args.output === "json", state));
     },
   });
 }
 
-function createContext(io: Io, args: GlobalArgs, json: boolean): Ctx {
+function createContext(io: Io, args: GlobalArgs, json: boolean, state: RunState): Ctx {
   const colors = createColors(shouldUseColor({ flag: args.color, env: io.env, isTTY: io.isTTY.stderr }));
   const canPrompt = io.isTTY.stdin && io.isTTY.stderr && !json;
   let prompt: PromptFn | undefined = io.prompt;
@@ -151,6 +198,7 @@ function createContext(io: Io, args: GlobalArgs, json: boolean): Ctx {
     sdk: loadSdk,
     resolveConfig: async (flags) => {
       const config = await resolveConfig({ flags, env: io.env, home: io.home });
+      state.tokenSource = config.token?.source;
       for (const warning of config.warnings) warn(warning);
       return config;
     },
@@ -239,10 +287,11 @@ async function reportFailure(
   argv: readonly string[],
   io: Io,
   args: (GlobalArgs & { output?: string }) | undefined,
+  tokenSource: ConfigSource | undefined,
 ): Promise<number> {
   if (error instanceof AlreadyReportedError) return error.exitCode;
   const { reportError, formatErrorText, errorJson } = await import("./report.js");
-  const report = reportError(error);
+  const report = reportError(error, { tokenSource });
   const json = args ? args.output === "json" : wantsJson(argv);
   const verbose = args?.verbose ?? argv.includes("--verbose");
   if (json) {
@@ -252,7 +301,7 @@ async function reportFailure(
   const colorFlag = args ? args.color : !argv.includes("--no-color");
   const colors = createColors(shouldUseColor({ flag: colorFlag, env: io.env, isTTY: io.isTTY.stderr }));
   io.stderr.write(formatErrorText(report, error, colors, verbose));
-  if (error instanceof UsageError && !args) {
+  if (error instanceof UsageError && !args && !error.suggestion) {
     io.stderr.write(colors.dim("Run 'spt-coder --help' (or 'spt-coder <command> --help') for usage.\n"));
   }
   return report.exitCode;

@@ -28,9 +28,16 @@ export async function readParamFile(path: string): Promise<Record<string, string
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new UsageError(
-      `--param-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "there is no such file"
+        : code === "EISDIR"
+          ? "it is a folder; give a YAML or JSON file of parameter values"
+          : code === "EACCES"
+            ? "permission denied"
+            : (code ?? String(error));
+    throw new UsageError(`--param-file: cannot read ${path}: ${why}.`);
   }
   // yaml is CommonJS: from a code-split bundle its functions arrive on `default`, from the sources as named exports.
   const yaml = (await import("yaml")) as typeof import("yaml") & { default?: typeof import("yaml") };

@@ -19,6 +19,7 @@ import {
   TemplateUnavailableError,
   TemplateVersionNotFoundError,
 } from "@spt-coder/sdk";
+import type { ConfigSource } from "./config.js";
 import { CliError } from "./errors.js";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
 import { type ParameterBlock, ParameterInputError, parameterBlock } from "./parameter-errors.js";
@@ -46,13 +47,16 @@ export interface ErrorReport {
  * The one place that maps an error to an exit code and to Coder-style parts (message, validations,
  * suggestion). Classes are checked from the most specific to the most general.
  */
-export function reportError(error: unknown): ErrorReport {
-  const report = classify(error);
+export function reportError(
+  error: unknown,
+  run: { tokenSource?: ConfigSource | undefined } = {},
+): ErrorReport {
+  const report = classify(error, run.tokenSource);
   // Any SDK error raised after a flow created something says what exists, whatever its class.
   return error instanceof CoderError && error.created.length ? { ...report, created: error.created } : report;
 }
 
-function classify(error: unknown): ErrorReport {
+function classify(error: unknown, tokenSource: ConfigSource | undefined): ErrorReport {
   const base = { validations: [] as ErrorReport["validations"] };
   if (error instanceof CliError) {
     return {
@@ -130,7 +134,7 @@ function classify(error: unknown): ErrorReport {
       code: "auth",
       suggestion:
         error instanceof CoderAuthError
-          ? "Check the session token: run `spt-coder login <url>`, or pass --token / CODER_SESSION_TOKEN."
+          ? rejectedTokenHint(tokenSource)
           : "Your user lacks the permission for this; ask a Coder admin or use another organization (--org).",
     };
   }
@@ -162,6 +166,22 @@ function classify(error: unknown): ErrorReport {
     message: error instanceof Error ? error.message : String(error),
     suggestion: "This looks like a bug in spt-coder; run again with --verbose for the stack trace.",
   };
+}
+
+/** What to fix when Coder rejected the token, named by where the token came from. */
+function rejectedTokenHint(source: ConfigSource | undefined): string {
+  switch (source) {
+    case "environment":
+      return "The token came from the environment variable CODER_SESSION_TOKEN: set it to a valid token, or unset it to use the one `spt-coder login <url>` stores.";
+    case "flag":
+      return "The token came from --token: pass a valid one, or leave it out after `spt-coder login <url>`.";
+    case "spt-coder config":
+      return "The token stored by `spt-coder login` was rejected (expired?): run `spt-coder login <url>` again.";
+    case "coder config":
+      return "The token stored by `coder login` was rejected (expired?): run `spt-coder login <url>`, or pass --token.";
+    default:
+      return "Check the session token: run `spt-coder login <url>`, or pass --token / CODER_SESSION_TOKEN.";
+  }
 }
 
 function apiParts(error: CoderApiError): Omit<ErrorReport, "exitCode" | "code"> {

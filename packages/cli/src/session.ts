@@ -1,6 +1,7 @@
 import type { CoderClient } from "@spt-coder/sdk";
 import type { Ctx } from "./command.js";
 import type { ResolvedConfig } from "./config.js";
+import { saveOwnConfig } from "./config.js";
 import { AuthRequiredError, UsageError } from "./errors.js";
 
 /** A checked connection to one Coder deployment. */
@@ -30,7 +31,7 @@ const SERVER_HINT = "No Coder yet? `spt-coder server` starts one locally in Dock
 export async function openSession(
   ctx: Ctx,
   flags: SessionFlags,
-  options: { askUrl?: boolean } = {},
+  options: { askUrl?: boolean; offerSave?: boolean } = {},
 ): Promise<Session> {
   const sdk = await ctx.sdk();
   let config = await ctx.resolveConfig(flags);
@@ -39,7 +40,7 @@ export async function openSession(
   const ask = options.askUrl === true && ctx.canPrompt;
   for (let tries = 0; ; tries++) {
     if (url !== undefined) {
-      const problem = await urlProblem(ctx, sdk, url);
+      const problem = doubledApiPath(url) ?? (await urlProblem(ctx, sdk, url));
       if (problem === undefined) break;
       if (!ask || tries >= URL_TRIES) {
         throw new UsageError(`The Coder URL "${sdk.redactUrl(url)}" cannot be used: ${problem}`, {
@@ -60,9 +61,26 @@ export async function openSession(
   if (ctx.verbose) {
     ctx.stderr(ctx.colors.dim(`Using the Coder URL from the ${source}: ${url}\n`));
   }
+  const typed = config.token === undefined;
   const token = await sessionToken(ctx, config, url);
   const client = await ctx.connect({ url, token });
+  if (typed && options.offerSave !== false) await offerToSave(ctx, client, token);
   return { client, url: client.url, token, org: flags.org ?? config.org?.value };
+}
+
+/**
+ * After a token typed at the prompt works, offers to store it with its URL, as `spt-coder login` does, so that
+ * the next command does not ask again.
+ */
+async function offerToSave(ctx: Ctx, client: CoderClient, token: string): Promise<void> {
+  await client.users.me(); // a typed token that does not work is reported now, and never stored
+  const save = await ctx.confirm(
+    `Save ${client.url} and this token for later commands, as \`spt-coder login\` does?`,
+    true,
+  );
+  if (!save) return;
+  const file = await saveOwnConfig(ctx.env, ctx.home, { url: client.url, token });
+  ctx.stderr(ctx.colors.dim(`Saved the URL and token to ${file} (mode 0600).\n`));
 }
 
 async function sessionToken(ctx: Ctx, config: ResolvedConfig, url: string): Promise<string> {
@@ -102,4 +120,15 @@ async function urlProblem(
     }
     throw error;
   }
+}
+
+/**
+ * A URL that already ends in `/api/v2` (copied from an API request) would make every request go to
+ * `/api/v2/api/v2/...`, which Coder answers with 404 "Route not found.": say so instead of "not a Coder server".
+ */
+function doubledApiPath(url: string): string | undefined {
+  const match = /^(.*?)\/api\/v2\/?$/i.exec(url.trim());
+  if (!match) return undefined;
+  const base = match[1] || url;
+  return `it ends in /api/v2, which spt-coder adds to every request itself (the path would be doubled: /api/v2/api/v2/...). Give the address you open Coder at in a browser: --url ${base}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, type Stats, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,4 +35,27 @@ export function hasTerraformFiles(dir: string): boolean {
  */
 export function displayPath(path: string): string {
   return path.length <= 160 ? path : `${path.slice(0, 40)}…${path.slice(-100)} (${path.length} characters)`;
+}
+
+/**
+ * Why `dir` (given with `flag`) cannot be a template folder, in words and with what to type instead; undefined
+ * when it is one. A file gets its folder suggested (`push -d main.tf` means the folder main.tf is in).
+ */
+export function templateDirProblem(flag: string, dir: string): string | undefined {
+  let info: Stats;
+  try {
+    info = statSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return `${flag} ${displayPath(dir)} cannot be opened: there is no such folder.`;
+    if (code === "EACCES")
+      return `${flag} ${displayPath(dir)} cannot be opened: permission denied; make it readable.`;
+    return `${flag} ${displayPath(dir)} cannot be opened (${code ?? (error as Error).message}).`;
+  }
+  if (!info.isDirectory()) {
+    return `${flag} ${displayPath(dir)} is a file, not a folder; give the folder that holds the template: ${flag} ${displayPath(dirname(dir))}`;
+  }
+  if (!hasTerraformFiles(dir))
+    return `${flag} ${displayPath(dir)} is not a template folder: it has no .tf or .tf.json files.`;
+  return undefined;
 }

@@ -68,9 +68,11 @@ describe("prompts on a terminal (in-process)", () => {
   it("asks for a missing token (masked), confirms the upload, and creates the workspace", async () => {
     const { prompt, asked } = scripted([fake.token]);
     const confirms: string[] = [];
+    // Its own config folder: the token it saves must not reach the other cases.
+    const saved = { XDG_CONFIG_HOME: join(home, "saved") };
     const { code, stdout, stderr } = await run(["up", "--repo", "https://github.com/o/prompted"], {
       isTTY: tty,
-      env: env({ CODER_URL: fake.url }),
+      env: env({ CODER_URL: fake.url, ...saved }),
       home,
       prompt,
       confirm: async (question) => {
@@ -82,8 +84,13 @@ describe("prompts on a terminal (in-process)", () => {
     expect(asked).toEqual([{ question: "Paste your token here:", options: { secret: true } }]);
     expect(stderr).toContain(`Open ${fake.url}/cli-auth in a browser to get a session token.`);
     expect(confirms).toEqual([
+      `Save ${fake.url} and this token for later commands, as \`spt-coder login\` does?`,
       expect.stringMatching(/^Template "spt-flow" is not on .*Upload ".*template" to create it\?$/),
     ]);
+    // Saved as login saves: the next command needs no prompt.
+    expect(stderr).toMatch(/Saved the URL and token to .*config\.json \(mode 0600\)/);
+    const again = await run(["list"], { env: env(saved), home });
+    expect(again.code, again.stderr).toBe(0);
     expect(stdout).toContain("Workspace prompted is running (created).");
     expect(stdout + stderr).not.toContain(fake.token);
     expect(stderr).not.toContain("\u001b[3");

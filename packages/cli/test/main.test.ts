@@ -45,14 +45,13 @@ describe("main", () => {
   });
 
   it("exits 2 on unknown commands, flags and bad choices", async () => {
-    expect((await run([])).code).toBe(2);
     const unknown = await run(["frobnicate"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: Unknown argument: frobnicate/);
+    expect(unknown.stderr).toMatch(/^error: "frobnicate" is not a spt-coder command\./);
     expect((await run(["list", "--bogus"])).code).toBe(2);
     const choice = await run(["list", "-o", "yaml"]);
     expect(choice.code).toBe(2);
-    expect(choice.stderr).toContain("Invalid values");
+    expect(choice.stderr).toContain('error: --output "yaml" is not one of: table, json.');
   });
 
   it("prints usage errors as one JSON document with -o json", async () => {
@@ -60,7 +59,12 @@ describe("main", () => {
     expect(code).toBe(2);
     expect(stderr).toBe("");
     expect(JSON.parse(stdout)).toEqual({
-      error: { code: "usage", exit_code: 2, message: "Unknown argument: bogus" },
+      error: {
+        code: "usage",
+        exit_code: 2,
+        message: "spt-coder up has no option --bogus.",
+        suggestion: "`spt-coder up --help` lists its options.",
+      },
     });
   });
 

@@ -48,7 +48,9 @@ describe("readParamFile", () => {
     const file = join(dir, "bad.yaml");
     await writeFile(file, "nested:\n  a: 1\n");
     await expect(readParamFile(file)).rejects.toThrow(/parameter "nested" .* unsupported value \(object\)/);
-    await expect(readParamFile(join(dir, "missing.yaml"))).rejects.toThrow(/cannot read .*ENOENT/);
+    await expect(readParamFile(join(dir, "missing.yaml"))).rejects.toThrow(
+      /cannot read .*: there is no such file\./,
+    );
     await writeFile(file, "- a\n- b\n");
     await expect(readParamFile(file)).rejects.toThrow(/must be a map/);
   });

@@ -144,3 +144,22 @@ describe("shouldUseColor", () => {
     expect(shouldUseColor({ flag: true, env: { FORCE_COLOR: "0" }, isTTY: false })).toBe(false);
   });
 });
+
+describe("the status line of a long wait", () => {
+  it("says what is waited for and, after a second, for how long", () => {
+    let written = "";
+    let clock = 1_000;
+    const sink = createLineSink((t) => (written += t), { tty: true, intervalMs: 60_000, now: () => clock });
+    sink.status("Waiting for the agent");
+    expect(written.endsWith("Waiting for the agent")).toBe(true);
+    clock += 75_000;
+    sink.line("a log line");
+    expect(written.endsWith("Waiting for the agent (1m15s)")).toBe(true);
+    sink.status("Building workspace");
+    expect(written.endsWith("Building workspace")).toBe(true);
+    clock += 3_000;
+    sink.line("another");
+    expect(written.endsWith("Building workspace (3s)")).toBe(true);
+    sink.close();
+  });
+});

@@ -58,11 +58,27 @@ const stop = () => {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
+if (port !== undefined && port > 65535) {
+  process.stderr.write(`fake-coder: --port must be 0 to 65535, got ${port}\n`);
+  process.exit(2);
+}
+
 const fake = await startFakeCoder({
   stepDelayMs,
   ...(port !== undefined ? { port } : {}),
   ...(rateLimit !== undefined ? { rateLimit: { limit: rateLimit } } : {}),
   ...(provisioners !== undefined ? { provisioners } : {}),
+}).catch((err: NodeJS.ErrnoException) => {
+  // A taken or forbidden port is the user's to change: one line, no stack trace.
+  const why =
+    err.code === "EADDRINUSE"
+      ? `port ${port} on 127.0.0.1 is already in use; pick another with --port N, or --port 0 for a free one`
+      : err.code === "EACCES"
+        ? `not allowed to listen on port ${port}; pick a port above 1023, or --port 0 for a free one`
+        : undefined;
+  if (!why) throw err;
+  process.stderr.write(`fake-coder: ${why}\n`);
+  process.exit(2);
 });
 
 process.stdout.write(

@@ -1,7 +1,8 @@
 /**
  * `@spt-coder/fake-coder`: a stateful, in-memory Coder that follows coderd's documented behaviour, for tests and
- * demos. Two ways to run it over one core: msw handlers ({@link createFakeCoder}) and a loopback HTTP + WebSocket
- * server ({@link startFakeCoder}).
+ * demos. Two ways to run it over one core: a loopback HTTP + WebSocket server ({@link startFakeCoder}, here) and
+ * msw handlers (`createFakeCoder` from `@spt-coder/fake-coder/msw`). This entry never loads msw: `spt-coder up
+ * --demo` runs the server, and msw is an optional peer that only the msw mode needs.
  */
 export type { FakeCoderOptions } from "./core.js";
 export type {
@@ -16,7 +17,6 @@ export type {
   ReplayLogsRule,
   RouteMatcher,
 } from "./faults.js";
-export { type CreateFakeCoderOptions, createFakeCoder, type InProcessFakeCoder } from "./msw.js";
 export { type ResponseInfo, type ResponseObserver, setFakeCoderObserver } from "./observer.js";
 export type { RateLimitOptions } from "./ratelimit.js";
 export { type RunningFakeCoder, type StartFakeCoderOptions, startFakeCoder } from "./server.js";

@@ -1,5 +1,6 @@
 /**
  * In-process mode: msw handlers that hand every request under the fake's base URL to the shared core.
+ * Published as `@spt-coder/fake-coder/msw`: the only entry that imports msw (an optional peer dependency).
  */
 import { type HttpHandler, HttpResponse, http } from "msw";
 import { Core, DroppedConnection, type FakeCoderOptions } from "./core.js";

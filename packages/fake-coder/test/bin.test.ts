@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -60,5 +61,38 @@ describe.skipIf(!built)("fake-coder bin", () => {
     const child = spawn(process.execPath, [BIN, "--port", "abc"], { stdio: "ignore" });
     children.push(child);
     expect(await exitOf(child)).toBe(2);
+  });
+
+  it("says in one line that a busy port is busy, with exit code 2", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const { port } = busy.address() as { port: number };
+    try {
+      const child = spawn(process.execPath, [BIN, "--port", String(port)], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      children.push(child);
+      let stderr = "";
+      child.stderr!.setEncoding("utf8").on("data", (t: string) => {
+        stderr += t;
+      });
+      expect(await exitOf(child)).toBe(2);
+      expect(stderr).toBe(
+        `fake-coder: port ${port} on 127.0.0.1 is already in use; pick another with --port N, or --port 0 for a free one\n`,
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("refuses a port above 65535 with exit code 2", async () => {
+    const child = spawn(process.execPath, [BIN, "--port", "99999"], { stdio: ["ignore", "ignore", "pipe"] });
+    children.push(child);
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (t: string) => {
+      stderr += t;
+    });
+    expect(await exitOf(child)).toBe(2);
+    expect(stderr).toBe("fake-coder: --port must be 0 to 65535, got 99999\n");
   });
 });

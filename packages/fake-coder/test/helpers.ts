@@ -6,7 +6,8 @@ import { setupServer } from "msw/node";
 import * as tar from "tar-stream";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { Faults } from "../src/faults.js";
-import { createFakeCoder, type FakeCoderOptions, startFakeCoder } from "../src/index.js";
+import { type FakeCoderOptions, startFakeCoder } from "../src/index.js";
+import { createFakeCoder } from "../src/msw.js";
 import type { FakeState } from "../src/state.js";
 
 export type Mode = "msw" | "server";

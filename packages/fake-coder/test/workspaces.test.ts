@@ -301,7 +301,8 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
   });
 
   it("derives canceling, canceled and failed from the job", async () => {
-    const h = await launch({ stepDelayMs: 30 });
+    // "canceling" lasts one step: long enough that a loaded machine (tests run in parallel) still sees it.
+    const h = await launch({ stepDelayMs: 100 });
     const { workspace } = await running(h);
     const stop = await (await build(h, workspace.id, { transition: "stop" })).json();
     await pollUntil(h, `/api/v2/workspacebuilds/${stop.id}`, (b) => b.status === "stopping");
@@ -319,7 +320,8 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
   });
 
   it("brings up an agent (connecting → connected, created → starting → ready) with a code-server app", async () => {
-    const h = await launch({ stepDelayMs: 20 });
+    // Each agent state lasts one step, which the polling below must not miss on a loaded machine.
+    const h = await launch({ stepDelayMs: 100 });
     const { template } = await pushTemplate(h);
     const ws = await (
       await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })

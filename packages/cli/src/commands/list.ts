@@ -1,4 +1,5 @@
 import { defineCommand } from "../command.js";
+import { UsageError } from "../errors.js";
 import { openSession } from "../session.js";
 import { renderJson, renderTable } from "../ui/table.js";
 import { ago } from "../workspaces.js";
@@ -27,7 +28,20 @@ export const listCommand = defineCommand<ListArgs>({
   async handler(args, ctx) {
     const session = await openSession(ctx, args);
     const q = [args.all ? "" : "owner:me", args.search ?? ""].filter(Boolean).join(" ");
-    const { workspaces } = await session.client.workspaces.list(q ? { q } : {});
+    const sdk = await ctx.sdk();
+    const { workspaces } = await session.client.workspaces.list(q ? { q } : {}).catch((error: unknown) => {
+      // Coder answers a query it cannot parse with 400 and one validation per bad term: the user's to fix.
+      if (!(error instanceof sdk.CoderApiError) || error.status !== 400 || args.search === undefined)
+        throw error;
+      const problems = error.validations.map((v) => `${v.field}: ${v.detail}`).join("; ");
+      throw new UsageError(
+        `--search "${args.search}" is not a query Coder understands: ${problems || error.apiMessage}`,
+        {
+          suggestion:
+            'Use key:value terms such as owner:me, name:<text>, template:<name>, status:running, outdated:true, e.g. --search "template:spt-flow status:running".',
+        },
+      );
+    });
     if (args.output === "json") {
       ctx.stdout(renderJson(workspaces));
       return;

@@ -31,7 +31,18 @@ export const loginCommand = defineCommand<LoginArgs>({
     }
     const url = args.target ?? args.url;
     const sdk = await ctx.sdk();
-    let session = await openSession(ctx, { url, token: args.token, org: args.org }, { askUrl: true });
+    let session = await openSession(
+      ctx,
+      { url, token: args.token, org: args.org },
+      { askUrl: true, offerSave: false },
+    ).catch((error: unknown) => {
+      // Without a terminal nobody can paste a token: say what works in a script or CI instead.
+      if (!(error instanceof AuthRequiredError) || ctx.canPrompt) throw error;
+      const target = url ?? "<url>";
+      throw new AuthRequiredError("login needs a terminal to paste the session token, and none was given.", {
+        suggestion: `Pass it: \`spt-coder login ${target} --token <token>\`, or \`CODER_SESSION_TOKEN=<token> spt-coder login ${target}\` (get a token at ${target}/cli-auth).`,
+      });
+    });
     let user: Awaited<ReturnType<typeof session.client.users.me>> | undefined;
     for (let tries = 1; user === undefined; tries++) {
       try {

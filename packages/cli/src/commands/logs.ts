@@ -46,7 +46,9 @@ export const logsCommand = defineCommand<LogsArgs>({
         if (json) collected.push(log);
         else renderer.handle({ type: "log", source: "build", log });
       }
-      renderer.close();
+      // The last stage of a finished build ends when its job completed, not when we finished reading.
+      const completed = (await session.client.builds.get(build.id)).job.completed_at;
+      renderer.close(completed ? Date.parse(completed) : undefined);
     } catch (error) {
       if (scope.interrupted) {
         throw new InterruptedError(

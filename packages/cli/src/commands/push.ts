@@ -1,9 +1,10 @@
 import { basename, resolve } from "node:path";
 import { defineCommand } from "../command.js";
-import { CliError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { runFlow } from "../flow-runner.js";
 import { parsePairs } from "../params.js";
 import { openSession } from "../session.js";
+import { templateDirProblem } from "../template-dir.js";
 import { renderJson } from "../ui/table.js";
 import { orgArg, outputArg, yesArg } from "./shared.js";
 
@@ -53,6 +54,8 @@ export const pushCommand = defineCommand<PushArgs>({
   },
   async handler(args, ctx) {
     const dir = resolve(ctx.cwd, args.templateDir);
+    const problem = templateDirProblem("-d", dir);
+    if (problem) throw new UsageError(problem);
     const name = args.name ?? args.template ?? basename(dir);
     const variables = parsePairs("--var", args.var);
     const session = await openSession(ctx, args);
@@ -72,7 +75,12 @@ export const pushCommand = defineCommand<PushArgs>({
         activate: args.activate,
         force: args.force,
         signal,
-        onEvent,
+        // The result line below says "unchanged" on stdout; the SDK's progress note would say it a second time.
+        onEvent: (event) => {
+          if (event.type === "info" && event.message.endsWith(" is unchanged; no new version was created."))
+            return;
+          onEvent(event);
+        },
       }),
     );
     if (args.output === "json") {
@@ -87,7 +95,7 @@ export const pushCommand = defineCommand<PushArgs>({
       return;
     }
     const what = result.unchanged
-      ? "is unchanged"
+      ? "is unchanged; no new version was created (--force creates one anyway)"
       : result.created
         ? "has been created"
         : `has a new version ${result.version.name}${args.activate ? " (active)" : ""}`;

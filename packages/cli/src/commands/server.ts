@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { type Ctx, defineCommand, type SpawnFn } from "../command.js";
 import { dockerEndpoint, localCoderArgs, probeDocker, shellCommand, socketGroup } from "../docker.js";
-import { CliError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { renderJson } from "../ui/table.js";
 import { outputArg } from "./shared.js";
@@ -43,6 +43,13 @@ export const serverCommand = defineCommand<ServerArgs>({
     ...outputArg(["text", "json"]),
   },
   async handler(args, ctx) {
+    // yargs turns "abc" into NaN and takes 99999 as it is; Docker would fail later with a less clear message.
+    if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
+      throw new UsageError(`--port must be a whole number from 1 to 65535, e.g. --port 7080.`);
+    }
+    if (!Number.isFinite(args.timeout) || args.timeout <= 0) {
+      throw new UsageError(`--timeout must be a positive number of seconds, e.g. --timeout 180.`);
+    }
     const endpoint = dockerEndpoint(ctx.env);
     const probe = await probeDocker(endpoint);
     const socketPath = endpoint.kind === "unix" ? endpoint.socketPath : "/var/run/docker.sock";

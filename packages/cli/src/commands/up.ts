@@ -7,7 +7,7 @@ import { workspaceNameFromRepo } from "../names.js";
 import { type ParameterFlags, ParameterInputError } from "../parameter-errors.js";
 import { parsePairs, readParamFile } from "../params.js";
 import { openSession, type Session } from "../session.js";
-import { displayPath, hasTerraformFiles, shippedTemplateDir } from "../template-dir.js";
+import { hasTerraformFiles, shippedTemplateDir, templateDirProblem } from "../template-dir.js";
 import { renderJson, renderTable } from "../ui/table.js";
 import { orgArg, outputArg, waitArg, yesArg } from "./shared.js";
 
@@ -89,6 +89,9 @@ export const upCommand = defineCommand<UpArgs>({
 });
 
 async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, demo: Demo | undefined) {
+  if (args.repo !== undefined && args.repo.trim() === "") {
+    throw new UsageError("--repo needs a git repository URL, e.g. --repo https://github.com/org/repo.");
+  }
   const repo = args.repo ?? (demo ? DEMO_REPO : undefined);
   const fileValues = args.paramFile ? await readParamFile(args.paramFile) : {};
   const parameters = collectParameters(args, repo, fileValues);
@@ -172,11 +175,8 @@ async function askName(ctx: Ctx): Promise<string> {
 function resolveTemplateDir(args: UpArgs, ctx: Ctx): string | undefined {
   if (args.templateDir !== undefined) {
     const dir = resolve(ctx.cwd, args.templateDir);
-    if (!hasTerraformFiles(dir)) {
-      throw new UsageError(
-        `--template-dir ${displayPath(dir)} is not a template folder: it has no .tf or .tf.json files.`,
-      );
-    }
+    const problem = templateDirProblem("--template-dir", dir);
+    if (problem) throw new UsageError(problem);
     return dir;
   }
   if (args.template === DEFAULT_TEMPLATE) return shippedTemplateDir();

@@ -5,7 +5,10 @@
 export interface LineSink {
   /** Prints one line (without its newline), above the status line if there is one. */
   line(text: string): void;
-  /** Shows `text` after a spinner, or hides the spinner when `undefined`. No-op without a terminal. */
+  /**
+   * Shows `text` (what is being waited for) after a spinner, with the time spent on it once that passes a
+   * second, or hides the spinner when `undefined`. No-op without a terminal.
+   */
   status(text: string | undefined): void;
   /** Stops the spinner and clears its line. */
   close(): void;
@@ -17,13 +20,21 @@ const CLEAR_LINE = "\r\u001b[2K";
 /** Creates a {@link LineSink} over `write`. `tty` enables the spinner; `intervalMs` is the frame rate. */
 export function createLineSink(
   write: (text: string) => void,
-  opts: { tty: boolean; intervalMs?: number },
+  opts: { tty: boolean; intervalMs?: number; now?: () => number },
 ): LineSink {
+  const now = opts.now ?? Date.now;
   let text: string | undefined;
+  let since = 0;
   let frame = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
   const draw = () => {
-    if (text !== undefined) write(`${CLEAR_LINE}${FRAMES[frame % FRAMES.length]} ${text}`);
+    if (text === undefined) return;
+    const seconds = Math.floor((now() - since) / 1000);
+    const elapsed =
+      seconds >= 1
+        ? ` (${seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`})`
+        : "";
+    write(`${CLEAR_LINE}${FRAMES[frame % FRAMES.length]} ${text}${elapsed}`);
   };
   const stop = () => {
     if (timer) clearInterval(timer);
@@ -40,6 +51,7 @@ export function createLineSink(
     status(next) {
       if (!opts.tty) return;
       if (next === undefined) return stop();
+      if (next !== text) since = now();
       text = next;
       draw();
       if (!timer) {

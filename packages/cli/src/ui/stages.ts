@@ -62,9 +62,12 @@ export class StageRenderer {
     this.sink.close();
   }
 
-  /** Stops the spinner; a job stage still open when the flow ended is closed as successful. */
-  close(): void {
-    this.endJobStage(true);
+  /**
+   * Stops the spinner; a job stage still open when the flow ended is closed as successful, at `at` (epoch ms)
+   * when given: a build replayed after it finished ended then, not now.
+   */
+  close(at?: number): void {
+    this.endJobStage(true, at);
     this.sink.close();
   }
 

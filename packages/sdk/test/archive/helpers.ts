@@ -2,16 +2,16 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as tar from "tar-stream";
-import { afterEach } from "vitest";
 
 /** A tree to create: path → file contents (string or bytes), or `null` for an empty folder. */
 export type TreeSpec = Record<string, string | Uint8Array | null>;
 
 const created: string[] = [];
 
-afterEach(async () => {
+/** After every test (tests/support/per-file-hooks.ts registers it): removes the folders made by the test. */
+export async function removeTempDirs(): Promise<void> {
   for (const dir of created.splice(0)) await rm(dir, { recursive: true, force: true });
-});
+}
 
 /** A fresh temp folder, removed after the test. */
 export async function tempDir(): Promise<string> {

@@ -85,7 +85,7 @@ describe("unreadable files", () => {
     expect(error).toBeInstanceOf(TemplateArchiveError);
     expect((error as TemplateArchiveError).path).toBe("sub/secret.tf");
     expect((error as Error).message).toBe(
-      `Cannot read "sub/secret.tf" in ${dir} (EACCES); make it readable, or move it out of the template folder`,
+      `Cannot read "sub/secret.tf" in ${dir} (EACCES: permission denied); make it readable, or move it out of the template folder`,
     );
   });
 
@@ -93,6 +93,8 @@ describe("unreadable files", () => {
     const dir = await makeTree({ "main.tf": "" });
     await mkdir(join(dir, "locked"));
     fsLog.failOn = join(dir, "locked");
-    await expect(packTemplate(dir)).rejects.toThrow(/Cannot read the folder "locked" \(EACCES\)/);
+    await expect(packTemplate(dir)).rejects.toThrow(
+      /Cannot read the folder "locked" \(EACCES: permission denied\)/,
+    );
   });
 });

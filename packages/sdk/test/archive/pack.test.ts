@@ -119,7 +119,9 @@ describe("Coder's inclusion rules", () => {
 
   it("reports a missing folder and a file given as the folder", async () => {
     const dir = await makeTree({ "main.tf": "" });
-    expect((await packError(join(dir, "nope"))).message).toMatch(/cannot be opened \(ENOENT\)/);
+    expect((await packError(join(dir, "nope"))).message).toMatch(
+      /cannot be opened \(ENOENT: no such file or folder\)/,
+    );
     expect((await packError(join(dir, "main.tf"))).message).toMatch(/is a file/);
   });
 });
