@@ -50,6 +50,10 @@ export function templateDirProblem(flag: string, dir: string): string | undefine
     if (code === "ENOENT") return `${flag} ${displayPath(dir)} cannot be opened: there is no such folder.`;
     if (code === "EACCES")
       return `${flag} ${displayPath(dir)} cannot be opened: permission denied; make it readable.`;
+    if (code === "ENAMETOOLONG")
+      return `${flag} ${displayPath(dir)} cannot be opened: the path is longer than this system allows.`;
+    if (code === "ENOTDIR")
+      return `${flag} ${displayPath(dir)} cannot be opened: a part of the path is a file, not a folder.`;
     return `${flag} ${displayPath(dir)} cannot be opened (${code ?? (error as Error).message}).`;
   }
   if (!info.isDirectory()) {

@@ -71,7 +71,7 @@ describe("messages about the server", () => {
     expect(code).toBe(2);
     expect(stderr.length).toBeLessThan(500);
     expect(stderr).toContain(
-      `--template-dir ${deep.slice(0, 40)}…${deep.slice(-100)} (${deep.length} characters) is not a template folder`,
+      `--template-dir ${deep.slice(0, 40)}…${deep.slice(-100)} (${deep.length} characters) cannot be opened: the path is longer than this system allows.`,
     );
   });
 });
