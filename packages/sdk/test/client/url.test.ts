@@ -78,7 +78,7 @@ describe("normalizeCoderUrl", () => {
         expect(normalizeCoderUrl(once)).toBe(once);
       }),
       // The case a random run once found: always tried first.
-      { examples: [["", "xn--", undefined, ""]] },
+      { examples: [[["", "xn--", undefined, ""]]] },
     );
   });
 });
