@@ -103,7 +103,19 @@ variable "gh_version" {
 variable "nex_version" {
   type        = string
   default     = "0.4.1"
-  description = "Synadia Nex version, built with go install."
+  description = "Synadia Nex release (tags have no v), installed into ~/.local/bin."
+}
+
+variable "nats_server_version" {
+  type        = string
+  default     = "2.11.4"
+  description = "NATS server release installed into ~/.local/bin; nex needs one to run workloads."
+}
+
+variable "wash_version" {
+  type        = string
+  default     = "0.42.0"
+  description = "wasmCloud wash release (tag wash-v<version> of wasmCloud/wasmCloud), installed into ~/.local/bin."
 }
 
 variable "firecracker_version" {
@@ -116,6 +128,60 @@ variable "kuasar_version" {
   type        = string
   default     = "1.0.1"
   description = "Kuasar release installed into ~/.local/kuasar when nested virtualization is usable (x86_64 only)."
+}
+
+variable "microvm_networking" {
+  type        = bool
+  default     = false
+  description = "Also request /dev/net/tun from the device plugin (tun_device_resource) and add the NET_ADMIN capability for workspaces that request KVM, for tap networking of microVMs (Firecracker). Off by default: NET_ADMIN lets the workspace reconfigure its own network, and Pod Security baseline forbids it."
+}
+
+variable "tun_device_resource" {
+  type        = string
+  default     = "devices.kubevirt.io/tun"
+  description = "Extended resource a device plugin offers for /dev/net/tun, requested with microvm_networking: devices.kubevirt.io/tun (KubeVirt), smarter-devices/net_tun (smarter-device-manager)."
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", var.tun_device_resource))
+    error_message = "The tun_device_resource variable must be an extended resource name such as devices.kubevirt.io/tun or smarter-devices/net_tun."
+  }
+}
+
+variable "setup_timeout_seconds" {
+  type        = number
+  default     = 4800
+  description = "How long the Turbo Flow setup script may run before it is stopped and reported as failed (timeout). The start script's own timeout is 10 minutes longer."
+}
+
+# Download sources: the upstream sites by default; point them at a mirror (or an air-gapped copy
+# laid out the same way) to install without the internet.
+variable "github_url" {
+  type        = string
+  default     = "https://github.com"
+  description = "Where GitHub release assets are downloaded from (gh, code-server, wash, nex, nats-server, Firecracker, Kuasar)."
+}
+
+variable "github_api_url" {
+  type        = string
+  default     = "https://api.github.com"
+  description = "GitHub's API, read for the sha256 digests of release assets whose projects publish no checksum file (code-server, wash, Kuasar)."
+}
+
+variable "go_download_url" {
+  type        = string
+  default     = "https://go.dev/dl"
+  description = "Go downloads and their checksum list (?mode=json)."
+}
+
+variable "node_download_url" {
+  type        = string
+  default     = "https://nodejs.org/dist"
+  description = "Node.js downloads and SHASUMS256.txt."
+}
+
+variable "rustup_download_url" {
+  type        = string
+  default     = "https://static.rust-lang.org/rustup"
+  description = "rustup-init downloads and their .sha256 files."
 }
 
 provider "kubernetes" {
@@ -211,7 +277,7 @@ data "coder_parameter" "setup_script" {
 data "coder_parameter" "install_wasm_tools" {
   name         = "install_wasm_tools"
   display_name = "Rust WebAssembly targets"
-  description  = "Add the wasm32-wasip1 and wasm32-unknown-unknown targets to the Rust toolchain."
+  description  = "Add the wasm32-wasip1, wasm32-wasip2 and wasm32-unknown-unknown targets to the Rust toolchain."
   type         = "bool"
   default      = true
   mutable      = true
@@ -301,6 +367,9 @@ locals {
   # A pod sees /dev/kvm only through a device plugin's resource: no request, no device.
   kvm_requested = local.nested_virt && var.kvm_device_resource != ""
   kvm_resources = local.kvm_requested ? { (var.kvm_device_resource) = "1" } : {}
+  # Tap networking for microVMs: only with KVM, and only when the admin turns it on.
+  microvm_networking = local.kvm_requested && var.microvm_networking
+  tun_resources      = local.microvm_networking ? { (var.tun_device_resource) = "1" } : {}
   # "key=value" entries become one node selector term each (terms are ORed); "key" alone
   # means the label only has to be present. Spaces separate as well as commas, because the
   # coder CLI splits a --var value at its commas.
@@ -317,7 +386,11 @@ locals {
   repo_name         = try(regex(local.repo_name_pattern, data.coder_parameter.repo_url.value)[0], "workspace")
   repo_dir          = "${local.home}/${local.repo_name}"
   code_server_port  = 13337
-  # The whole PATH, because coder_agent.env replaces variables instead of extending them.
+  # The start script's timeout leaves the setup's own timeout time to be reported.
+  turbo_flow_timeout = var.setup_timeout_seconds + 600
+  # The user's tool folders in front of the agent's PATH: a value in coder_agent.env replaces
+  # the variable, and the agent expands $PATH in it, which keeps the folder of its own `coder`
+  # binary (the metadata's `coder stat` needs it).
   path = join(":", [
     "${local.home}/.local/bin",
     "${local.home}/.local/node/bin",
@@ -326,7 +399,7 @@ locals {
     "${local.home}/go/bin",
     "${local.home}/.cargo/bin",
     "${local.home}/.claude/bin",
-    "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+    "$PATH",
   ])
   scripts = { for file in fileset(path.module, "scripts/*.sh") : basename(file) => file("${path.module}/${file}") }
   labels = {
@@ -372,8 +445,17 @@ resource "coder_agent" "main" {
     SPT_CODE_SERVER_PORT     = tostring(local.code_server_port)
     SPT_GH_VERSION           = var.gh_version
     SPT_NEX_VERSION          = var.nex_version
+    SPT_NATS_SERVER_VERSION  = var.nats_server_version
+    SPT_WASH_VERSION         = var.wash_version
     SPT_FIRECRACKER_VERSION  = var.firecracker_version
     SPT_KUASAR_VERSION       = var.kuasar_version
+    SPT_MICROVM_NETWORKING   = tostring(local.microvm_networking)
+    SPT_SETUP_TIMEOUT        = tostring(var.setup_timeout_seconds)
+    SPT_GITHUB_URL           = var.github_url
+    SPT_GITHUB_API_URL       = var.github_api_url
+    SPT_GO_DOWNLOAD_URL      = var.go_download_url
+    SPT_NODE_DOWNLOAD_URL    = var.node_download_url
+    SPT_RUSTUP_DOWNLOAD_URL  = var.rustup_download_url
   }
 
   display_apps {
@@ -387,7 +469,7 @@ resource "coder_agent" "main" {
   metadata {
     key          = "0_kvm"
     display_name = "KVM"
-    script       = "${local.scripts_dir}/kvm-report.sh --short"
+    script       = "bash ${local.scripts_dir}/kvm-report.sh --short"
     interval     = 60
     timeout      = 30
   }
@@ -421,7 +503,8 @@ resource "coder_agent" "main" {
   }
 }
 
-# The same start scripts as the Docker template: in parallel, none blocking login.
+# The same start scripts as the Docker template: in parallel, none blocking login. The agent
+# runs each as the workspace user with `sh -c`; `bash file` needs only read access to the file.
 
 resource "coder_script" "kvm_report" {
   agent_id           = coder_agent.main.id
@@ -430,7 +513,7 @@ resource "coder_script" "kvm_report" {
   run_on_start       = true
   start_blocks_login = false
   timeout            = 120
-  script             = "exec ${local.scripts_dir}/kvm-report.sh"
+  script             = "exec bash ${local.scripts_dir}/kvm-report.sh"
 }
 
 resource "coder_script" "code_server" {
@@ -440,7 +523,7 @@ resource "coder_script" "code_server" {
   run_on_start       = true
   start_blocks_login = false
   timeout            = 1800
-  script             = "exec ${local.scripts_dir}/code-server.sh"
+  script             = "exec bash ${local.scripts_dir}/code-server.sh"
 }
 
 resource "coder_script" "tools" {
@@ -450,7 +533,7 @@ resource "coder_script" "tools" {
   run_on_start       = true
   start_blocks_login = false
   timeout            = 3600
-  script             = "exec ${local.scripts_dir}/install-tools.sh"
+  script             = "exec bash ${local.scripts_dir}/install-tools.sh"
 }
 
 resource "coder_script" "turbo_flow" {
@@ -459,8 +542,8 @@ resource "coder_script" "turbo_flow" {
   icon               = "/icon/git.svg"
   run_on_start       = true
   start_blocks_login = false
-  timeout            = 5400
-  script             = "exec ${local.scripts_dir}/turbo-flow.sh"
+  timeout            = local.turbo_flow_timeout
+  script             = "exec bash ${local.scripts_dir}/turbo-flow.sh"
 }
 
 resource "coder_app" "code_server" {
@@ -538,6 +621,10 @@ resource "kubernetes_deployment_v1" "workspace" {
       spec {
         # The agent binary is built for var.arch.
         node_selector = { "kubernetes.io/arch" = var.arch }
+        # The Kubernetes counterpart of Docker's init = true: with a shared process namespace the
+        # pod's pause container is PID 1 and reaps orphaned processes. The agent reaps only as
+        # PID 1, and the bootstrap's runuser stays in between and waits for its own child only.
+        share_process_namespace = true
 
         # The workspace user's ids. fs_group makes the new home volume writable for it;
         # OnRootMismatch skips the recursive chown of a big home at every start.
@@ -560,12 +647,19 @@ resource "kubernetes_deployment_v1" "workspace" {
             coder_agent.main.init_script,
           ]
           # Only this entrypoint starts as root (apt-get and useradd need it); the agent and
-          # everything the user starts run as uid 1000. Never privileged: KVM comes from the
-          # device plugin below.
+          # everything the user starts run as uid 1000. Never privileged: KVM (and the tun
+          # device) come from the device plugin below.
           security_context {
             run_as_user  = 0
             run_as_group = 0
             privileged   = false
+            # Tap devices for microVMs, created with sudo: only with microvm_networking.
+            dynamic "capabilities" {
+              for_each = local.microvm_networking ? ["NET_ADMIN"] : []
+              content {
+                add = [capabilities.value]
+              }
+            }
           }
           env {
             name  = "CODER_AGENT_TOKEN"
@@ -597,11 +691,11 @@ resource "kubernetes_deployment_v1" "workspace" {
             requests = merge({
               cpu    = "${local.cpu * 250}m"
               memory = "${local.memory * 512}Mi"
-            }, local.kvm_resources)
+            }, local.kvm_resources, local.tun_resources)
             limits = merge({
               cpu    = tostring(local.cpu)
               memory = "${local.memory}Gi"
-            }, local.kvm_resources)
+            }, local.kvm_resources, local.tun_resources)
           }
           volume_mount {
             name       = "home"

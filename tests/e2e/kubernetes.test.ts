@@ -71,8 +71,14 @@ describe("spt-coder with template-kubernetes/", () => {
       "home_disk_size=5",
     ]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/ {2}cpu: .*allowed: .*2.*4.*8.*16/);
-    expect(result.stderr).toMatch(/ {2}home_disk_size: /);
+    expect(result.stderr).toMatch(/error: 2 parameter values were rejected before any build started:/);
+    // One block per parameter (the CLI's format since presets landed): the name, the problem, the
+    // accepted values, the flag.
+    expect(result.stderr).toMatch(/ {2}cpu\n(?: {4}.*\n)*? {4}accepted: one of "2", "4", "8", "16"\n/);
+    expect(result.stderr).toMatch(/ {2}cpu\n(?: {4}.*\n)*? {4}set with: --param cpu=<value>\n/);
+    expect(result.stderr).toMatch(
+      / {2}home_disk_size\n(?: {4}.*\n)*? {4}accepted: an integer between 10 and 1000\n/,
+    );
     expect(fake.state.builds.size).toBe(0);
   });
 

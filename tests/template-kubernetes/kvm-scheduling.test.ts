@@ -46,19 +46,28 @@ beforeAll(async () => {
     "spec",
   );
   const gate = block(block(pod, "affinity"), "dynamic", "node_affinity").for_each;
+  const capabilities = block(
+    block(block(pod, "container"), "security_context"),
+    "dynamic",
+    "capabilities",
+  ).for_each;
   dir = mkdtempSync(join(tmpdir(), "spt-k8s-kvm-"));
   const config = [
     variableSource("kvm_device_resource"),
     variableSource("kvm_node_labels"),
+    variableSource("microvm_networking"),
+    variableSource("tun_device_resource"),
     'variable "nested_virt" {\n  type = bool\n}',
     "locals {",
     "  nested_virt    = var.nested_virt",
-    ...["kvm_requested", "kvm_resources", "kvm_node_terms"].map(
+    ...["kvm_requested", "kvm_resources", "kvm_node_terms", "microvm_networking", "tun_resources"].map(
       (name) => `  ${name} = ${unwrap(locals[name])}`,
     ),
     "}",
     `output "node_affinity" {\n  value = ${unwrap(gate)}\n}`,
-    'output "resources" {\n  value = local.kvm_resources\n}',
+    // The device resources the container requests besides cpu and memory.
+    'output "resources" {\n  value = merge(local.kvm_resources, local.tun_resources)\n}',
+    `output "capabilities" {\n  value = ${unwrap(capabilities)}\n}`,
   ].join("\n");
   writeFileSync(join(dir, "main.tf"), `${config}\n`);
   const init = spawnSync(terraform, ["init", "-input=false", "-no-color"], {
@@ -77,6 +86,7 @@ interface Evaluated {
   error: string;
   nodeAffinity?: { key: string; values: string[] }[][];
   resources?: Record<string, string>;
+  capabilities?: string[];
 }
 
 function evaluate(vars: Record<string, string>): Evaluated {
@@ -93,6 +103,7 @@ function evaluate(vars: Record<string, string>): Evaluated {
     error: "",
     nodeAffinity: outputs.node_affinity!.value as Evaluated["nodeAffinity"],
     resources: outputs.resources!.value as Record<string, string>,
+    capabilities: outputs.capabilities!.value as string[],
   };
 }
 
@@ -101,6 +112,7 @@ describe.skipIf(!terraform)("KVM scheduling, evaluated by terraform", () => {
     const result = evaluate({ nested_virt: "true" });
     expect(result.error).toBe("");
     expect(result.resources).toEqual({ "devices.kubevirt.io/kvm": "1" });
+    expect(result.capabilities).toEqual([]);
     expect(result.nodeAffinity).toEqual([
       [
         { key: "feature.node.kubernetes.io/cpu-cpuid.VMX", values: ["true"] },
@@ -113,6 +125,30 @@ describe.skipIf(!terraform)("KVM scheduling, evaluated by terraform", () => {
     const result = evaluate({ nested_virt: "false" });
     expect(result.resources).toEqual({});
     expect(result.nodeAffinity).toEqual([]);
+  });
+
+  it("adds the tun device and NET_ADMIN with microvm_networking, and only to a workspace that requests KVM", () => {
+    const on = evaluate({ nested_virt: "true", microvm_networking: "true" });
+    expect(on.resources).toEqual({ "devices.kubevirt.io/kvm": "1", "devices.kubevirt.io/tun": "1" });
+    expect(on.capabilities).toEqual(["NET_ADMIN"]);
+    const smarter = evaluate({
+      nested_virt: "true",
+      microvm_networking: "true",
+      kvm_device_resource: "smarter-devices/kvm",
+      tun_device_resource: "smarter-devices/net_tun",
+    });
+    expect(smarter.resources).toEqual({ "smarter-devices/kvm": "1", "smarter-devices/net_tun": "1" });
+    for (const vars of <Record<string, string>[]>[
+      { nested_virt: "false", microvm_networking: "true" },
+      { nested_virt: "true", microvm_networking: "true", kvm_device_resource: "" },
+    ]) {
+      const off = evaluate(vars);
+      expect(off.resources, JSON.stringify(vars)).toEqual({});
+      expect(off.capabilities, JSON.stringify(vars)).toEqual([]);
+    }
+    const bad = evaluate({ nested_virt: "true", tun_device_resource: "/dev/net/tun" });
+    expect(bad.ok).toBe(false);
+    expect(bad.error).toContain("The tun_device_resource variable must be an extended resource name");
   });
 
   it("reads labels separated by commas as well as spaces", () => {

@@ -78,6 +78,24 @@ describe("providers and admin variables", () => {
     expect(versions.length).toBeGreaterThan(5);
     for (const name of versions) expect(kubernetes[name]?.[0]?.default, name).toBe(docker[name]![0]!.default);
   });
+
+  it("has every other admin variable of the Docker template (downloads, setup timeout, microVM networking), same type and default", async () => {
+    const docker = at(await loadDockerTemplate(), "variable") as Record<string, HclObject[]>;
+    const kubernetes = at(await loadKubernetesTemplate(), "variable") as Record<string, HclObject[]>;
+    // Docker's daemon and its /dev/kvm passthrough have Kubernetes counterparts of their own
+    // (use_kubeconfig and namespace; kvm_device_resource and kvm_node_labels).
+    const dockerOnly = ["docker_socket", "kvm_passthrough"];
+    const shared = Object.keys(docker).filter((name) => !dockerOnly.includes(name));
+    expect(shared).toEqual(
+      expect.arrayContaining(["setup_timeout_seconds", "github_api_url", "microvm_networking"]),
+    );
+    for (const name of shared) {
+      const theirs = docker[name]![0]!;
+      const mine = kubernetes[name]?.[0];
+      expect(mine, name).toBeDefined();
+      expect([mine!.type, mine!.default], name).toEqual([theirs.type, theirs.default]);
+    }
+  });
 });
 
 describe("workspace parameters", () => {
@@ -204,6 +222,16 @@ describe("deployment", () => {
     expect(env.find((e) => e.name === "SPT_USER")?.value).toBe(`\${local.username}`);
   });
 
+  it("has a PID 1 that reaps orphans: the pause container of a shared process namespace (Docker: init = true)", async () => {
+    // The bootstrap's runuser stays between PID 1 and the agent and waits for its own child only.
+    expect(kubernetesText("scripts/bootstrap.sh")).toMatch(/exec runuser /);
+    expect((await podSpec()).share_process_namespace).toBe(true);
+    expect(
+      children(await podSpec(), "container"),
+      "one container: the shared namespace shows nothing else",
+    ).toHaveLength(1);
+  });
+
   it("hands the agent's init script to the bootstrap and passes the agent token", async () => {
     const dev = await container();
     const command = dev.command as string[];
@@ -267,7 +295,9 @@ describe("KVM through a device plugin", () => {
     const resources = block(await container(), "resources");
     for (const key of ["requests", "limits"]) {
       expect(String(resources[key]), key).toContain("local.kvm_resources");
+      expect(String(resources[key]), key).toContain("local.tun_resources");
     }
+    expect(await expanded("local.tun_resources")).toContain("var.microvm_networking");
     const kvm = await expanded("local.kvm_resources");
     expect(kvm).toContain("data.coder_parameter.enable_nested_virt.value");
     expect(kvm).toMatch(/\? \{ \(var\.kvm_device_resource\) = "1" \} : \{\}/);
@@ -310,7 +340,16 @@ describe("KVM through a device plugin", () => {
     expect(text).not.toMatch(
       /host_path|host_pid|host_ipc|host_network|allow_privilege_escalation\s*=\s*true/,
     );
-    expect(block(await container(), "security_context").capabilities).toBeUndefined();
+    // No capability but NET_ADMIN, and that one only for microVM networking with KVM.
+    const own = block(await container(), "security_context");
+    expect(own.capabilities).toBeUndefined();
+    const capabilities = block(own, "dynamic", "capabilities");
+    expect(capabilities.for_each).toBe(`\${local.microvm_networking ? ["NET_ADMIN"] : []}`);
+    expect(block(capabilities, "content").add).toEqual([`\${capabilities.value}`]);
+    const gate = await expanded("local.microvm_networking");
+    expect(gate).toContain("data.coder_parameter.enable_nested_virt.value");
+    expect(gate).toContain("var.kvm_device_resource");
+    expect(gate).toContain("var.microvm_networking");
   });
 
   it("tells the bootstrap and the scripts whether KVM was requested", async () => {
@@ -351,7 +390,16 @@ describe("agent, start scripts and app: the Docker template's", () => {
     const envOf = (template: HclObject) =>
       at(block(template, "resource", "coder_agent", "main"), "env") as HclObject;
     const env = envOf(await loadKubernetesTemplate());
-    expect(Object.keys(env).sort()).toEqual(Object.keys(envOf(await loadDockerTemplate())).sort());
+    const docker = await loadDockerTemplate();
+    expect(Object.keys(env).sort()).toEqual(Object.keys(envOf(docker)).sort());
+    // The same values too, apart from how KVM reaches the workspace (a device plugin here).
+    const differs = ["SPT_KVM_PASSTHROUGH", "SPT_KVM_PASSTHROUGH_MODE"];
+    for (const [name, value] of Object.entries(envOf(docker))) {
+      if (!differs.includes(name)) expect(env[name], name).toBe(value);
+    }
+    // Tool folders in front of the agent's own PATH, which keeps its `coder` binary reachable.
+    expect((await locals()).path).toBe(localsOf(docker).path);
+    expect(String((await locals()).path)).toMatch(/"\$PATH",?\s*\]\)\}$/);
     const required = new Set<string>();
     for (const file of kubernetesScriptFiles().filter((f) => !f.endsWith("bootstrap.sh"))) {
       for (const match of readFileSync(file, "utf8").matchAll(/\$\{(SPT_[A-Z_]+):\?/g))

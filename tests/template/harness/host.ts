@@ -28,7 +28,7 @@ export function templateVersions(template: HclObject): FixtureVersions {
 }
 
 /** Builds the cached root filesystem (once) and resolves to its path. */
-function buildRootfs(): Promise<string> {
+export function buildRootfs(): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("bash", [BUILD_ROOTFS], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
