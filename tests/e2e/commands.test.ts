@@ -100,12 +100,14 @@ describe("workspace commands", () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^Status +running \(start build #1, job succeeded\)$/m);
     expect(text.stdout).toMatch(/^Agent main +connected, ready$/m);
+    expect(text.stdout).toMatch(/^Dashboard +http:\/\/127\.0\.0\.1:\d+\/@admin\/app$/m);
     expect(text.stdout).toMatch(
       /^code-server +http:\/\/127\.0\.0\.1:\d+\/@admin\/app\.main\/apps\/code-server\/$/m,
     );
     const json = JSON.parse((await runCli(["status", "admin/app", "-o", "json"], { env })).stdout);
     expect(json.workspace.name).toBe("app");
     expect(json.apps[0].slug).toBe("code-server");
+    expect(json.dashboard_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/@admin\/app$/);
   });
 
   it("logs prints the current build's logs on stdout", async () => {

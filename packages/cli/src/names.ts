@@ -1,9 +1,6 @@
-/**
- * Coder names (workspaces, templates) follow `codersdk.NameValid`: 1–32 characters, letters, digits and single
- * hyphens between them, and not the reserved words `new` or `create` (they clash with dashboard routes).
- */
-const MAX_LENGTH = 32;
-const RESERVED = new Set(["new", "create"]);
+import { NAME_MAX_LENGTH, RESERVED_NAMES } from "@spt-coder/sdk";
+
+// Coder's name rules (codersdk.NameValid) are the SDK's: it owns the limit and the reserved words.
 
 /**
  * Turns any text into a valid Coder workspace name: lower case, `[a-z0-9-]`, no leading, trailing or double
@@ -16,9 +13,9 @@ export function toCoderName(text: string): string | undefined {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  name = name.slice(0, MAX_LENGTH).replace(/-+$/, "");
+  name = name.slice(0, NAME_MAX_LENGTH).replace(/-+$/, "");
   if (name === "") return undefined;
-  if (RESERVED.has(name)) return `${name}-ws`;
+  if (RESERVED_NAMES.has(name)) return `${name}-ws`;
   return name;
 }
 

@@ -17,7 +17,7 @@ export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./clien
 export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
 export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
 export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
-export { type AppUrl, workspaceAppUrls } from "./flows/apps.js";
+export { type AppUrl, workspaceAppUrls, workspaceDashboardUrl } from "./flows/apps.js";
 export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
 export {
   AgentNotReadyError,
@@ -29,7 +29,7 @@ export {
   ProvisionerJobError,
   TemplateUnavailableError,
 } from "./flows/errors.js";
-export type { FlowEvent, FlowEventHandler } from "./flows/events.js";
+export { type FlowEvent, type FlowEventHandler, stage } from "./flows/events.js";
 export { upMany } from "./flows/fleet.js";
 export {
   DEFAULT_FLEET_BUILDS,
@@ -54,7 +54,7 @@ export {
 export { resolveOrganization } from "./flows/organization.js";
 export { type PushTemplateOptions, type PushTemplateResult, pushTemplate } from "./flows/push.js";
 export { checkCoderServer } from "./flows/server-check.js";
-export { DEFAULT_TEMPLATE, type UpOptions, type UpResult, up } from "./flows/up.js";
+export { type UpOptions, type UpResult, up } from "./flows/up.js";
 export { findUpdateParameterNeeds } from "./flows/update-parameters.js";
 export {
   type AgentsReady,
@@ -87,7 +87,7 @@ export {
   type JobRef,
 } from "./jobs/follow.js";
 export { isJobTerminal } from "./jobs/job-status.js";
-export { assertValidName, nameProblem } from "./names.js";
+export { assertValidName, DEFAULT_TEMPLATE, NAME_MAX_LENGTH, nameProblem, RESERVED_NAMES } from "./names.js";
 export * from "./parameters/index.js";
 export { MAX_PARAMETER_VALUE_BYTES, MAX_PARAMETER_VALUES_TOTAL_BYTES } from "./parameters/limits.js";
 export type { CallInit } from "./resources/api.js";

@@ -2,7 +2,15 @@ import { CoderInvalidInputError } from "./client/errors.js";
 
 /** Coder's rule for user, template and workspace names (codersdk.NameValid). */
 const NAME = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
-const RESERVED = new Set(["new", "create"]);
+
+/** The longest user, template or workspace name coderd accepts (codersdk.NameValid). */
+export const NAME_MAX_LENGTH = 32;
+
+/** Names coderd refuses, compared in lower case: they clash with the dashboard's own routes (`/new`, `/create`). */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(["new", "create"]);
+
+/** The template `up` and `upMany` use when none is named: the one this repository ships in `template/`. */
+export const DEFAULT_TEMPLATE = "spt-flow";
 
 /**
  * Checks a workspace or template name the way coderd does (1–32 letters, digits and single inner hyphens; not
@@ -12,8 +20,10 @@ const RESERVED = new Set(["new", "create"]);
  */
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return "it is empty";
-  if (name.length > 32) return `it is ${name.length} characters long; the limit is 32`;
-  if (RESERVED.has(name.toLowerCase())) return `"${name}" is reserved`;
+  if (name.length > NAME_MAX_LENGTH) {
+    return `it is ${name.length} characters long; the limit is ${NAME_MAX_LENGTH}`;
+  }
+  if (RESERVED_NAMES.has(name.toLowerCase())) return `"${name}" is reserved`;
   if (!NAME.test(name)) {
     return "use letters, digits and single hyphens between them (no underscores, dots, spaces, or leading, trailing or double hyphens)";
   }

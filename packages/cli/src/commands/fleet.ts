@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { FleetSpec, FleetSummary } from "@spt-coder/sdk";
+import { DEFAULT_TEMPLATE, type FleetSpec, type FleetSummary } from "@spt-coder/sdk";
 import { defineCommand } from "../command.js";
 import { AlreadyReportedError, CliError, InterruptedError, UsageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -9,8 +9,6 @@ import { shippedTemplateDir } from "../template-dir.js";
 import { FleetProgress } from "../ui/fleet-progress.js";
 import { renderFleetJson, renderFleetText } from "../ui/fleet-summary.js";
 import { orgArg, outputArg, waitArg } from "./shared.js";
-
-const DEFAULT_TEMPLATE = "spt-flow";
 
 interface FleetArgs {
   action: string;

@@ -1,4 +1,4 @@
-import type { Preset } from "@spt-coder/sdk";
+import { DEFAULT_TEMPLATE, type Preset } from "@spt-coder/sdk";
 import { defineCommand } from "../command.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -22,7 +22,7 @@ export const presetsCommand = defineCommand<PresetsArgs>({
   command: "presets [template]",
   describe: "List a template's presets (named sets of parameter values), marking the default one",
   positionals: {
-    template: { type: "string", default: "spt-flow", describe: "Template name" },
+    template: { type: "string", default: DEFAULT_TEMPLATE, describe: "Template name" },
   },
   args: { ...orgArg, ...outputArg(["table", "json"]) },
   examples: [

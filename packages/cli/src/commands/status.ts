@@ -19,7 +19,7 @@ export const statusCommand = defineCommand<StatusArgs>({
     const sdk = await ctx.sdk();
     const workspace = await findWorkspace(session, args.workspace);
     const apps = await sdk.workspaceAppUrls(session.client, workspace);
-    const dashboard = `${session.url}/@${workspace.owner_name}/${workspace.name}`;
+    const dashboard = sdk.workspaceDashboardUrl(session.url, workspace);
     if (args.output === "json") {
       ctx.stdout(renderJson({ workspace, apps, dashboard_url: dashboard }));
       return;

@@ -67,9 +67,7 @@ function transitionCommand(transition: Transition): CommandDef<TransitionArgs> {
       }
       const build = await runFlow(ctx, { workspace: args.workspace }, async (signal, onEvent) => {
         const name = `${words.ing} workspace ${workspace.name}`;
-        const started = performance.now();
-        onEvent({ type: "stage", stage: name, state: "start" });
-        try {
+        return sdk.stage(onEvent, name, async () => {
           const queued = await (transition === "start"
             ? sdk.startWorkspace(session.client, workspace, {
                 templateVersionId: versionId,
@@ -80,15 +78,8 @@ function transitionCommand(transition: Transition): CommandDef<TransitionArgs> {
             : transition === "stop"
               ? sdk.stopWorkspace(session.client, workspace, { signal })
               : sdk.deleteWorkspace(session.client, workspace, { signal }));
-          const result = args.wait
-            ? await sdk.waitForBuild(session.client, queued.id, { signal, onEvent })
-            : queued;
-          onEvent({ type: "stage", stage: name, state: "done", durationMs: performance.now() - started });
-          return result;
-        } catch (error) {
-          onEvent({ type: "stage", stage: name, state: "failed", durationMs: performance.now() - started });
-          throw error;
-        }
+          return args.wait ? await sdk.waitForBuild(session.client, queued.id, { signal, onEvent }) : queued;
+        });
       });
       report(
         ctx,

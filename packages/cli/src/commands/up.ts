@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { ParameterValidationError, type UpResult } from "@spt-coder/sdk";
-import { type Ctx, defineCommand } from "../command.js";
+import { DEFAULT_TEMPLATE, ParameterValidationError, type UpResult } from "@spt-coder/sdk";
+import { type Ctx, defineCommand, type Sdk } from "../command.js";
 import { CliError, UsageError } from "../errors.js";
 import { runFlow } from "../flow-runner.js";
 import { workspaceNameFromRepo } from "../names.js";
@@ -11,7 +11,6 @@ import { hasTerraformFiles, shippedTemplateDir, templateDirProblem } from "../te
 import { renderJson, renderTable } from "../ui/table.js";
 import { orgArg, outputArg, waitArg, yesArg } from "./shared.js";
 
-const DEFAULT_TEMPLATE = "spt-flow";
 /** The repository the demo opens: the spt-flow template's own default. */
 const DEMO_REPO = "https://github.com/marcuspat/turbo-flow-claude";
 
@@ -130,7 +129,7 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
   ).catch((error: unknown) => {
     throw error instanceof ParameterValidationError ? new ParameterInputError(error, flags) : error;
   });
-  printResult(ctx, args, session, result);
+  printResult(ctx, sdk, args, session, result);
 }
 
 function collectParameters(
@@ -197,9 +196,9 @@ async function confirmPush(ctx: Ctx, session: Session, template: string, name: s
   if (!ok) throw new CliError("Canceled: nothing was created.", { exitCode: 1 });
 }
 
-function printResult(ctx: Ctx, args: UpArgs, session: Session, result: UpResult) {
+function printResult(ctx: Ctx, sdk: Sdk, args: UpArgs, session: Session, result: UpResult) {
   const { workspace, build, apps } = result;
-  const dashboard = `${session.url}/@${workspace.owner_name}/${workspace.name}`;
+  const dashboard = sdk.workspaceDashboardUrl(session.url, workspace);
   if (args.output === "json") {
     ctx.stdout(
       renderJson({

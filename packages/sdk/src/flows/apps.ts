@@ -11,6 +11,18 @@ export interface AppUrl {
 }
 
 /**
+ * Where a person opens a workspace in Coder's dashboard: `<access url>/@<owner>/<workspace>`. Path apps live
+ * below the same address (see {@link workspaceAppUrls}). `accessUrl` is the deployment's URL without a trailing
+ * slash, as {@link CoderClient.url} holds it.
+ */
+export function workspaceDashboardUrl(
+  accessUrl: string,
+  workspace: Pick<Workspace, "owner_name" | "name">,
+): string {
+  return `${accessUrl}/@${workspace.owner_name}/${workspace.name}`;
+}
+
+/**
  * Builds the browser URLs of a workspace's apps. An app's own `url` is the address inside the workspace that
  * Coder's proxy forwards to, not something a browser can open. Path apps live at
  * `<access url>/@<owner>/<workspace>.<agent>/apps/<slug>/`; subdomain apps replace `*` in the deployment's
@@ -36,7 +48,7 @@ export async function workspaceAppUrls(
       let url: string | undefined;
       if (app.external) url = app.url;
       else if (!app.subdomain) {
-        url = `${client.url}/@${workspace.owner_name}/${workspace.name}.${agent.name}/apps/${encodeURIComponent(app.slug)}/`;
+        url = `${workspaceDashboardUrl(client.url, workspace)}.${agent.name}/apps/${encodeURIComponent(app.slug)}/`;
       } else if (wildcard && app.subdomain_name) {
         url = `${base.protocol}//${wildcard.replace("*", app.subdomain_name)}/`;
       }

@@ -1,10 +1,10 @@
 import type { CoderClient } from "../client/create-client.js";
 import { CoderConflictError } from "../client/errors.js";
+import { DEFAULT_TEMPLATE } from "../names.js";
 import type { Organization } from "../types.js";
 import { TemplateUnavailableError } from "./errors.js";
 import type { FleetEvent, FleetSpec, FleetTemplateResult } from "./fleet-types.js";
 import { pushIntoOrganization } from "./push.js";
-import { DEFAULT_TEMPLATE } from "./up.js";
 
 /** A template the fleet uses; `error` when its items cannot run. */
 export interface TemplateState {

@@ -1,6 +1,6 @@
 import { type CoderClient, createCoderClient } from "../client/create-client.js";
 import type { CoderWarning } from "../client/hooks.js";
-import { assertValidName } from "../names.js";
+import { assertValidName, DEFAULT_TEMPLATE } from "../names.js";
 import type { AutomaticUpdates, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
 import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "./errors.js";
@@ -11,9 +11,6 @@ import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
 import { createWorkspace, startWorkspace, stopWorkspace } from "./workspace.js";
-
-/** The template `up` uses when none is named: the Turbo Flow workspace shipped in `template/`. */
-export const DEFAULT_TEMPLATE = "spt-flow";
 
 /** Options of {@link up}. Give `url` and `token`, or a ready `client`. */
 export interface UpOptions {
