@@ -1,8 +1,8 @@
 import type { ProvisionerJobLog } from "@spt-coder/sdk";
 import { describe, expect, it } from "vitest";
-import { createColors, shouldUseColor, stripAnsi } from "../src/ui/colors.js";
-import { createLineSink } from "../src/ui/lines.js";
-import { formatDuration, StageRenderer } from "../src/ui/stages.js";
+import { createColors, shouldUseColor, stripAnsi } from "../../src/ui/colors.js";
+import { createLineSink } from "../../src/ui/lines.js";
+import { formatDuration, StageRenderer } from "../../src/ui/stages.js";
 
 function log(
   id: number,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createColors } from "../src/ui/colors.js";
-import { FleetProgress } from "../src/ui/fleet-progress.js";
+import { createColors } from "../../src/ui/colors.js";
+import { FleetProgress } from "../../src/ui/fleet-progress.js";
 
 const colors = createColors(false);
 const result = (name: string, outcome: "created" | "failed") => ({
