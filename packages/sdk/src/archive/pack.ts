@@ -9,7 +9,7 @@ import { errorCode } from "./fsutil.js";
 import { isTerraformName } from "./rules.js";
 import { readVariables, type TemplateVariableValue } from "./tfvars.js";
 import { BLOCK, entrySize, splitName, writeHeader } from "./ustar.js";
-import { listDir, unreadable, type WalkEntry, walkTemplate } from "./walk.js";
+import { listDir, type TemplateFolder, unreadable, type WalkEntry, walkTemplate } from "./walk.js";
 
 /** Coder's `provisionersdk.TemplateArchiveLimit`: an archive must be strictly smaller than this (1 MiB). */
 export const TEMPLATE_ARCHIVE_LIMIT = 1_048_576;
@@ -87,7 +87,8 @@ export async function packTemplate(dir: string, options: PackTemplateOptions = {
       { dir: root },
     );
   }
-  const entries = walkTemplate({ dir: root, realRoot, rootListing, followSymlinks, warnings });
+  const folder: TemplateFolder = { dir: root, realRoot, rootListing, followSymlinks, warnings };
+  const entries = walkTemplate(folder);
   if (!entries.some((e) => e.kind === "file" && !e.name.includes("/") && isTerraformName(e.name))) {
     warnings.push(
       "No top-level .tf or .tf.json file made it into the archive (the ones found are hidden or symlinks)",
@@ -97,7 +98,7 @@ export async function packTemplate(dir: string, options: PackTemplateOptions = {
   const size = entries.reduce((sum, e) => sum + (e.kind === "file" ? entrySize(e.size) : BLOCK), 0);
   if (size >= TEMPLATE_ARCHIVE_LIMIT) throw tooBig(root, entries, size);
 
-  const variables = await readVariables({ dir: root, realRoot, rootListing, followSymlinks, warnings });
+  const variables = await readVariables(folder);
   const bytes = writeArchive(root, entries, size, mtime);
   return {
     bytes,

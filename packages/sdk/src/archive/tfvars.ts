@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { TemplateArchiveError } from "./errors.js";
 import { isInside } from "./fsutil.js";
 import { compareUtf8 } from "./rules.js";
-import type { ListedEntry } from "./walk.js";
+import type { ListedEntry, TemplateFolder } from "./walk.js";
 
 /**
  * The largest variables file read: 1 MiB, the size Coder's whole template archive must stay under. A bigger file
@@ -33,13 +33,7 @@ export function variablesFileNames(rootListing: ListedEntry[]): string[] {
  * Reads the variables files and converts their values the way `coder templates push` does. Symlinked files
  * follow the archive's symlink policy: skipped unless `followSymlinks`, and never outside the folder.
  */
-export async function readVariables(options: {
-  dir: string;
-  realRoot: string;
-  rootListing: ListedEntry[];
-  followSymlinks: boolean;
-  warnings: string[];
-}): Promise<TemplateVariableValue[]> {
+export async function readVariables(options: TemplateFolder): Promise<TemplateVariableValue[]> {
   const { dir, rootListing, warnings } = options;
   const merged = new Map<string, string>();
   for (const name of variablesFileNames(rootListing)) {

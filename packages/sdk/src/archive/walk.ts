@@ -23,6 +23,15 @@ export interface ListedEntry {
   dirent: Dirent<Buffer>;
 }
 
+/** The folder being packed, as the walk and the variables reader both see it; `warnings` collects what was skipped. */
+export interface TemplateFolder {
+  dir: string;
+  realRoot: string;
+  rootListing: ListedEntry[];
+  followSymlinks: boolean;
+  warnings: string[];
+}
+
 interface WalkContext {
   dir: string;
   realRoot: string;
@@ -67,13 +76,7 @@ export function listDir(dir: string, fsDir: string, relDir: string, warnings: st
  * Walks the template folder depth-first, applying Coder's rules to every entry *before* looking inside it,
  * so ignored folders (a 200 MB `.terraform/`, `.git/`) are never listed or stat'ed.
  */
-export function walkTemplate(options: {
-  dir: string;
-  realRoot: string;
-  rootListing: ListedEntry[];
-  followSymlinks: boolean;
-  warnings: string[];
-}): WalkEntry[] {
+export function walkTemplate(options: TemplateFolder): WalkEntry[] {
   const ctx: WalkContext = { ...options, entries: [] };
   walkListing(ctx, options.rootListing, options.dir, "", [options.realRoot]);
   return ctx.entries;
