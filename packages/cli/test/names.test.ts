@@ -1,3 +1,5 @@
+import { nameProblem } from "@spt-coder/sdk";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toCoderName, workspaceNameFromRepo } from "../src/names.js";
 
@@ -39,6 +41,15 @@ describe("toCoderName", () => {
       expect(name.length).toBeLessThanOrEqual(32);
       expect(["new", "create"]).not.toContain(name);
     }
+  });
+
+  it("yields only names the SDK's own check (coderd's rule) accepts, for any text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), (text) => {
+        const name = toCoderName(text);
+        if (name !== undefined) expect(nameProblem(name)).toBeUndefined();
+      }),
+    );
   });
 
   it("keeps letters that lose their accents", () => {
