@@ -6,7 +6,7 @@ const NAME = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
 /** The longest user, template or workspace name coderd accepts (codersdk.NameValid). */
 export const NAME_MAX_LENGTH = 32;
 
-/** Names coderd refuses, compared in lower case: they clash with the dashboard's own routes (`/new`, `/create`). */
+/** Names coderd refuses: they clash with the dashboard's routes (`/templates/new`, `/groups/create`). */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(["new", "create"]);
 
 /** The template `up` and `upMany` use when none is named: the one this repository ships in `template/`. */

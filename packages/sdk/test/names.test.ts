@@ -11,7 +11,7 @@ describe("nameProblem (codersdk.NameValid)", () => {
     ["", "it is empty"],
     ["x".repeat(NAME_MAX_LENGTH + 1), "it is 33 characters long; the limit is 32"],
     ["new", '"new" is reserved'],
-    ["Create", '"Create" is reserved'],
+    ["create", '"create" is reserved'],
   ])("refuses %j: %s", (name, reason) => {
     expect(nameProblem(name)).toBe(reason);
   });
