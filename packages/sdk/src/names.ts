@@ -23,7 +23,8 @@ export function nameProblem(name: string): string | undefined {
   if (name.length > NAME_MAX_LENGTH) {
     return `it is ${name.length} characters long; the limit is ${NAME_MAX_LENGTH}`;
   }
-  if (RESERVED_NAMES.has(name.toLowerCase())) return `"${name}" is reserved`;
+  // coderd compares exactly (`str == "new" || str == "create"`): `New` is a valid name.
+  if (RESERVED_NAMES.has(name)) return `"${name}" is reserved`;
   if (!NAME.test(name)) {
     return "use letters, digits and single hyphens between them (no underscores, dots, spaces, or leading, trailing or double hyphens)";
   }

@@ -3,7 +3,7 @@ import { CoderInvalidInputError } from "../src/client/errors.js";
 import { assertValidName, NAME_MAX_LENGTH, nameProblem, RESERVED_NAMES } from "../src/names.js";
 
 describe("nameProblem (codersdk.NameValid)", () => {
-  it.each(["a", "dev", "my-workspace-2", "A1-b2", "x".repeat(NAME_MAX_LENGTH)])("accepts %s", (name) => {
+  it.each(["a", "dev", "my-workspace-2", "A1-b2", "New", "CREATE", "x".repeat(NAME_MAX_LENGTH)])("accepts %s", (name) => {
     expect(nameProblem(name)).toBeUndefined();
   });
 
