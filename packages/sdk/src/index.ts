@@ -6,17 +6,17 @@
  */
 
 export * from "./archive/index.js";
-export {
-  type CoderClient,
-  type CoderClientOptions,
-  createCoderClient,
-  SDK_VERSION,
-} from "./client/create-client.js";
 export * from "./client/errors.js";
 export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
 export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
 export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
 export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
+export {
+  type CoderClient,
+  type CoderClientOptions,
+  createCoderClient,
+  SDK_VERSION,
+} from "./coder-client.js";
 export { type AppUrl, workspaceAppUrls } from "./flows/apps.js";
 export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
 export {

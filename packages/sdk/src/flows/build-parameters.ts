@@ -1,5 +1,5 @@
-import type { CoderClient } from "../client/create-client.js";
 import { CoderNotFoundError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
 import { resolveDynamicParameters } from "../parameters/dynamic.js";
 import { resolveParameters } from "../parameters/index.js";
 import { parameterSizeProblems } from "../parameters/limits.js";

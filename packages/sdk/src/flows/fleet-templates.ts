@@ -1,5 +1,5 @@
-import type { CoderClient } from "../client/create-client.js";
 import { CoderConflictError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
 import type { Organization } from "../types.js";
 import { TemplateUnavailableError } from "./errors.js";
 import type { FleetEvent, FleetSpec, FleetTemplateResult } from "./fleet-types.js";

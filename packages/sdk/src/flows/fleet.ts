@@ -1,5 +1,5 @@
-import { type CoderClient, createCoderClient } from "../client/create-client.js";
 import { CoderAbortError, CoderError, CoderInvalidInputError } from "../client/errors.js";
+import { type CoderClient, createCoderClient } from "../coder-client.js";
 import { assertValidName } from "../names.js";
 import type { Organization, Workspace } from "../types.js";
 import { TemplateUnavailableError } from "./errors.js";

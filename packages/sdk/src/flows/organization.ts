@@ -1,4 +1,4 @@
-import type { CoderClient } from "../client/create-client.js";
+import type { CoderClient } from "../coder-client.js";
 import type { Organization } from "../types.js";
 import { OrganizationRequiredError } from "./lifecycle-errors.js";
 

@@ -1,7 +1,7 @@
 import { packTemplate, TemplateArchiveError } from "../archive/index.js";
 import { isTerraformName } from "../archive/rules.js";
-import type { CoderClient } from "../client/create-client.js";
 import { CoderAbortError, CoderInvalidInputError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import { assertValidName } from "../names.js";

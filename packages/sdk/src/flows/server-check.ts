@@ -1,5 +1,5 @@
-import type { CoderClient } from "../client/create-client.js";
 import { CoderApiError, CoderUnexpectedResponseError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
 import type { BuildInfoResponse } from "../types.js";
 import { NotCoderServerError } from "./errors.js";
 

@@ -1,5 +1,5 @@
-import { type CoderClient, createCoderClient } from "../client/create-client.js";
 import type { CoderWarning } from "../client/hooks.js";
+import { type CoderClient, createCoderClient } from "../coder-client.js";
 import { assertValidName } from "../names.js";
 import type { AutomaticUpdates, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";

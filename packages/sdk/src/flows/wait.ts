@@ -1,6 +1,6 @@
-import type { CoderClient } from "../client/create-client.js";
 import { CoderAbortError } from "../client/errors.js";
 import { sleep } from "../client/retry.js";
+import type { CoderClient } from "../coder-client.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild } from "../types.js";

@@ -1,5 +1,5 @@
-import type { CoderClient } from "../client/create-client.js";
 import { CoderForbiddenError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
 import { assertValidName } from "../names.js";
 import type { AutomaticUpdates, Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "../types.js";
 import { resolveBuild } from "./build-parameters.js";

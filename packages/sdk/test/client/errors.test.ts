@@ -2,7 +2,6 @@ import { inspect } from "node:util";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createCoderClient } from "../../src/client/create-client.js";
 import {
   CoderApiError,
   CoderAuthError,
@@ -15,6 +14,7 @@ import {
   CoderServerError,
   CoderUnexpectedResponseError,
 } from "../../src/client/errors.js";
+import { createCoderClient } from "../../src/coder-client.js";
 
 const BASE = "https://coder.test";
 const TOKEN = "Zz9Yy8Xx7W-secretsecretsecretsecret12";

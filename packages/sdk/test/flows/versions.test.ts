@@ -129,7 +129,7 @@ describe("template versions, updates and start's version choice", () => {
     const h = await launch({ users: [{ username: "alice" }] });
     const owner = h.client;
     await push(owner, REGION(["eu", "us"]));
-    const { createCoderClient } = await import("../../src/client/create-client.js");
+    const { createCoderClient } = await import("../../src/coder-client.js");
     const alice = createCoderClient({ url: h.fake.url, token: h.fake.state.tokenOf("alice") });
     const made = await up({ client: alice, workspace: "dev", template: "small" });
     const v2 = await push(
