@@ -6,7 +6,6 @@
  */
 
 export * from "./archive/index.js";
-export * from "./client/errors.js";
 export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
 export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
 export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
@@ -17,18 +16,9 @@ export {
   createCoderClient,
   SDK_VERSION,
 } from "./coder-client.js";
+export * from "./errors/index.js";
 export { type AppUrl, workspaceAppUrls } from "./flows/apps.js";
 export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
-export {
-  AgentNotReadyError,
-  CoderFlowError,
-  MissingTemplateVariablesError,
-  NotCoderServerError,
-  type ParameterProblem,
-  ParameterValidationError,
-  ProvisionerJobError,
-  TemplateUnavailableError,
-} from "./flows/errors.js";
 export type { FlowEvent, FlowEventHandler } from "./flows/events.js";
 export { upMany } from "./flows/fleet.js";
 export {
@@ -44,13 +34,6 @@ export {
   type FleetTemplateResult,
   type UpManyOptions,
 } from "./flows/fleet-types.js";
-export {
-  MissingBuildParametersError,
-  OrganizationRequiredError,
-  TemplateVersionNotFoundError,
-  type UpdateNeedReason,
-  type UpdateParameterNeed,
-} from "./flows/lifecycle-errors.js";
 export { resolveOrganization } from "./flows/organization.js";
 export { type PushTemplateOptions, type PushTemplateResult, pushTemplate } from "./flows/push.js";
 export { checkCoderServer } from "./flows/server-check.js";

@@ -1,16 +1,17 @@
 // The named steps of one transport request, in the order `transportFetch` runs them: wait at the rate-limit gate,
 // make an attempt under a deadline (the body read, capped, inside it), decide whether to retry, check the JSON.
 // Internal to the SDK: exported for the transport and its tests, not from the package index.
-import { readCapped } from "./body.js";
-import { toConnectionError } from "./connection.js";
-import { type Deadline, startDeadline } from "./deadline.js";
+
 import {
   CoderAbortError,
   type CoderError,
   CoderResponseTooLargeError,
   CoderTimeoutError,
   CoderUnexpectedResponseError,
-} from "./errors.js";
+} from "../errors/base.js";
+import { readCapped } from "./body.js";
+import { toConnectionError } from "./connection.js";
+import { type Deadline, startDeadline } from "./deadline.js";
 import { backoffDelay, RETRY_STATUSES } from "./retry.js";
 
 /**

@@ -1,5 +1,5 @@
+import { CoderAbortError, type CoderError } from "../errors/base.js";
 import { assertParsableJson, DEFAULT_MAX_RESPONSE_BYTES } from "./body.js";
-import { CoderAbortError, type CoderError } from "./errors.js";
 import type { ClientHooks } from "./hooks.js";
 import { isRetryable, parseRetryAfter, sleep } from "./retry.js";
 import {

@@ -1,7 +1,7 @@
-import { CoderConflictError } from "../client/errors.js";
 import type { CoderClient } from "../coder-client.js";
+import { CoderConflictError } from "../errors/base.js";
+import { TemplateUnavailableError } from "../errors/flows.js";
 import type { Organization } from "../types.js";
-import { TemplateUnavailableError } from "./errors.js";
 import type { FleetEvent, FleetSpec, FleetTemplateResult } from "./fleet-types.js";
 import { pushIntoOrganization } from "./push.js";
 import { DEFAULT_TEMPLATE } from "./up.js";

@@ -1,7 +1,7 @@
-import { CoderAbortError } from "../client/errors.js";
 import { clientInternals } from "../client/internals.js";
 import { backoffDelay, sleep } from "../client/retry.js";
 import type { CoderClient } from "../coder-client.js";
+import { CoderAbortError } from "../errors/base.js";
 import type { ProvisionerJob, ProvisionerJobLog, TemplateVersion, WorkspaceBuild } from "../types.js";
 import { isJobTerminal } from "./job-status.js";
 import { type LogSocket, openLogSocket, type SocketEnd } from "./log-socket.js";

@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createCoderClient } from "../../src/coder-client.js";
 import {
   CoderApiError,
   CoderAuthError,
@@ -13,8 +14,7 @@ import {
   CoderRateLimitError,
   CoderServerError,
   CoderUnexpectedResponseError,
-} from "../../src/client/errors.js";
-import { createCoderClient } from "../../src/coder-client.js";
+} from "../../src/errors/base.js";
 
 const BASE = "https://coder.test";
 const TOKEN = "Zz9Yy8Xx7W-secretsecretsecretsecret12";

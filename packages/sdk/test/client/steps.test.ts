@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readCapped } from "../../src/client/body.js";
 import {
-  CoderAbortError,
-  CoderConnectionError,
-  CoderResponseTooLargeError,
-  CoderTimeoutError,
-  CoderUnexpectedResponseError,
-} from "../../src/client/errors.js";
-import {
   type AttemptContext,
   assertJson,
   attemptWithDeadline,
@@ -16,6 +9,13 @@ import {
   retryAfterFailure,
   waitAtGate,
 } from "../../src/client/steps.js";
+import {
+  CoderAbortError,
+  CoderConnectionError,
+  CoderResponseTooLargeError,
+  CoderTimeoutError,
+  CoderUnexpectedResponseError,
+} from "../../src/errors/base.js";
 
 const budget = (over: Partial<RetryBudget> = {}): RetryBudget => ({
   failures: 0,

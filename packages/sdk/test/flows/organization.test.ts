@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OrganizationRequiredError } from "../../src/flows/lifecycle-errors.js";
+import { OrganizationRequiredError } from "../../src/errors/lifecycle.js";
 import { resolveOrganization } from "../../src/flows/organization.js";
 import { useLoopbackFake } from "./helpers.js";
 

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  MissingBuildParametersError,
-  TemplateVersionNotFoundError,
-} from "../../src/flows/lifecycle-errors.js";
+import { MissingBuildParametersError, TemplateVersionNotFoundError } from "../../src/errors/lifecycle.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";

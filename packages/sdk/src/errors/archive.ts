@@ -1,4 +1,4 @@
-import { CoderInvalidInputError } from "../client/errors.js";
+import { CoderInvalidInputError } from "./base.js";
 
 /** One file and its size in bytes, used to point at what makes an archive too big. */
 export interface ArchiveFileSize {
