@@ -6,29 +6,19 @@
  */
 
 export * from "./archive/index.js";
+export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
+export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
+export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
+export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
 export {
   type CoderClient,
   type CoderClientOptions,
   createCoderClient,
   SDK_VERSION,
-} from "./client/create-client.js";
-export * from "./client/errors.js";
-export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
-export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
-export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
-export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
+} from "./coder-client.js";
+export * from "./errors/index.js";
 export { type AppUrl, workspaceAppUrls, workspaceDashboardUrl } from "./flows/apps.js";
 export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
-export {
-  AgentNotReadyError,
-  CoderFlowError,
-  MissingTemplateVariablesError,
-  NotCoderServerError,
-  type ParameterProblem,
-  ParameterValidationError,
-  ProvisionerJobError,
-  TemplateUnavailableError,
-} from "./flows/errors.js";
 export { type FlowEvent, type FlowEventHandler, stage } from "./flows/events.js";
 export { upMany } from "./flows/fleet.js";
 export {
@@ -44,13 +34,6 @@ export {
   type FleetTemplateResult,
   type UpManyOptions,
 } from "./flows/fleet-types.js";
-export {
-  MissingBuildParametersError,
-  OrganizationRequiredError,
-  TemplateVersionNotFoundError,
-  type UpdateNeedReason,
-  type UpdateParameterNeed,
-} from "./flows/lifecycle-errors.js";
 export { resolveOrganization } from "./flows/organization.js";
 export { type PushTemplateOptions, type PushTemplateResult, pushTemplate } from "./flows/push.js";
 export { checkCoderServer } from "./flows/server-check.js";

@@ -1,4 +1,4 @@
-import { CoderInvalidInputError } from "./client/errors.js";
+import { CoderInvalidInputError } from "./errors/base.js";
 
 /** Coder's rule for user, template and workspace names (codersdk.NameValid). */
 const NAME = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CoderInvalidInputError } from "../src/client/errors.js";
+import { CoderInvalidInputError } from "../src/errors/base.js";
 import { assertValidName, NAME_MAX_LENGTH, nameProblem, RESERVED_NAMES } from "../src/names.js";
 
 describe("nameProblem (codersdk.NameValid)", () => {
-  it.each(["a", "dev", "my-workspace-2", "A1-b2", "New", "CREATE", "x".repeat(NAME_MAX_LENGTH)])("accepts %s", (name) => {
-    expect(nameProblem(name)).toBeUndefined();
-  });
+  it.each(["a", "dev", "my-workspace-2", "A1-b2", "New", "CREATE", "x".repeat(NAME_MAX_LENGTH)])(
+    "accepts %s",
+    (name) => {
+      expect(nameProblem(name)).toBeUndefined();
+    },
+  );
 
   it.each([
     ["", "it is empty"],

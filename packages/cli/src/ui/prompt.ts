@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { InterruptedError } from "../errors.js";
 
 /** Options of a text prompt. */
 export interface PromptOptions {
@@ -14,8 +15,11 @@ export type PromptFn = (question: string, options?: PromptOptions) => Promise<st
 /** Asks a yes/no question; anything but `y`/`yes` is no, empty input is `defaultYes`. */
 export type ConfirmFn = (question: string, defaultYes: boolean) => Promise<boolean>;
 
-/** Ctrl-C or end of input while a prompt waits. */
-export class PromptCanceledError extends Error {
+/**
+ * Ctrl-C or end of input while a prompt waits: an interruption like Ctrl-C during a flow (exit 130, "Interrupted.").
+ * A CLI error, not the SDK's `CanceledError`: this file loads with every command, the SDK only when one needs it.
+ */
+export class PromptCanceledError extends InterruptedError {
   override name = "PromptCanceledError";
 }
 
@@ -43,7 +47,7 @@ export function createPrompt(input: Readable, output: Writable): PromptFn {
       rl.on("close", () => {
         if (!answered) {
           output.write("\n");
-          reject(new PromptCanceledError("prompt canceled"));
+          reject(new PromptCanceledError());
         }
       });
       rl.question(`${question}${suffix} `, (answer) => {

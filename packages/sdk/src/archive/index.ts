@@ -3,7 +3,11 @@
  * `POST /api/v2/files` takes, with Coder CLI's inclusion rules and 1 MiB limit, plus the tfvars values the
  * CLI sends as `user_variable_values`.
  */
-export { type ArchiveFileSize, TemplateArchiveError, type TemplateArchiveErrorInit } from "./errors.js";
+export {
+  type ArchiveFileSize,
+  TemplateArchiveError,
+  type TemplateArchiveErrorInit,
+} from "../errors/archive.js";
 export {
   DEFAULT_TEMPLATE_MTIME,
   type PackedTemplate,

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 // than GNU tar (see bench/RESULTS.md).
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { type ArchiveFileSize, TemplateArchiveError } from "./errors.js";
+import { type ArchiveFileSize, TemplateArchiveError } from "../errors/archive.js";
 import { errorCode } from "./fsutil.js";
 import { isTerraformName } from "./rules.js";
 import { readVariables, type TemplateVariableValue } from "./tfvars.js";

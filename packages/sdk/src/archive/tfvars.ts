@@ -1,6 +1,6 @@
 import { readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { TemplateArchiveError } from "./errors.js";
+import { TemplateArchiveError } from "../errors/archive.js";
 import { isInside } from "./fsutil.js";
 import { compareUtf8 } from "./rules.js";
 import type { ListedEntry, TemplateFolder } from "./walk.js";

@@ -3,6 +3,7 @@
  * group names, and no pax or GNU extensions (Coder's upload docs say pax "may cause problems").
  */
 
+import { ArchiveEncodingError } from "../errors/archive.js";
 export const BLOCK = 512;
 const NAME_MAX = 100;
 const PREFIX_MAX = 155;
@@ -45,7 +46,7 @@ export function splitName(name: string): { prefix: string; name: string } | unde
 /** Writes one 512-byte header at `offset` of `out`. The name must have passed {@link splitName}. */
 export function writeHeader(out: Uint8Array, offset: number, entry: UstarEntry): void {
   const parts = splitName(entry.name);
-  if (!parts) throw new Error(`name too long for ustar: ${entry.name}`);
+  if (!parts) throw new ArchiveEncodingError(`name too long for ustar: ${entry.name}`);
   const header = out.subarray(offset, offset + BLOCK);
   header.fill(0);
   const isDir = entry.name.endsWith("/");
@@ -71,13 +72,13 @@ export function writeHeader(out: Uint8Array, offset: number, entry: UstarEntry):
 
 function writeText(header: Uint8Array, at: number, size: number, text: string): void {
   const bytes = Buffer.from(text, "utf8");
-  if (bytes.length > size) throw new Error(`ustar field overflow: ${text}`);
+  if (bytes.length > size) throw new ArchiveEncodingError(`ustar field overflow: ${text}`);
   header.set(bytes, at);
 }
 
 /** Zero-padded octal followed by a NUL, the way Go and GNU tar write numeric fields. */
 function writeOctal(header: Uint8Array, at: number, size: number, value: number): void {
   const digits = value.toString(8).padStart(size - 1, "0");
-  if (digits.length > size - 1) throw new Error(`ustar numeric field overflow: ${value}`);
+  if (digits.length > size - 1) throw new ArchiveEncodingError(`ustar numeric field overflow: ${value}`);
   writeText(header, at, size, `${digits}\0`);
 }

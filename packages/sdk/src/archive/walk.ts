@@ -8,7 +8,7 @@ import {
   statSync,
 } from "node:fs";
 import { join } from "node:path";
-import { TemplateArchiveError } from "./errors.js";
+import { TemplateArchiveError } from "../errors/archive.js";
 import { errorCode, isInside } from "./fsutil.js";
 import { compareUtf8, isHidden, isState, isVariablesFile } from "./rules.js";
 

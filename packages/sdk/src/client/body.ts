@@ -1,4 +1,4 @@
-import { CoderInvalidJsonError, CoderResponseTooLargeError } from "./errors.js";
+import { CoderInvalidJsonError, CoderResponseTooLargeError } from "../errors/base.js";
 
 /** The most decoded bytes one answer may have by default: 32 MiB, far above any Coder answer, far below harm. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import { CoderConnectionError } from "./errors.js";
+import { CoderConnectionError } from "../errors/base.js";
 
 const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"]);
 const REFUSED_CODES = new Set(["ECONNREFUSED"]);

@@ -1,15 +1,17 @@
-import { assertParsableJson, DEFAULT_MAX_RESPONSE_BYTES, readCapped } from "./body.js";
-import { toConnectionError } from "./connection.js";
-import { type Deadline, startDeadline } from "./deadline.js";
-import {
-  CoderAbortError,
-  type CoderError,
-  CoderResponseTooLargeError,
-  CoderTimeoutError,
-  CoderUnexpectedResponseError,
-} from "./errors.js";
+import { CoderAbortError, type CoderError } from "../errors/base.js";
+import { assertParsableJson, DEFAULT_MAX_RESPONSE_BYTES } from "./body.js";
 import type { ClientHooks } from "./hooks.js";
-import { backoffDelay, isRetryable, parseRetryAfter, RETRY_STATUSES, sleep } from "./retry.js";
+import { isRetryable, parseRetryAfter, sleep } from "./retry.js";
+import {
+  type AttemptContext,
+  assertJson,
+  attemptWithDeadline,
+  type RetryBudget,
+  type RetryDecision,
+  retryAfterAnswer,
+  retryAfterFailure,
+  waitAtGate,
+} from "./steps.js";
 import { responseOrigins } from "./unwrap.js";
 import { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./version.js";
 
@@ -88,75 +90,50 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
     const userSignal = request.signal;
     const body = request.body ? await request.arrayBuffer() : undefined;
     const retryable = isRetryable(request.method, call.sptRetry);
-    const timeoutMs = call.sptTimeoutMs ?? options.timeoutMs;
     const traceUrl = stripQuery(request.url);
     const path = new URL(traceUrl).pathname;
-    let failures = 0; // retries spent on errors and 5xx, bounded by maxRetries
-    let rateLimited = 0; // retries spent on 429s, bounded by maxRateLimitRetries
+    const context: AttemptContext = {
+      timeoutMs: call.sptTimeoutMs ?? options.timeoutMs,
+      userSignal,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      origin,
+      method: request.method,
+      path,
+    };
+    const budget: RetryBudget = {
+      failures: 0,
+      rateLimited: 0,
+      maxRetries: options.maxRetries,
+      maxRateLimitRetries: options.maxRateLimitRetries,
+    };
 
     for (let attempt = 0; ; attempt++) {
-      // A loop, not one sleep: libuv measures timers from its cached loop time, so a timer may fire a little
-      // before the wall-clock instant Retry-After names.
-      for (
-        let gate = (notBefore.get(path) ?? 0) - Date.now();
-        gate > 0;
-        gate = (notBefore.get(path) ?? 0) - Date.now()
-      ) {
-        await wait(gate);
-      }
+      await waitAtGate(notBefore, path, wait);
       const started = performance.now();
-      // One deadline for the whole attempt, headers and body alike: a body that trickles in a byte at a time
-      // runs out of time like a server that never answers.
-      const deadline = startDeadline(timeoutMs, userSignal);
       let response: Response;
       try {
-        // The body is read here, inside the attempt: a connection cut after the headers ("terminated") is then
-        // a connection error like any other, retried when safe, instead of a TypeError deep in JSON parsing.
-        response = await readCapped(
-          await sendFollowingRedirects(request, body, deadline.signal),
-          options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-          { method: request.method, path },
+        response = await attemptWithDeadline(
+          (signal) => sendFollowingRedirects(request, body, signal),
+          context,
         );
       } catch (error) {
-        deadline.clear(); // before the pause below: the deadline is this attempt's, not the retry's
-        const failure = toFailure(error, userSignal, deadline, timeoutMs, origin, request.method, traceUrl);
+        const failure = error as CoderError;
         trace({ error: failure.message }, attempt, started);
-        // Too much once is too much again: an oversized answer is never fetched a second time.
-        const final = failure instanceof CoderAbortError || failure instanceof CoderResponseTooLargeError;
-        if (final || !retryable || failures >= options.maxRetries) throw failure;
-        await retryAfterDelay(attempt, backoffDelay(failures++), failure.name);
+        const decision = retryAfterFailure(failure, retryable, budget);
+        if (!decision.retry) throw failure;
+        await retryLater(attempt, decision);
         continue;
-      } finally {
-        deadline.clear();
       }
       trace({ status: response.status }, attempt, started);
       noteVersion(response);
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"), options.maxRetryAfterMs);
-      // Coder's rate limiter runs before any handler, so a 429 means nothing was done: safe for every method.
-      if (response.status === 429 && rateLimited < options.maxRateLimitRetries) {
-        const delay = retryAfter ?? backoffDelay(rateLimited);
-        rateLimited++;
-        notBefore.set(path, Math.max(notBefore.get(path) ?? 0, Date.now() + delay));
-        options.hooks.onRetry?.({
-          method: request.method,
-          url: traceUrl,
-          attempt: attempt + 1,
-          delayMs: delay,
-          reason: "status 429",
-        });
-        continue; // the gate at the top of the loop waits out the delay
-      }
-      if (
-        retryable &&
-        RETRY_STATUSES.has(response.status) &&
-        response.status !== 429 &&
-        failures < options.maxRetries
-      ) {
-        await retryAfterDelay(attempt, retryAfter ?? backoffDelay(failures++), `status ${response.status}`);
+      const decision = retryAfterAnswer(response.status, retryAfter, retryable, budget);
+      if (decision.retry) {
+        await retryLater(attempt, decision);
         continue;
       }
       if (!call.sptRaw) {
-        await assertJson(response, request.method, traceUrl);
+        await assertJson(response, request.method, path);
         await assertParsableJson(response, { method: request.method, path });
       }
       responseOrigins.set(response, { method: request.method, path });
@@ -173,7 +150,10 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
       });
     }
 
-    async function retryAfterDelay(attempt: number, delayMs: number, reason: string) {
+    /** Spends the decision's budget, reports the retry, then waits: a 429 by closing the path's gate. */
+    async function retryLater(attempt: number, decision: RetryDecision & { retry: true }) {
+      if (decision.spend) budget[decision.spend]++;
+      const { delayMs, reason } = decision;
       options.hooks.onRetry?.({
         method: request.method,
         url: traceUrl,
@@ -181,7 +161,9 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
         delayMs,
         reason,
       });
-      await wait(delayMs);
+      // A 429 closes the gate for every call to this path; the gate at the top of the loop waits it out.
+      if (decision.rateLimit) notBefore.set(path, Math.max(notBefore.get(path) ?? 0, Date.now() + delayMs));
+      else await wait(delayMs);
     }
 
     async function wait(delayMs: number) {
@@ -231,44 +213,6 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
   };
 
   return { fetch: transportFetch as typeof fetch, state };
-}
-
-function toFailure(
-  error: unknown,
-  userSignal: AbortSignal,
-  deadline: Deadline,
-  timeoutMs: number,
-  origin: string,
-  method: string,
-  url: string,
-): CoderError {
-  const path = new URL(url).pathname;
-  if (userSignal.aborted)
-    return new CoderAbortError(`${method} ${path} was aborted`, { cause: userSignal.reason });
-  if (deadline.expired)
-    return new CoderTimeoutError(`${method} ${path} got no complete answer within ${timeoutMs} ms`);
-  if (error instanceof CoderResponseTooLargeError) return error;
-  return toConnectionError(error, origin);
-}
-
-/**
- * Everything under `/api/v2` answers JSON; an HTML page means a proxy or another web app answered instead, and
- * plain text comes from the WebSocket library (426, 403 Origin). Quote the first bytes, as Coder's Go SDK does.
- */
-async function assertJson(response: Response, method: string, url: string): Promise<void> {
-  if (response.status === 204 || response.headers.get("content-length") === "0") return;
-  const type = response.headers.get("content-type") ?? "";
-  if (/[/+]json\b/i.test(type)) return;
-  // An empty body (a bare 502 from a proxy) carries no claim about what answered; let the status speak.
-  const text = await response.clone().text();
-  if (text === "") return;
-  throw new CoderUnexpectedResponseError({
-    status: response.status,
-    contentType: type,
-    bodyStart: text.slice(0, 2048),
-    method,
-    path: new URL(url).pathname,
-  });
 }
 
 function stripQuery(url: string): string {

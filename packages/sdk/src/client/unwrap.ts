@@ -1,4 +1,4 @@
-import { CoderApiError, type CoderValidation } from "./errors.js";
+import { CoderApiError, type CoderValidation } from "../errors/base.js";
 import { parseRetryAfter } from "./retry.js";
 
 /** The shape openapi-fetch resolves to: HTTP errors never throw there, they arrive as `error`. */

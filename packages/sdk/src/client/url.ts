@@ -1,4 +1,4 @@
-import { CoderInvalidInputError } from "./errors.js";
+import { CoderInvalidInputError } from "../errors/base.js";
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
 

@@ -1,12 +1,12 @@
-import type { CoderClient } from "../client/create-client.js";
-import { CoderNotFoundError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderNotFoundError } from "../errors/base.js";
+import { ParameterValidationError } from "../errors/flows.js";
 import { resolveDynamicParameters } from "../parameters/dynamic.js";
 import { resolveParameters } from "../parameters/index.js";
 import { parameterSizeProblems } from "../parameters/limits.js";
 import { applyPreset, choosePreset, type PresetChoice } from "../parameters/presets.js";
 import { diagnosticText } from "../parameters/preview.js";
 import type { Preset, WorkspaceBuildParameter } from "../types.js";
-import { ParameterValidationError } from "./errors.js";
 import type { FlowEventHandler } from "./events.js";
 
 /** Options of {@link resolveBuild}. */

@@ -1,3 +1,4 @@
+import { backoffDelay, sleep } from "../client/retry.js";
 import {
   CoderAbortError,
   CoderConflictError,
@@ -5,8 +6,7 @@ import {
   CoderRateLimitError,
   CoderServerError,
   CoderTimeoutError,
-} from "../client/errors.js";
-import { backoffDelay, sleep } from "../client/retry.js";
+} from "../errors/base.js";
 
 /** How often a create is sent at most. */
 const MAX_ATTEMPTS = 3;

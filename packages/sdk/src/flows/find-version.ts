@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { CoderClient } from "../client/create-client.js";
-import { CoderForbiddenError, CoderNotFoundError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderForbiddenError, CoderNotFoundError } from "../errors/base.js";
 import type { Template, TemplateVersion } from "../types.js";
 
 /** How many of the organization's newest jobs are searched for a lost version. */

@@ -1,5 +1,5 @@
-import type { CoderClient } from "../client/create-client.js";
-import { CoderError, CoderInvalidInputError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderError, CoderInvalidInputError } from "../errors/base.js";
 import { DEFAULT_FLEET_BUILDS, type FleetConcurrency } from "./fleet-types.js";
 
 /** A counting semaphore: at most `size` holders at once, served in arrival order. */

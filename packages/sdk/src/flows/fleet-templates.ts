@@ -1,8 +1,8 @@
-import type { CoderClient } from "../client/create-client.js";
-import { CoderConflictError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderConflictError } from "../errors/base.js";
+import { TemplateUnavailableError } from "../errors/flows.js";
 import { DEFAULT_TEMPLATE } from "../names.js";
 import type { Organization } from "../types.js";
-import { TemplateUnavailableError } from "./errors.js";
 import type { FleetEvent, FleetSpec, FleetTemplateResult } from "./fleet-types.js";
 import { pushIntoOrganization } from "./push.js";
 

@@ -1,4 +1,4 @@
-import type { CoderClient } from "../client/create-client.js";
+import type { CoderClient } from "../coder-client.js";
 import type { Workspace } from "../types.js";
 import type { FlowEvent } from "./events.js";
 

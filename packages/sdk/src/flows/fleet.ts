@@ -1,8 +1,8 @@
-import { type CoderClient, createCoderClient } from "../client/create-client.js";
-import { CoderAbortError, CoderError, CoderInvalidInputError } from "../client/errors.js";
+import { type CoderClient, createCoderClient } from "../coder-client.js";
+import { CoderAbortError, CoderError, CoderInvalidInputError } from "../errors/base.js";
+import { TemplateUnavailableError } from "../errors/flows.js";
 import { assertValidName } from "../names.js";
 import type { Organization, Workspace } from "../types.js";
-import { TemplateUnavailableError } from "./errors.js";
 import { buildConcurrency, limitedFetch, positiveInteger } from "./fleet-capacity.js";
 import { listOwnerWorkspaces, prune, workspaceKey } from "./fleet-prune.js";
 import { prepareTemplates, type TemplateState, templateOf } from "./fleet-templates.js";

@@ -1,6 +1,6 @@
-import type { CoderClient } from "../client/create-client.js";
+import type { CoderClient } from "../coder-client.js";
+import { OrganizationRequiredError } from "../errors/lifecycle.js";
 import type { Organization } from "../types.js";
-import { OrganizationRequiredError } from "./lifecycle-errors.js";
 
 /**
  * Resolves the organization to work in, as the coder CLI does: an explicit name or id (Coder's `{organization}`

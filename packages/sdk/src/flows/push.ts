@@ -1,13 +1,13 @@
 import { packTemplate, TemplateArchiveError } from "../archive/index.js";
 import { isTerraformName } from "../archive/rules.js";
-import type { CoderClient } from "../client/create-client.js";
-import { CoderAbortError, CoderInvalidInputError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderAbortError, CoderInvalidInputError } from "../errors/base.js";
+import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "../errors/flows.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import { assertValidName } from "../names.js";
 import type { Organization, Template, TemplateVersion } from "../types.js";
 import { createOnce } from "./create-once.js";
-import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
 import { findVersion, newVersionName } from "./find-version.js";
 import { resolveOrganization } from "./organization.js";

@@ -1,7 +1,7 @@
-import type { CoderClient } from "../client/create-client.js";
-import { CoderApiError, CoderUnexpectedResponseError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderApiError, CoderUnexpectedResponseError } from "../errors/base.js";
+import { NotCoderServerError } from "../errors/flows.js";
 import type { BuildInfoResponse } from "../types.js";
-import { NotCoderServerError } from "./errors.js";
 
 /**
  * Answers "is this URL a Coder server?" the way Coder's own clients tell: `GET /api/v2/buildinfo` (no auth

@@ -1,11 +1,11 @@
-import { type CoderClient, createCoderClient } from "../client/create-client.js";
 import type { CoderWarning } from "../client/hooks.js";
+import { type CoderClient, createCoderClient } from "../coder-client.js";
+import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "../errors/flows.js";
+import { TemplateVersionNotFoundError } from "../errors/lifecycle.js";
 import { assertValidName, DEFAULT_TEMPLATE } from "../names.js";
 import type { AutomaticUpdates, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
-import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "./errors.js";
 import { type FlowEventHandler, stage } from "./events.js";
-import { TemplateVersionNotFoundError } from "./lifecycle-errors.js";
 import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";

@@ -1,6 +1,6 @@
+import type { UpdateParameterNeed } from "../errors/lifecycle.js";
 import { resolveParameter } from "../parameters/index.js";
 import type { TemplateVersionParameter, WorkspaceBuildParameter } from "../types.js";
-import type { UpdateParameterNeed } from "./lifecycle-errors.js";
 
 /**
  * What `coder update` asks for before building on a new version (the web client's "missing build parameters"),

@@ -1,10 +1,10 @@
-import type { CoderClient } from "../client/create-client.js";
-import { CoderAbortError } from "../client/errors.js";
 import { sleep } from "../client/retry.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderAbortError } from "../errors/base.js";
+import { AgentNotReadyError, ProvisionerJobError } from "../errors/flows.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild } from "../types.js";
-import { AgentNotReadyError, ProvisionerJobError } from "./errors.js";
 import type { FlowEventHandler } from "./events.js";
 import { canWatch, watchWorkspace } from "./watch.js";
 

@@ -1,7 +1,7 @@
 import WebSocket from "ws";
-import type { CoderClient } from "../client/create-client.js";
 import { clientInternals } from "../client/internals.js";
 import { SESSION_TOKEN_HEADER } from "../client/transport.js";
+import type { CoderClient } from "../coder-client.js";
 import type { Workspace } from "../types.js";
 
 /** How a workspace watch ended: refused before it opened (use polling for this client), or dropped/closed. */

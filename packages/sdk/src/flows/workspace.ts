@@ -1,11 +1,11 @@
-import type { CoderClient } from "../client/create-client.js";
-import { CoderForbiddenError } from "../client/errors.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderForbiddenError } from "../errors/base.js";
+import { MissingBuildParametersError, type UpdateParameterNeed } from "../errors/lifecycle.js";
 import { assertValidName } from "../names.js";
 import type { AutomaticUpdates, Workspace, WorkspaceBuild, WorkspaceBuildParameter } from "../types.js";
 import { resolveBuild } from "./build-parameters.js";
 import { createOnce } from "./create-once.js";
 import type { FlowEventHandler } from "./events.js";
-import { MissingBuildParametersError, type UpdateParameterNeed } from "./lifecycle-errors.js";
 import { findUpdateParameterNeeds } from "./update-parameters.js";
 import { waitForBuild } from "./wait.js";
 

@@ -1,7 +1,7 @@
-import type { CoderClient } from "../client/create-client.js";
-import { CoderAbortError } from "../client/errors.js";
 import { clientInternals } from "../client/internals.js";
 import { backoffDelay, sleep } from "../client/retry.js";
+import type { CoderClient } from "../coder-client.js";
+import { CoderAbortError, CoderConnectionError } from "../errors/base.js";
 import type { ProvisionerJob, ProvisionerJobLog, TemplateVersion, WorkspaceBuild } from "../types.js";
 import { isJobTerminal } from "./job-status.js";
 import { type LogSocket, openLogSocket, type SocketEnd } from "./log-socket.js";
@@ -176,7 +176,9 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
         if (!isJobTerminal(job)) await pollUntilDone();
       } else {
         if (!isJobTerminal(job)) await fetchJob();
-        if (options.transport === "websocket") throw new Error("The log WebSocket could not be used");
+        // Asked for the socket only, and it would not open (a proxy without WebSocket support): a connection failure.
+        if (options.transport === "websocket")
+          throw new CoderConnectionError("The log WebSocket could not be used", "websocket");
         await pollUntilDone();
       }
       if (signal.aborted) throw signal.reason;

@@ -1,4 +1,4 @@
-import type { ParameterProblem } from "../flows/errors.js";
+import type { ParameterProblem } from "../errors/flows.js";
 
 /**
  * Coder's Terraform provisioner hands every rich parameter value to `terraform` as one environment variable,

@@ -1,4 +1,4 @@
-import { CoderInvalidInputError } from "../client/errors.js";
+import { CoderInvalidInputError } from "../errors/base.js";
 import type { Preset } from "../types.js";
 
 /** Which preset to use: a preset's name, `"none"`, or undefined for the template's default preset (if any). */

@@ -1,3 +1,4 @@
+import type { ParameterProblem } from "../errors/flows.js";
 import type { TemplateVersionParameter, WorkspaceBuildParameter } from "../types.js";
 import { describeAllowedValues, isMultiSelect } from "./describe.js";
 import { parseStringList } from "./go.js";
@@ -76,15 +77,8 @@ function inOptions(param: TemplateVersionParameter, value: string): boolean {
   return items?.every((item) => values.includes(item)) ?? false;
 }
 
-/** One thing wrong with the requested parameter values. */
-export interface ParameterProblem {
-  /** The parameter (or the unknown input name) concerned. */
-  name: string;
-  /** Coder's message for it. */
-  message: string;
-  /** What the parameter accepts, for a CLI to print (`one of "a", "b"`, `an integer between 1 and 10`, …). */
-  allowed?: string;
-}
+// `ParameterProblem` is defined once, beside the error that carries it (errors/flows.ts).
+export type { ParameterProblem };
 
 /** The outcome of {@link resolveParameters}. */
 export type ParametersResolution =

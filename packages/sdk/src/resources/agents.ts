@@ -1,6 +1,6 @@
 import { unwrap } from "../client/unwrap.js";
 import type { WorkspaceAgent, WorkspaceAgentLog } from "../types.js";
-import { type Api, type CallInit, init } from "./api.js";
+import { type Api, type CallInit, init, onPath } from "./api.js";
 
 /** Workspace agents. */
 export function agentsResource(api: Api) {
@@ -8,10 +8,7 @@ export function agentsResource(api: Api) {
     /** One agent with its connection status and lifecycle state. */
     get(id: string, call?: CallInit): Promise<WorkspaceAgent> {
       return unwrap(
-        api.GET("/api/v2/workspaceagents/{workspaceagent}", {
-          params: { path: { workspaceagent: id } },
-          ...init(call),
-        }),
+        api.GET("/api/v2/workspaceagents/{workspaceagent}", onPath({ workspaceagent: id }, call)),
       );
     },
     /** Startup logs of an agent after log id `after`. */

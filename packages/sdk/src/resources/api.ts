@@ -22,3 +22,16 @@ export function init(call: CallInit | undefined, extra: CallOptions = {}): Reque
   if (call?.timeoutMs !== undefined) result.sptTimeoutMs = call.timeoutMs;
   return result;
 }
+
+/**
+ * The init of a call to a route with path parameters, `{ params: { path }, ...init(call, extra) }`, so that a facade
+ * method is one expression: `unwrap(api.GET(route, onPath({ template: id }, call)))`. openapi-fetch checks `path`
+ * against the route's generated parameters.
+ */
+export function onPath<P extends Record<string, string | number>>(
+  path: P,
+  call?: CallInit,
+  extra?: CallOptions,
+): { params: { path: P } } & RequestExtras {
+  return { params: { path }, ...init(call, extra) };
+}

@@ -5,7 +5,7 @@ import type {
   WorkspaceBuild,
   WorkspaceBuildParameter,
 } from "../types.js";
-import { type Api, type CallInit, init } from "./api.js";
+import { type Api, type CallInit, init, onPath } from "./api.js";
 
 /** Workspace builds: start, stop and delete are all builds. */
 export function buildsResource(api: Api) {
@@ -18,9 +18,8 @@ export function buildsResource(api: Api) {
     create(workspaceId: string, body: CreateWorkspaceBuildRequest, call?: CallInit): Promise<WorkspaceBuild> {
       return unwrap(
         api.POST("/api/v2/workspaces/{workspace}/builds", {
-          params: { path: { workspace: workspaceId } },
+          ...onPath({ workspace: workspaceId }, call),
           body,
-          ...init(call),
         }),
       );
     },
@@ -54,10 +53,10 @@ export function buildsResource(api: Api) {
     /** A build by workspace owner, name and number (numbers start at 1). */
     byNumber(owner: string, workspace: string, number: number, call?: CallInit): Promise<WorkspaceBuild> {
       return unwrap(
-        api.GET("/api/v2/users/{user}/workspace/{workspacename}/builds/{buildnumber}", {
-          params: { path: { user: owner, workspacename: workspace, buildnumber: number } },
-          ...init(call),
-        }),
+        api.GET(
+          "/api/v2/users/{user}/workspace/{workspacename}/builds/{buildnumber}",
+          onPath({ user: owner, workspacename: workspace, buildnumber: number }, call),
+        ),
       );
     },
   };

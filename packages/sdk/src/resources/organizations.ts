@@ -1,6 +1,6 @@
 import { unwrap } from "../client/unwrap.js";
 import type { Organization, ProvisionerJob } from "../types.js";
-import { type Api, type CallInit, init } from "./api.js";
+import { type Api, type CallInit, init, onPath } from "./api.js";
 
 /** Organizations. The `{organization}` segment takes an id, a name, or `default`. */
 export function organizationsResource(api: Api) {
@@ -16,10 +16,7 @@ export function organizationsResource(api: Api) {
     /** One organization by id or name. */
     get(idOrName: string, call?: CallInit): Promise<Organization> {
       return unwrap(
-        api.GET("/api/v2/organizations/{organization}", {
-          params: { path: { organization: idOrName } },
-          ...init(call),
-        }),
+        api.GET("/api/v2/organizations/{organization}", onPath({ organization: idOrName }, call)),
       );
     },
     /**

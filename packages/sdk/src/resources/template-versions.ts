@@ -11,11 +11,10 @@ import type {
   TemplateVersionVariable,
   WorkspaceResource,
 } from "../types.js";
-import { type Api, type CallInit, init } from "./api.js";
+import { type Api, type CallInit, init, onPath } from "./api.js";
 
 /** Template versions and their import jobs. */
 export function templateVersionsResource(api: Api) {
-  const path = (id: string) => ({ params: { path: { templateversion: id } } });
   return {
     /**
      * Creates a version from an uploaded file and starts its import job (201). Without `template_id` the version
@@ -25,15 +24,16 @@ export function templateVersionsResource(api: Api) {
     create(org: string, body: CreateTemplateVersionRequest, call?: CallInit): Promise<TemplateVersion> {
       return unwrap(
         api.POST("/api/v2/organizations/{organization}/templateversions", {
-          params: { path: { organization: org } },
+          ...onPath({ organization: org }, call),
           body,
-          ...init(call),
         }),
       );
     },
     /** A version with its job. */
     get(id: string, call?: CallInit): Promise<TemplateVersion> {
-      return unwrap(api.GET("/api/v2/templateversions/{templateversion}", { ...path(id), ...init(call) }));
+      return unwrap(
+        api.GET("/api/v2/templateversions/{templateversion}", onPath({ templateversion: id }, call)),
+      );
     },
     /** Import logs after log id `after` (a plain list; follow them with `followJobLogs`). */
     async logs(id: string, after = 0, call?: CallInit): Promise<ProvisionerJobLog[]> {
@@ -49,31 +49,43 @@ export function templateVersionsResource(api: Api) {
     /** Cancels the import job. A pending job is completed at once; a running one is asked to stop. */
     async cancel(id: string, call?: CallInit): Promise<void> {
       await unwrap(
-        api.PATCH("/api/v2/templateversions/{templateversion}/cancel", { ...path(id), ...init(call) }),
+        api.PATCH("/api/v2/templateversions/{templateversion}/cancel", onPath({ templateversion: id }, call)),
       );
     },
     /** Terraform variables; 403 until the job completes (sensitive values come back as `*redacted*`). */
     variables(id: string, call?: CallInit): Promise<TemplateVersionVariable[]> {
       return unwrap(
-        api.GET("/api/v2/templateversions/{templateversion}/variables", { ...path(id), ...init(call) }),
+        api.GET(
+          "/api/v2/templateversions/{templateversion}/variables",
+          onPath({ templateversion: id }, call),
+        ),
       );
     },
     /** Rich parameters; 425 Too Early until the job completes. */
     richParameters(id: string, call?: CallInit): Promise<TemplateVersionParameter[]> {
       return unwrap(
-        api.GET("/api/v2/templateversions/{templateversion}/rich-parameters", { ...path(id), ...init(call) }),
+        api.GET(
+          "/api/v2/templateversions/{templateversion}/rich-parameters",
+          onPath({ templateversion: id }, call),
+        ),
       );
     },
     /** External-auth providers the template needs, and whether the caller linked them. */
     externalAuth(id: string, call?: CallInit): Promise<TemplateVersionExternalAuth[]> {
       return unwrap(
-        api.GET("/api/v2/templateversions/{templateversion}/external-auth", { ...path(id), ...init(call) }),
+        api.GET(
+          "/api/v2/templateversions/{templateversion}/external-auth",
+          onPath({ templateversion: id }, call),
+        ),
       );
     },
     /** Resources the import found; 400 until the job completes. */
     resources(id: string, call?: CallInit): Promise<WorkspaceResource[]> {
       return unwrap(
-        api.GET("/api/v2/templateversions/{templateversion}/resources", { ...path(id), ...init(call) }),
+        api.GET(
+          "/api/v2/templateversions/{templateversion}/resources",
+          onPath({ templateversion: id }, call),
+        ),
       );
     },
     /**
@@ -87,10 +99,9 @@ export function templateVersionsResource(api: Api) {
     ): Promise<DynamicParametersResponse> {
       return unwrap(
         api.POST("/api/v2/templateversions/{templateversion}/dynamic-parameters/evaluate", {
-          ...path(id),
-          body,
           // A render has no side effects, so a lost answer may be asked again.
-          ...init(call, { sptRetry: true }),
+          ...onPath({ templateversion: id }, call, { sptRetry: true }),
+          body,
         }),
       );
     },
@@ -100,19 +111,22 @@ export function templateVersionsResource(api: Api) {
      */
     async archive(id: string, call?: CallInit): Promise<void> {
       await unwrap(
-        api.POST("/api/v2/templateversions/{templateversion}/archive", { ...path(id), ...init(call) }),
+        api.POST("/api/v2/templateversions/{templateversion}/archive", onPath({ templateversion: id }, call)),
       );
     },
     /** Unarchives a version; a 400 when it is not archived. */
     async unarchive(id: string, call?: CallInit): Promise<void> {
       await unwrap(
-        api.POST("/api/v2/templateversions/{templateversion}/unarchive", { ...path(id), ...init(call) }),
+        api.POST(
+          "/api/v2/templateversions/{templateversion}/unarchive",
+          onPath({ templateversion: id }, call),
+        ),
       );
     },
     /** Presets; Coder answers JSON `null` when there are none, which this returns as `[]`. */
     async presets(id: string, call?: CallInit): Promise<Preset[]> {
       const presets = await unwrap(
-        api.GET("/api/v2/templateversions/{templateversion}/presets", { ...path(id), ...init(call) }),
+        api.GET("/api/v2/templateversions/{templateversion}/presets", onPath({ templateversion: id }, call)),
       );
       return presets ?? [];
     },

@@ -6,7 +6,7 @@ import type {
   WorkspaceBuild,
   WorkspacesResponse,
 } from "../types.js";
-import { type Api, type CallInit, init } from "./api.js";
+import { type Api, type CallInit, init, onPath } from "./api.js";
 import { orUndefined } from "./not-found.js";
 
 /** Workspaces. */
@@ -17,9 +17,7 @@ export function workspacesResource(api: Api) {
      * by looking the workspace up by name (see `createWorkspace`).
      */
     create(user: string, body: CreateWorkspaceRequest, call?: CallInit): Promise<Workspace> {
-      return unwrap(
-        api.POST("/api/v2/users/{user}/workspaces", { params: { path: { user } }, body, ...init(call) }),
-      );
+      return unwrap(api.POST("/api/v2/users/{user}/workspaces", { ...onPath({ user }, call), body }));
     },
     /** A workspace by id; a deleted one is a 410 unless `includeDeleted`. */
     get(id: string, call?: CallInit & { includeDeleted?: boolean }): Promise<Workspace> {
@@ -34,10 +32,10 @@ export function workspacesResource(api: Api) {
     getByName(owner: string, name: string, call?: CallInit): Promise<Workspace | undefined> {
       return orUndefined(
         unwrap(
-          api.GET("/api/v2/users/{user}/workspace/{workspacename}", {
-            params: { path: { user: owner, workspacename: name } },
-            ...init(call),
-          }),
+          api.GET(
+            "/api/v2/users/{user}/workspace/{workspacename}",
+            onPath({ user: owner, workspacename: name }, call),
+          ),
         ),
       );
     },
@@ -55,9 +53,8 @@ export function workspacesResource(api: Api) {
     async setAutostart(id: string, schedule: string, call?: CallInit): Promise<void> {
       await unwrap(
         api.PUT("/api/v2/workspaces/{workspace}/autostart", {
-          params: { path: { workspace: id } },
+          ...onPath({ workspace: id }, call),
           body: { schedule },
-          ...init(call),
         }),
       );
     },
@@ -65,9 +62,8 @@ export function workspacesResource(api: Api) {
     async setTtl(id: string, ttlMs: number | null, call?: CallInit): Promise<void> {
       await unwrap(
         api.PUT("/api/v2/workspaces/{workspace}/ttl", {
-          params: { path: { workspace: id } },
+          ...onPath({ workspace: id }, call),
           body: { ttl_ms: ttlMs },
-          ...init(call),
         }),
       );
     },
@@ -75,9 +71,8 @@ export function workspacesResource(api: Api) {
     async extend(id: string, deadline: Date, call?: CallInit): Promise<void> {
       await unwrap(
         api.PUT("/api/v2/workspaces/{workspace}/extend", {
-          params: { path: { workspace: id } },
+          ...onPath({ workspace: id }, call),
           body: { deadline: deadline.toISOString() },
-          ...init(call),
         }),
       );
     },
@@ -85,20 +80,14 @@ export function workspacesResource(api: Api) {
     async setAutomaticUpdates(id: string, value: AutomaticUpdates, call?: CallInit): Promise<void> {
       await unwrap(
         api.PUT("/api/v2/workspaces/{workspace}/autoupdates", {
-          params: { path: { workspace: id } },
+          ...onPath({ workspace: id }, call),
           body: { automatic_updates: value },
-          ...init(call),
         }),
       );
     },
     /** The builds of a workspace, newest first. */
     builds(id: string, call?: CallInit): Promise<WorkspaceBuild[]> {
-      return unwrap(
-        api.GET("/api/v2/workspaces/{workspace}/builds", {
-          params: { path: { workspace: id } },
-          ...init(call),
-        }),
-      );
+      return unwrap(api.GET("/api/v2/workspaces/{workspace}/builds", onPath({ workspace: id }, call)));
     },
   };
 }

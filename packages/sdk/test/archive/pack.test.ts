@@ -8,7 +8,7 @@ import {
   TEMPLATE_ARCHIVE_LIMIT,
   TemplateArchiveError,
 } from "../../src/archive/index.js";
-import { CoderInvalidInputError } from "../../src/client/errors.js";
+import { CoderInvalidInputError } from "../../src/errors/base.js";
 import { extract, field, headerBlocks, makeTree } from "./helpers.js";
 
 function hasCommand(cmd: string): boolean {

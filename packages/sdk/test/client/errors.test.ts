@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createCoderClient } from "../../src/client/create-client.js";
+import { createCoderClient } from "../../src/coder-client.js";
 import {
   CoderApiError,
   CoderAuthError,
@@ -14,7 +14,7 @@ import {
   CoderRateLimitError,
   CoderServerError,
   CoderUnexpectedResponseError,
-} from "../../src/client/errors.js";
+} from "../../src/errors/base.js";
 
 const BASE = "https://coder.test";
 const TOKEN = "Zz9Yy8Xx7W-secretsecretsecretsecret12";

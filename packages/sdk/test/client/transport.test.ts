@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import type { CoderWarning, RetryInfo } from "../../src/client/hooks.js";
+import { createTransport, type TransportOptions } from "../../src/client/transport.js";
 import {
   CoderAbortError,
   CoderConnectionError,
@@ -8,9 +10,7 @@ import {
   CoderResponseTooLargeError,
   CoderTimeoutError,
   CoderUnexpectedResponseError,
-} from "../../src/client/errors.js";
-import type { CoderWarning, RetryInfo } from "../../src/client/hooks.js";
-import { createTransport, type TransportOptions } from "../../src/client/transport.js";
+} from "../../src/errors/base.js";
 
 const TOKEN = "AbCdEfGhIj-0123456789abcdefghijkl";
 const BASE = "http://coder.test";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CoderInvalidInputError } from "../../src/client/errors.js";
 import { isLoopbackHost, normalizeCoderUrl } from "../../src/client/url.js";
+import { CoderInvalidInputError } from "../../src/errors/base.js";
 
 describe("normalizeCoderUrl", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCoderClient } from "../../src/client/create-client.js";
+import { createCoderClient } from "../../src/coder-client.js";
 import { workspaceAppUrls } from "../../src/flows/apps.js";
 import type { Workspace, WorkspaceAgent, WorkspaceApp } from "../../src/types.js";
 

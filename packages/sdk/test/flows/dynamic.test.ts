@@ -6,7 +6,7 @@ import {
   OPTIONS_TF,
   PRESETS_TF,
 } from "../../../../tests/support/dynamic-templates.js";
-import { ParameterValidationError } from "../../src/flows/errors.js";
+import { ParameterValidationError } from "../../src/errors/flows.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";

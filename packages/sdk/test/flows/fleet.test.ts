@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CoderInvalidInputError } from "../../src/client/errors.js";
-import { ProvisionerJobError } from "../../src/flows/errors.js";
+import { CoderInvalidInputError } from "../../src/errors/base.js";
+import { ProvisionerJobError } from "../../src/errors/flows.js";
 import { upMany } from "../../src/flows/fleet.js";
 import { DEFAULT_FLEET_BUILDS, type FleetEvent, type FleetSpec } from "../../src/flows/fleet-types.js";
 import { minimalTemplate, templateFolder, useLoopbackFake } from "./helpers.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RunningFakeCoder, type StartFakeCoderOptions, startFakeCoder } from "@spt-coder/fake-coder";
 import { afterEach } from "vitest";
-import { type CoderClient, createCoderClient } from "../../src/client/create-client.js";
+import { type CoderClient, createCoderClient } from "../../src/coder-client.js";
 import type { FlowEvent } from "../../src/flows/events.js";
 
 /** The repository's own `spt-flow` template. */

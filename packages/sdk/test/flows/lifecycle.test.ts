@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProvisionerJobError } from "../../src/flows/errors.js";
+import { ProvisionerJobError } from "../../src/errors/flows.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";
 import { deleteWorkspace, restartWorkspace, startWorkspace } from "../../src/flows/workspace.js";

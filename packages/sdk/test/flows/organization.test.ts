@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OrganizationRequiredError } from "../../src/flows/lifecycle-errors.js";
+import { OrganizationRequiredError } from "../../src/errors/lifecycle.js";
 import { resolveOrganization } from "../../src/flows/organization.js";
 import { useLoopbackFake } from "./helpers.js";
 
@@ -11,7 +11,7 @@ describe("organization when none is named", () => {
       organizations: ["other"],
       users: [{ username: "bob", organizations: ["other"] }],
     });
-    const { createCoderClient } = await import("../../src/client/create-client.js");
+    const { createCoderClient } = await import("../../src/coder-client.js");
     const bob = createCoderClient({ url: h.fake.url, token: h.fake.state.tokenOf("bob") });
     // Not the default organization: bob is only in "other", and the coder CLI picks that one.
     expect((await resolveOrganization(bob, undefined)).name).toBe("other");

@@ -2,8 +2,8 @@
 // was missing): it uses that template when it was built from the same files, whoever uploaded them, and fails
 // with Coder's conflict when the files differ.
 import { describe, expect, it } from "vitest";
-import { createCoderClient } from "../../src/client/create-client.js";
-import { CoderConflictError } from "../../src/client/errors.js";
+import { createCoderClient } from "../../src/coder-client.js";
+import { CoderConflictError } from "../../src/errors/base.js";
 import { pushIntoOrganization, pushTemplate } from "../../src/flows/push.js";
 import { minimalTemplate, templateFolder, useLoopbackFake } from "./helpers.js";
 

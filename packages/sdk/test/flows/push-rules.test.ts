@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MissingTemplateVariablesError } from "../../src/flows/errors.js";
+import { MissingTemplateVariablesError } from "../../src/errors/flows.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { minimalTemplate, templateFolder, useLoopbackFake } from "./helpers.js";
 

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CoderAbortError, CoderBadRequestError } from "../../src/client/errors.js";
-import { MissingTemplateVariablesError, ProvisionerJobError } from "../../src/flows/errors.js";
+import { CoderAbortError, CoderBadRequestError } from "../../src/errors/base.js";
+import { MissingTemplateVariablesError, ProvisionerJobError } from "../../src/errors/flows.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { copyOfTemplate, minimalTemplate, TEMPLATE_DIR, templateFolder, useLoopbackFake } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { afterEach, describe, expect, it } from "vitest";
-import { createCoderClient } from "../../src/client/create-client.js";
+import { createCoderClient } from "../../src/coder-client.js";
 import type { FlowEvent } from "../../src/flows/events.js";
 import { up } from "../../src/flows/up.js";
 

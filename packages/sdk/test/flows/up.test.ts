@@ -3,7 +3,7 @@ import {
   AgentNotReadyError,
   ParameterValidationError,
   TemplateUnavailableError,
-} from "../../src/flows/errors.js";
+} from "../../src/errors/flows.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";
 import { stopWorkspace } from "../../src/flows/workspace.js";

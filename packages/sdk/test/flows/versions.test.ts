@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  MissingBuildParametersError,
-  TemplateVersionNotFoundError,
-} from "../../src/flows/lifecycle-errors.js";
+import { MissingBuildParametersError, TemplateVersionNotFoundError } from "../../src/errors/lifecycle.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";
@@ -129,7 +126,7 @@ describe("template versions, updates and start's version choice", () => {
     const h = await launch({ users: [{ username: "alice" }] });
     const owner = h.client;
     await push(owner, REGION(["eu", "us"]));
-    const { createCoderClient } = await import("../../src/client/create-client.js");
+    const { createCoderClient } = await import("../../src/coder-client.js");
     const alice = createCoderClient({ url: h.fake.url, token: h.fake.state.tokenOf("alice") });
     const made = await up({ client: alice, workspace: "dev", template: "small" });
     const v2 = await push(

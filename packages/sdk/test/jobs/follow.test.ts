@@ -1,8 +1,8 @@
 import { createFakeCoder } from "@spt-coder/fake-coder";
 import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it } from "vitest";
-import { createCoderClient } from "../../src/client/create-client.js";
-import { CoderAbortError } from "../../src/client/errors.js";
+import { createCoderClient } from "../../src/coder-client.js";
+import { CoderAbortError } from "../../src/errors/base.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { followJobLogs } from "../../src/jobs/follow.js";
 import type { ProvisionerJobLog } from "../../src/types.js";

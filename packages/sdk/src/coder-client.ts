@@ -1,21 +1,21 @@
 import createClient from "openapi-fetch";
-import { agentsResource } from "../resources/agents.js";
-import { buildInfoResource } from "../resources/buildinfo.js";
-import { buildsResource } from "../resources/builds.js";
-import { filesResource } from "../resources/files.js";
-import { organizationsResource } from "../resources/organizations.js";
-import { provisionersResource } from "../resources/provisioners.js";
-import { regionsResource } from "../resources/regions.js";
-import { templateVersionsResource } from "../resources/template-versions.js";
-import { templatesResource } from "../resources/templates.js";
-import { usersResource } from "../resources/users.js";
-import { workspacesResource } from "../resources/workspaces.js";
-import type { paths } from "../types.js";
-import { DEFAULT_MAX_RESPONSE_BYTES } from "./body.js";
-import type { ClientHooks } from "./hooks.js";
-import { setClientInternals } from "./internals.js";
-import { createTransport } from "./transport.js";
-import { isLoopbackHost, normalizeCoderUrl } from "./url.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./client/body.js";
+import type { ClientHooks } from "./client/hooks.js";
+import { setClientInternals } from "./client/internals.js";
+import { createTransport } from "./client/transport.js";
+import { isLoopbackHost, normalizeCoderUrl } from "./client/url.js";
+import { agentsResource } from "./resources/agents.js";
+import { buildInfoResource } from "./resources/buildinfo.js";
+import { buildsResource } from "./resources/builds.js";
+import { filesResource } from "./resources/files.js";
+import { organizationsResource } from "./resources/organizations.js";
+import { provisionersResource } from "./resources/provisioners.js";
+import { regionsResource } from "./resources/regions.js";
+import { templateVersionsResource } from "./resources/template-versions.js";
+import { templatesResource } from "./resources/templates.js";
+import { usersResource } from "./resources/users.js";
+import { workspacesResource } from "./resources/workspaces.js";
+import type { paths } from "./types.js";
 
 /** The SDK's version, sent in the User-Agent. */
 export const SDK_VERSION = "0.1.0";

@@ -1,6 +1,6 @@
-import { CoderError, CoderInvalidInputError } from "../client/errors.js";
 import type { Organization, TemplateVersionParameter } from "../types.js";
-import { type ParameterProblem, ParameterValidationError } from "./errors.js";
+import { CoderError, CoderInvalidInputError } from "./base.js";
+import { type ParameterProblem, ParameterValidationError } from "./flows.js";
 
 /**
  * No organization was named and the user belongs to several (or none). The coder CLI stops the same way, with

@@ -1,5 +1,5 @@
-import { CoderError, CoderInvalidInputError } from "../client/errors.js";
 import type { FriendlyDiagnostic, ProvisionerJob, TemplateVersionVariable } from "../types.js";
+import { CoderError, CoderInvalidInputError } from "./base.js";
 
 /** The URL answered, but not as Coder does (no build info, an HTML page, another API). */
 export class NotCoderServerError extends CoderInvalidInputError {

@@ -1,4 +1,4 @@
-import { CoderInvalidInputError } from "../client/errors.js";
+import { CoderError, CoderInvalidInputError } from "./base.js";
 
 /** One file and its size in bytes, used to point at what makes an archive too big. */
 export interface ArchiveFileSize {
@@ -58,4 +58,12 @@ function shortenPaths(message: string, paths: (string | undefined)[]): string {
     out = out.split(path).join(short);
   }
   return out;
+}
+
+/**
+ * The ustar writer was handed an entry it cannot encode (a name or number wider than its header field). Packing
+ * checks names and clamps times before writing, so this means a bug in the SDK, not a bad template folder.
+ */
+export class ArchiveEncodingError extends CoderError {
+  override name = "ArchiveEncodingError";
 }

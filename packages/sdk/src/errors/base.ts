@@ -196,8 +196,16 @@ export class CoderTimeoutError extends CoderError {
   override name = "CoderTimeoutError";
 }
 
+/**
+ * An operation was canceled before it finished, on purpose: the root of every cancellation in the hierarchy, so
+ * a caller (the CLI maps it once to exit 130) tells "stopped because asked" from "failed".
+ */
+export class CanceledError extends CoderError {
+  override name = "CanceledError";
+}
+
 /** The caller aborted (an `AbortSignal`). Never retried. */
-export class CoderAbortError extends CoderError {
+export class CoderAbortError extends CanceledError {
   override name = "CoderAbortError";
 }
 

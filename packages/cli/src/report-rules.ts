@@ -1,0 +1,255 @@
+// The table that maps an error to the CLI's report (exit code, code, message, suggestion): one rule per class,
+// the most specific first. report.ts formats what it gives.
+import {
+  AgentNotReadyError,
+  ArchiveEncodingError,
+  CanceledError,
+  CoderApiError,
+  CoderAuthError,
+  CoderConnectionError,
+  CoderError,
+  CoderForbiddenError,
+  CoderInvalidInputError,
+  CoderNotFoundError,
+  MissingBuildParametersError,
+  MissingTemplateVariablesError,
+  NotCoderServerError,
+  OrganizationRequiredError,
+  ParameterValidationError,
+  ProvisionerJobError,
+  TemplateUnavailableError,
+  TemplateVersionNotFoundError,
+} from "@spt-coder/sdk";
+import type { ConfigSource } from "./config.js";
+import { CliError } from "./errors.js";
+import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import { type ParameterBlock, ParameterInputError, parameterBlock } from "./parameter-errors.js";
+
+/** An error as the CLI reports it: text on stderr, or `{ "error": … }` with `-o json`. */
+export interface ErrorReport {
+  exitCode: ExitCodeValue;
+  /** A stable machine-readable class: `usage`, `invalid_parameters`, `auth`, `not_found`, … */
+  code: string;
+  message: string;
+  detail?: string | undefined;
+  /** `field: detail` pairs: Coder's validations, or one per bad parameter or missing variable. */
+  validations: { field: string; detail: string }[];
+  suggestion?: string | undefined;
+  status?: number | undefined;
+  /** What a failed flow already created on the server. */
+  created?: string[] | undefined;
+  /** Rejected parameter values, one block each (printed instead of `validations`). */
+  parameters?: ParameterBlock[] | undefined;
+}
+
+/** How one class of error is reported: `matches` picks it, `report` builds its parts. Order matters: first wins. */
+interface ReportRule {
+  matches(error: unknown): boolean;
+  report(error: unknown, tokenSource: ConfigSource | undefined): ErrorReport;
+}
+
+type ErrorClass<E> = abstract new (...args: never[]) => E;
+
+/** A rule for errors of any of `classes`. */
+function when<E>(
+  classes: readonly ErrorClass<E>[],
+  report: (error: E, tokenSource: ConfigSource | undefined) => ErrorReport,
+): ReportRule {
+  return { matches: (e) => classes.some((c) => e instanceof c), report: (e, t) => report(e as E, t) };
+}
+
+const noValidations = { validations: [] as ErrorReport["validations"] };
+
+/** A raw abort reason (a DOMException named AbortError) that reached the CLI unwrapped: a cancel all the same. */
+function isCanceled(error: unknown): boolean {
+  return error instanceof CanceledError || (error instanceof Error && error.name === "AbortError");
+}
+
+function internal(error: unknown): ErrorReport {
+  return {
+    ...noValidations,
+    exitCode: ExitCode.api,
+    code: "internal",
+    message: error instanceof Error ? error.message : String(error),
+    suggestion: "This looks like a bug in spt-coder; run again with --verbose for the stack trace.",
+  };
+}
+
+/** The table, from the most specific class to the most general; anything else is {@link internal}. */
+const RULES: readonly ReportRule[] = [
+  when([CliError], (e) => ({
+    ...noValidations,
+    exitCode: e.exitCode,
+    code: codeName(e.exitCode),
+    message: e.message,
+    suggestion: e.suggestion,
+  })),
+  // Every cancellation, mapped once: the SDK's CanceledError family (CoderAbortError) and raw abort reasons.
+  {
+    matches: isCanceled,
+    report: () => ({
+      ...noValidations,
+      exitCode: ExitCode.interrupted,
+      code: "interrupted",
+      message: "Interrupted.",
+    }),
+  },
+  // Before ParameterValidationError, which it extends.
+  when([MissingBuildParametersError], (e) => {
+    const n = e.needs.length;
+    return {
+      exitCode: ExitCode.usage,
+      code: "missing_parameters",
+      message: `The new template version needs ${n} parameter value${n === 1 ? "" : "s"} the last build does not have; nothing was built:`,
+      validations: e.needs.map((need) => ({
+        field: need.parameter.name,
+        detail:
+          need.reason === "invalid"
+            ? `the previous value "${need.previousValue}" is no longer accepted: ${need.message}`
+            : `required, no value yet${need.parameter.description_plaintext ? ` (${need.parameter.description_plaintext})` : ""}`,
+      })),
+      suggestion: `Give them with --param name=value (e.g. --param ${e.needs[0]?.parameter.name ?? "name"}=...), or run on a terminal to be asked.`,
+    };
+  }),
+  when([OrganizationRequiredError], (e) => {
+    const names = e.organizations.map((o) => o.name);
+    return {
+      exitCode: ExitCode.usage,
+      code: "organization_required",
+      // The coder CLI's wording, with the choices.
+      message:
+        names.length === 0
+          ? e.message
+          : `Must select an organization with --org=<org_name>. Choose from: ${names.join(", ")}`,
+      validations: [],
+      suggestion: names[0] ? `For example: --org ${names[0]} (or set CODER_ORGANIZATION).` : undefined,
+    };
+  }),
+  when([TemplateVersionNotFoundError], (e) => ({
+    exitCode: ExitCode.notFound,
+    code: "template_version_not_found",
+    message: e.message,
+    validations: [],
+    suggestion: `List the versions with: spt-coder templates versions list ${e.template}`,
+  })),
+  when<ParameterValidationError | ParameterInputError>(
+    [ParameterValidationError, ParameterInputError],
+    (e) => {
+      const flags = e instanceof ParameterInputError ? e.flags : undefined;
+      return {
+        exitCode: ExitCode.usage,
+        code: "invalid_parameters",
+        message: `${e.problems.length} parameter value${e.problems.length === 1 ? " was" : "s were"} rejected before any build started:`,
+        validations: e.problems.map((p) => ({
+          field: p.name,
+          detail: p.allowed ? `${p.message} (allowed: ${p.allowed})` : p.message,
+        })),
+        parameters: e.problems.map((p) => parameterBlock(p, flags)),
+        suggestion: "Fix the values as shown and run the command again.",
+      };
+    },
+  ),
+  when([MissingTemplateVariablesError], (e) => ({
+    exitCode: ExitCode.usage,
+    code: "missing_variables",
+    message: "The template needs variables that have no value.",
+    validations: e.variables.map((v) => ({
+      field: v.name,
+      detail: `${v.type}${v.sensitive ? ", sensitive" : ""}: ${v.description || "no description"}`,
+    })),
+    suggestion: "Pass each one with --var name=value.",
+  })),
+  when([NotCoderServerError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.usage,
+    code: "not_coder",
+    message: e.message,
+    suggestion: "Check --url / CODER_URL: it must be the address of a Coder deployment.",
+  })),
+  when([CoderInvalidInputError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.usage,
+    code: "invalid_input",
+    message: e.message,
+  })),
+  when([TemplateUnavailableError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.notFound,
+    code: "template_unavailable",
+    message: e.message.replace(e.remediation, "").trim(),
+    suggestion: e.remediation,
+  })),
+  when<ProvisionerJobError | AgentNotReadyError>([ProvisionerJobError, AgentNotReadyError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.jobFailed,
+    code: e instanceof ProvisionerJobError ? `${e.kind}_failed` : "agent_not_ready",
+    message: e.message,
+  })),
+  when<CoderAuthError | CoderForbiddenError>([CoderAuthError, CoderForbiddenError], (e, tokenSource) => ({
+    ...apiParts(e),
+    exitCode: ExitCode.auth,
+    code: "auth",
+    suggestion:
+      e instanceof CoderAuthError
+        ? rejectedTokenHint(tokenSource)
+        : "Your user lacks the permission for this; ask a Coder admin or use another organization (--org).",
+  })),
+  when([CoderNotFoundError], (e) => ({ ...apiParts(e), exitCode: ExitCode.notFound, code: "not_found" })),
+  when([CoderApiError], (e) => ({ ...apiParts(e), exitCode: ExitCode.api, code: "api" })),
+  when([CoderConnectionError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.api,
+    code: "connection",
+    message: e.message,
+    suggestion: "Check the URL and your network, or start a local Coder with `spt-coder server`.",
+  })),
+  // The ustar writer's guard: packing checks names first, so reaching it is a bug, reported as one.
+  when([ArchiveEncodingError], internal),
+  when([CoderError], (e) => ({ ...noValidations, exitCode: ExitCode.api, code: "api", message: e.message })),
+];
+
+export function classify(error: unknown, tokenSource: ConfigSource | undefined): ErrorReport {
+  return RULES.find((rule) => rule.matches(error))?.report(error, tokenSource) ?? internal(error);
+}
+
+/** What to fix when Coder rejected the token, named by where the token came from. */
+function rejectedTokenHint(source: ConfigSource | undefined): string {
+  switch (source) {
+    case "environment":
+      return "The token came from the environment variable CODER_SESSION_TOKEN: set it to a valid token, or unset it to use the one `spt-coder login <url>` stores.";
+    case "flag":
+      return "The token came from --token: pass a valid one, or leave it out after `spt-coder login <url>`.";
+    case "spt-coder config":
+      return "The token stored by `spt-coder login` was rejected (expired?): run `spt-coder login <url>` again.";
+    case "coder config":
+      return "The token stored by `coder login` was rejected (expired?): run `spt-coder login <url>`, or pass --token.";
+    default:
+      return "Check the session token: run `spt-coder login <url>`, or pass --token / CODER_SESSION_TOKEN.";
+  }
+}
+
+function apiParts(error: CoderApiError): Omit<ErrorReport, "exitCode" | "code"> {
+  return {
+    message: error.apiMessage,
+    detail: error.detail || undefined,
+    validations: error.validations,
+    status: error.status,
+  };
+}
+
+function codeName(exitCode: ExitCodeValue): string {
+  switch (exitCode) {
+    case ExitCode.usage:
+      return "usage";
+    case ExitCode.auth:
+      return "auth";
+    case ExitCode.notFound:
+      return "not_found";
+    case ExitCode.jobFailed:
+      return "job_failed";
+    case ExitCode.interrupted:
+      return "interrupted";
+    default:
+      return "error";
+  }
+}
