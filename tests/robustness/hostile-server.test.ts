@@ -3,6 +3,7 @@
 // all through each wait, since on Node 20 a deadline held only weakly was collected and then never fired.
 import {
   CoderResponseTooLargeError,
+  CoderServerError,
   CoderTimeoutError,
   createCoderClient,
   followJobLogs,
@@ -48,6 +49,30 @@ describe("a server that never finishes its answer", () => {
     expect(run.error).toBeInstanceOf(CoderTimeoutError);
     expect((run.error as Error).message).toBe("GET /api/v2/buildinfo got no complete answer within 400 ms");
     expect(server.hits).toBe(2); // the first attempt and one retry, each cut at its deadline
+  });
+});
+
+describe("a server that answers 503 with Retry-After for ever", () => {
+  it("is retried within the failure budget and then reported, not retried for ever", async () => {
+    const { createServer } = await import("node:http");
+    let hits = 0;
+    const server = createServer((_request, response) => {
+      hits++;
+      response.writeHead(503, { "content-type": "application/json", "retry-after": "0" });
+      response.end(JSON.stringify({ message: "Service unavailable" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const client = createCoderClient({ url: `http://127.0.0.1:${port}`, maxRetries: 2 });
+      const run = await withinBound(() => client.buildInfo.get(), 10_000);
+      expect(run.hung, "the request never settled").toBe(false);
+      expect(run.error).toBeInstanceOf(CoderServerError);
+      expect(hits).toBe(3); // the first attempt and two retries
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

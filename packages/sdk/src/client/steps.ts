@@ -87,11 +87,11 @@ export interface RetryBudget {
 
 /**
  * Whether to try again, and after how long; `rateLimit` marks a 429, which gates the whole path; `spend` names the
- * budget the retry counts against (none when a 5xx named its own Retry-After, as before this was split out).
+ * budget the retry counts against.
  */
 export type RetryDecision =
   | { retry: false }
-  | { retry: true; delayMs: number; reason: string; rateLimit: boolean; spend?: "failures" | "rateLimited" };
+  | { retry: true; delayMs: number; reason: string; rateLimit: boolean; spend: "failures" | "rateLimited" };
 
 /**
  * The retry decision for a failed attempt. Too much once is too much again: an oversized answer is never fetched a
@@ -128,12 +128,12 @@ export function retryAfterAnswer(
     return { retry: true, delayMs, reason: "status 429", rateLimit: true, spend: "rateLimited" };
   }
   if (retryable && RETRY_STATUSES.has(status) && status !== 429 && budget.failures < budget.maxRetries) {
-    const reason = `status ${status}`;
-    if (retryAfterMs !== undefined) return { retry: true, delayMs: retryAfterMs, reason, rateLimit: false };
+    // A Retry-After on a 5xx sets the pause, never the count: a server that answers 503 with Retry-After for
+    // ever must not keep a GET retrying for ever.
     return {
       retry: true,
-      delayMs: backoffDelay(budget.failures),
-      reason,
+      delayMs: retryAfterMs ?? backoffDelay(budget.failures),
+      reason: `status ${status}`,
       rateLimit: false,
       spend: "failures",
     };

@@ -152,7 +152,7 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
 
     /** Spends the decision's budget, reports the retry, then waits: a 429 by closing the path's gate. */
     async function retryLater(attempt: number, decision: RetryDecision & { retry: true }) {
-      if (decision.spend) budget[decision.spend]++;
+      budget[decision.spend]++;
       const { delayMs, reason } = decision;
       options.hooks.onRetry?.({
         method: request.method,

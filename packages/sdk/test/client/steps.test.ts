@@ -128,6 +128,16 @@ describe("retryAfterAnswer", () => {
     expect(retryAfterAnswer(500, undefined, true, budget())).toEqual({ retry: false });
     expect(retryAfterAnswer(200, undefined, true, budget())).toEqual({ retry: false });
   });
+  it("counts a 503 that names its Retry-After against the failure budget (a server saying so for ever ends)", () => {
+    expect(retryAfterAnswer(503, 0, true, budget())).toEqual({
+      retry: true,
+      delayMs: 0,
+      reason: "status 503",
+      rateLimit: false,
+      spend: "failures",
+    });
+    expect(retryAfterAnswer(503, 0, true, budget({ failures: 2 }))).toEqual({ retry: false });
+  });
 });
 
 describe("assertJson", () => {
