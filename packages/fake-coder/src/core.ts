@@ -5,6 +5,7 @@
 import { AgentEngine } from "./agents.js";
 import { authenticate, tokenFromRequest, userForToken } from "./auth.js";
 import { Clock } from "./clock.js";
+import type { FakeContext } from "./context.js";
 import { type FailRule, Faults } from "./faults.js";
 import { ApiError, goJson, JSON_TYPE, json, text } from "./http.js";
 import { FAKE_WORKER_ID, JobEngine } from "./jobs.js";
@@ -48,7 +49,7 @@ export type UpgradeResult = { response: Response } | { stream: FollowStream; pat
 const DEFAULT_VERSION = "v2.36.1+c9a1e2b";
 
 /** The state, engines and request handling of one fake Coder. */
-export class Core {
+export class Core implements FakeContext {
   readonly state: FakeState;
   readonly faults = new Faults();
   readonly clock: Clock;

@@ -1,5 +1,6 @@
 /** Workspaces: create (with its first build), search, lookup by id and by owner/name, watch (`coderd/workspaces.go`). */
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
+import { commitBuild, planBuild } from "../build/builder.js";
 import { ApiError, goJson, json, notFound, type Validation } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { nameInvalidReason } from "../names.js";
@@ -11,7 +12,6 @@ import type {
   VariableValue,
   WorkspaceRecord,
 } from "../state.js";
-import { commitBuild, planBuild } from "./builder.js";
 import {
   canReadOrg,
   canReadWorkspace,
