@@ -5,7 +5,7 @@
 import type { AgentEngine } from "./agents.js";
 import type { Clock } from "./clock.js";
 import type { Faults } from "./faults.js";
-import type { JobEngine } from "./jobs.js";
+import type { JobEngine } from "./jobs/engine.js";
 import type { Presenter } from "./present.js";
 import type { FakeState } from "./state.js";
 

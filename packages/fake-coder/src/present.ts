@@ -21,7 +21,7 @@ import type {
   WorkspaceStatus,
 } from "./api-types.js";
 import { NIL_UUID, nowIso } from "./ids.js";
-import { FAKE_WORKER_ID, jobStatus } from "./jobs.js";
+import { FAKE_WORKER_ID, jobStatus } from "./jobs/status.js";
 import { DEFAULT_PROVISIONER_DAEMONS, ProvisionerPool } from "./provisioners.js";
 import { nextStart } from "./schedule.js";
 import type {

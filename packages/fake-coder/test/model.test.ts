@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseTemplateFiles, readTemplate, readVariables } from "../src/hcl.js";
-import { jobStatus } from "../src/jobs.js";
+import { jobStatus } from "../src/jobs/status.js";
 import { generateVersionName, nameInvalidReason, versionNameInvalidReason } from "../src/names.js";
 import { parameterDefinitionProblem } from "../src/parameters.js";
 import { Presenter } from "../src/present.js";
