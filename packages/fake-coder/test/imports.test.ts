@@ -17,7 +17,7 @@ function sources(dir: string): string[] {
 }
 
 /** Files not split yet; the list may only shrink (a file that got short must leave it). */
-const STILL_LONG: readonly string[] = ["core.ts", "hcl.ts"];
+const STILL_LONG: readonly string[] = ["hcl.ts"];
 
 const files = sources(SRC);
 const text = new Map(files.map((f) => [f, readFileSync(f, "utf8")]));
