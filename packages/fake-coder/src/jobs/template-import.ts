@@ -4,17 +4,12 @@
  */
 import { ArchiveError, type ArchiveFile, readTar } from "../archive.js";
 import { readDynamicParts } from "../dynamic/import.js";
-import {
-  HclSyntaxError,
-  isTopLevelTerraform,
-  parseTemplateFiles,
-  readTemplate,
-  readVariables,
-} from "../hcl.js";
+import { HclSyntaxError, isTopLevelTerraform, parseTemplateFiles, readVariables } from "../hcl.js";
 import { nowIso } from "../ids.js";
 import { parameterDefinitionProblem, resolveBuildParameters } from "../parameters.js";
 import type { FakeState, JobRecord, TemplateVersionRecord } from "../state.js";
 import type { ParsedTemplate } from "../template-model.js";
+import { readTemplate } from "../template-read.js";
 import {
   countResources,
   type Failure,
