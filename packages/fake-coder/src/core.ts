@@ -5,13 +5,23 @@
 import { AgentEngine } from "./agents.js";
 import { authenticate, tokenFromRequest, userForToken } from "./auth.js";
 import { Clock } from "./clock.js";
-import { type FailRule, Faults } from "./faults.js";
-import { ApiError, goJson, JSON_TYPE, json, text } from "./http.js";
-import { FAKE_WORKER_ID, JobEngine } from "./jobs.js";
+import type { FakeContext } from "./context.js";
+import { Faults } from "./faults.js";
+import { ApiError, json, text } from "./http.js";
+import { JobEngine } from "./jobs/engine.js";
+import { FAKE_WORKER_ID } from "./jobs/status.js";
 import { describeBody, globalObserver, type ResponseInfo, type ResponseObserver } from "./observer.js";
 import { Presenter } from "./present.js";
 import { DEFAULT_PROVISIONER_DAEMONS, ProvisionerPool } from "./provisioners.js";
 import { goDuration, RateLimiter, type RateLimitOptions } from "./ratelimit.js";
+import {
+  DroppedConnection,
+  headerRecord,
+  injectedResponse,
+  nonApi,
+  truncated,
+  withHeaders,
+} from "./responses.js";
 import { type FollowStream, isFollow, Router } from "./router.js";
 import { allRoutes } from "./routes/index.js";
 import { FakeState, type SeedOptions } from "./state.js";
@@ -30,13 +40,6 @@ export interface FakeCoderOptions extends SeedOptions {
   onResponse?: ResponseObserver;
 }
 
-/** Thrown to make the transport drop the connection before answering. */
-export class DroppedConnection extends Error {
-  constructor() {
-    super("fake-coder: connection dropped by a fault");
-  }
-}
-
 /** Where a request came from (for rate-limit keys of anonymous requests). */
 export interface RequestMeta {
   remoteAddress?: string;
@@ -48,7 +51,7 @@ export type UpgradeResult = { response: Response } | { stream: FollowStream; pat
 const DEFAULT_VERSION = "v2.36.1+c9a1e2b";
 
 /** The state, engines and request handling of one fake Coder. */
-export class Core {
+export class Core implements FakeContext {
   readonly state: FakeState;
   readonly faults = new Faults();
   readonly clock: Clock;
@@ -250,62 +253,7 @@ export class Core {
   }
 }
 
-function withHeaders(response: Response, extra: Record<string, string>): Response {
-  if (Object.keys(extra).length === 0) return response;
-  const headers = new Headers(response.headers);
-  for (const [key, value] of Object.entries(extra)) headers.set(key, value);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-}
-
 /** Go's `strconv.ParseBool` truthy values. */
 function goParseBool(value: string | null): boolean {
   return value !== null && ["1", "t", "T", "TRUE", "true", "True"].includes(value);
-}
-
-function injectedResponse(rule: FailRule): Response {
-  const headers = rule.headers ?? {};
-  if (typeof rule.body === "string") return new Response(rule.body, { status: rule.status, headers });
-  return new Response(goJson(rule.body ?? { message: `Injected fault: ${rule.status}.` }), {
-    status: rule.status,
-    headers: { "Content-Type": JSON_TYPE, ...headers },
-  });
-}
-
-/** The same response whose body breaks off after half its bytes (a connection dropped mid-response). */
-function truncated(response: Response): Response {
-  const source = response.body;
-  let buffered: Uint8Array | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!buffered) {
-        buffered = new Uint8Array(source ? await new Response(source).arrayBuffer() : new ArrayBuffer(0));
-        controller.enqueue(buffered.subarray(0, Math.floor(buffered.byteLength / 2)));
-        return;
-      }
-      controller.error(new DroppedConnection());
-    },
-  });
-  const headers = new Headers(response.headers);
-  return new Response(body, { status: response.status, headers });
-}
-
-/** Outside `/api`, Coder serves `/healthz` and the dashboard (an HTML page). */
-function nonApi(path: string): Response {
-  if (path === "/healthz")
-    return new Response("OK", { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  return new Response(
-    '<!doctype html><html><head><title>Coder</title></head><body><div id="root"></div></body></html>',
-    {
-      status: 200,
-      headers: { "Content-Type": "text/html; charset=utf-8" },
-    },
-  );
-}
-
-function headerRecord(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    out[key] = value;
-  });
-  return out;
 }

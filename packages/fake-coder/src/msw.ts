@@ -3,8 +3,9 @@
  * Published as `@spt-coder/fake-coder/msw`: the only entry that imports msw (an optional peer dependency).
  */
 import { type HttpHandler, HttpResponse, http } from "msw";
-import { Core, DroppedConnection, type FakeCoderOptions } from "./core.js";
+import { Core, type FakeCoderOptions } from "./core.js";
 import type { Faults } from "./faults.js";
+import { DroppedConnection } from "./responses.js";
 import type { FakeState } from "./state.js";
 
 /** Options of {@link createFakeCoder}. */

@@ -1,7 +1,7 @@
 /**
  * A small path router over the Fetch API. Patterns use `{name}` segments as chi does.
  */
-import type { Core } from "./core.js";
+import type { FakeContext } from "./context.js";
 import type { UserRecord } from "./state.js";
 
 /** What a handler gets. */
@@ -11,7 +11,7 @@ export interface RouteContext {
   params: Record<string, string>;
   /** The authenticated user (routes with `auth: false` get the seeded owner as a placeholder). */
   user: UserRecord;
-  core: Core;
+  core: FakeContext;
 }
 
 /** Where a log stream's frames go. */

@@ -5,8 +5,9 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { WebSocket, WebSocketServer } from "ws";
-import { Core, DroppedConnection, type FakeCoderOptions } from "./core.js";
+import { Core, type FakeCoderOptions } from "./core.js";
 import type { Faults } from "./faults.js";
+import { DroppedConnection } from "./responses.js";
 import type { FollowStream } from "./router.js";
 import { MAX_FILE_BYTES } from "./routes/files.js";
 import type { FakeState } from "./state.js";

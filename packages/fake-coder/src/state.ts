@@ -1,251 +1,35 @@
 /**
  * The in-memory model of the fake Coder: plain records in maps, seeded with one owner (`admin`) and a default
- * organization (`coder`). Routes turn records into API JSON (`present.ts`); jobs mutate them over time.
+ * organization (`coder`). Routes turn records into API JSON (`present.ts`); jobs mutate them over time. The record
+ * types live in `records/` (who, what is pushed, jobs, what is built) and are re-exported here.
  */
 import { newId, newSessionToken, nowIso } from "./ids.js";
 import { nameInvalidReason } from "./names.js";
-import type { ParsedTemplate, TemplateApp, TemplateParameter, TemplateVariable } from "./template-model.js";
 
-/** Site roles the fake knows. `owner` may do everything, `member` only its own things. */
-export type SiteRole = "owner" | "member";
+export type { LogLevel } from "./records/common.js";
+export type { OrganizationRecord, SiteRole, UserRecord } from "./records/identity.js";
+export type { JobLogRecord, JobRecord, JobType } from "./records/jobs.js";
+export type {
+  FileRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
+  VariableValue,
+} from "./records/templates.js";
+export type {
+  AgentLifecycle,
+  AgentLogRecord,
+  AgentRecord,
+  AppRecord,
+  ResourceRecord,
+  Transition,
+  WorkspaceBuildRecord,
+  WorkspaceRecord,
+} from "./records/workspaces.js";
 
-/** A user. */
-export interface UserRecord {
-  id: string;
-  username: string;
-  email: string;
-  name: string;
-  createdAt: string;
-  status: "active" | "suspended" | "dormant";
-  roles: SiteRole[];
-  organizationIds: string[];
-  /** Group names, as `data.coder_workspace_owner.*.groups` lists them (Coder adds "Everyone"). */
-  groups?: string[];
-}
-
-/** An organization. */
-export interface OrganizationRecord {
-  id: string;
-  name: string;
-  displayName: string;
-  description: string;
-  icon: string;
-  createdAt: string;
-  isDefault: boolean;
-}
-
-/** An uploaded file, stored as a tar (zips are converted on upload). */
-export interface FileRecord {
-  id: string;
-  hash: string;
-  createdBy: string;
-  mimetype: string;
-  data: Uint8Array<ArrayBuffer>;
-  createdAt: string;
-}
-
-/** A template (fields named as in coderd's database, not the API). */
-export interface TemplateRecord {
-  id: string;
-  organizationId: string;
-  name: string;
-  displayName: string;
-  description: string;
-  icon: string;
-  activeVersionId: string;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  deleted: boolean;
-  deprecationMessage: string;
-  defaultTtlMs: number;
-  activityBumpMs: number;
-  failureTtlMs: number;
-  dormantTtlMs: number;
-  deleteTtlMs: number;
-  allowUserAutostart: boolean;
-  allowUserAutostop: boolean;
-  allowUserCancelWorkspaceJobs: boolean;
-  requireActiveVersion: boolean;
-  useClassicParameterFlow: boolean;
-}
-
-/** A `{name, value}` pair: Terraform variable values and rich parameter values. */
-export interface VariableValue {
-  name: string;
-  value: string;
-}
-
-/** A template version and what its import learned. */
-export interface TemplateVersionRecord {
-  id: string;
-  templateId: string | null;
-  organizationId: string;
-  name: string;
-  message: string;
-  readme: string;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  jobId: string;
-  archived: boolean;
-  fileId: string;
-  userVariableValues: VariableValue[];
-  /** What the import job read from the archive; set when the job parsed it. */
-  parsed?: ParsedTemplate;
-  parameters: TemplateParameter[];
-  variables: (TemplateVariable & { value: string })[];
-}
-
-/** What a provisioner job does. */
-export type JobType = "template_version_import" | "workspace_build" | "template_version_dry_run";
-/** Log levels of jobs and agents. */
-export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
-
-/** A provisioner job log line, already in the API shape. */
-export interface JobLogRecord {
-  id: number;
-  created_at: string;
-  log_source: "provisioner_daemon" | "provisioner";
-  log_level: LogLevel;
-  stage: string;
-  output: string;
-}
-
-/** A provisioner job; its status is derived from the timestamps (`jobStatus`). */
-export interface JobRecord {
-  id: string;
-  type: JobType;
-  createdAt: string;
-  updatedAt: string;
-  startedAt?: string;
-  completedAt?: string;
-  canceledAt?: string;
-  error?: string;
-  errorCode?: string;
-  workerId?: string;
-  fileId: string;
-  organizationId: string;
-  initiatorId: string;
-  tags: Record<string, string>;
-  templateVersionId?: string;
-  workspaceBuildId?: string;
-  /** Rich parameter values of a dry run. */
-  dryRunValues?: VariableValue[];
-  dryRunWorkspaceName?: string;
-  logs: JobLogRecord[];
-  /** Resources produced by a dry run. */
-  resources: ResourceRecord[];
-}
-
-/** A workspace app of an agent. */
-/** An app of a running agent: the template's `coder_app` plus its id. */
-export interface AppRecord extends TemplateApp {
-  id: string;
-}
-
-/** An agent's `lifecycle_state`. */
-export type AgentLifecycle =
-  | "created"
-  | "starting"
-  | "start_timeout"
-  | "start_error"
-  | "ready"
-  | "shutting_down"
-  | "shutdown_timeout"
-  | "shutdown_error"
-  | "off";
-
-/** An agent startup log line, already in the API shape. */
-export interface AgentLogRecord {
-  id: number;
-  created_at: string;
-  output: string;
-  level: LogLevel;
-  source_id: string;
-}
-
-/** A workspace agent created by a start build. */
-export interface AgentRecord {
-  id: string;
-  name: string;
-  resourceId: string;
-  buildId: string;
-  createdAt: string;
-  updatedAt: string;
-  firstConnectedAt?: string;
-  lastConnectedAt?: string;
-  disconnectedAt?: string;
-  startedAt?: string;
-  readyAt?: string;
-  lifecycle: AgentLifecycle;
-  os: string;
-  architecture: string;
-  directory: string;
-  connectionTimeoutSeconds: number;
-  troubleshootingUrl: string;
-  env: Record<string, string>;
-  displayApps: string[];
-  apps: AppRecord[];
-  logSourceId: string;
-  logs: AgentLogRecord[];
-  /** Set by a fault: the agent never connects. */
-  neverConnects: boolean;
-}
-
-/** A resource of an import, dry run or build. */
-export interface ResourceRecord {
-  id: string;
-  createdAt: string;
-  jobId: string;
-  transition: "start" | "stop" | "delete";
-  type: string;
-  name: string;
-  hide: boolean;
-  icon: string;
-  dailyCost: number;
-  agentIds: string[];
-}
-
-/** A build transition. */
-export type Transition = "start" | "stop" | "delete";
-
-/** A workspace build; its status is derived from its job and transition. */
-export interface WorkspaceBuildRecord {
-  id: string;
-  workspaceId: string;
-  templateVersionId: string;
-  buildNumber: number;
-  transition: Transition;
-  initiatorId: string;
-  reason: string;
-  jobId: string;
-  createdAt: string;
-  updatedAt: string;
-  deadline: string | null;
-  parameters: VariableValue[];
-  resources: ResourceRecord[];
-  /** The preset the build was made with (named in the request, or matched by identical values). */
-  presetId?: string | null;
-}
-
-/** A workspace. */
-export interface WorkspaceRecord {
-  id: string;
-  ownerId: string;
-  organizationId: string;
-  templateId: string;
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string;
-  autostartSchedule?: string;
-  ttlMs?: number;
-  automaticUpdates: "always" | "never";
-  deleted: boolean;
-  /** Build ids, oldest first. */
-  buildIds: string[];
-}
+import type { OrganizationRecord, SiteRole, UserRecord } from "./records/identity.js";
+import type { JobRecord } from "./records/jobs.js";
+import type { FileRecord, TemplateRecord, TemplateVersionRecord } from "./records/templates.js";
+import type { AgentRecord, WorkspaceBuildRecord, WorkspaceRecord } from "./records/workspaces.js";
 
 /** Seed data for one extra user. */
 export interface SeedUser {

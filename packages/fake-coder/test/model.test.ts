@@ -2,12 +2,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseTemplateFiles, readTemplate, readVariables } from "../src/hcl.js";
-import { jobStatus } from "../src/jobs.js";
+import { parseTemplateFiles, readVariables } from "../src/hcl.js";
+import { jobStatus } from "../src/jobs/status.js";
 import { generateVersionName, nameInvalidReason, versionNameInvalidReason } from "../src/names.js";
 import { parameterDefinitionProblem } from "../src/parameters.js";
 import { Presenter } from "../src/present.js";
 import { FakeState, type JobRecord, type Transition, type WorkspaceBuildRecord } from "../src/state.js";
+import { readTemplate } from "../src/template-read.js";
 
 describe("names", () => {
   it.each([

@@ -2,11 +2,21 @@
  * `for` expressions: `[for v in coll : expr]`, `[for k, v in coll : expr if cond]` and the object form
  * `{for k, v in coll : key => value}`. Grouping (`...` after the value) is refused by name.
  */
-import { type Expr, type ForExpr, UnsupportedConstruct } from "./ast.js";
-import type { Parser } from "./parser.js";
+import { type Expr, type ExpressionError, type ForExpr, UnsupportedConstruct } from "./ast.js";
+
+/** The parser as a `for` sees it: an interface, so that the import runs one way (parser to for). */
+export interface ForParser {
+  pos: number;
+  readonly src: string;
+  skipSpace(): void;
+  identifier(): string;
+  expression(): Expr;
+  expect(c: string): void;
+  error(what: string): ExpressionError;
+}
 
 /** Parses from just after the opening bracket; `close` is `]` (tuple) or `}` (object). */
-export function parseFor(p: Parser, close: "]" | "}"): Expr {
+export function parseFor(p: ForParser, close: "]" | "}"): Expr {
   p.pos += 3; // "for"
   p.skipSpace();
   const first = p.identifier();

@@ -4,9 +4,10 @@
  * come from `option` blocks and `dynamic "option"` blocks; defaults and every attribute may be expressions.
  */
 import type { FriendlyDiagnostic, PreviewParameter } from "../api-types.js";
-import { defaultFormType, typedBlocks } from "../hcl.js";
+import { typedBlocks } from "../hcl.js";
 import { formTypeValid } from "../parameters.js";
 import type { TemplateParameter } from "../template-model.js";
+import { defaultFormType } from "../template-read.js";
 import type { Value } from "./ast.js";
 import { renderOptions, renderStyling, renderValidation, validationOut } from "./attributes.js";
 import { checkValue } from "./check.js";

@@ -4,7 +4,7 @@
  */
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
 import { ApiError, forbidden, json } from "../http.js";
-import { jobStatus } from "../jobs.js";
+import { jobStatus } from "../jobs/status.js";
 import type { Route, RouteContext } from "../router.js";
 import type { TemplateVersionRecord } from "../state.js";
 import { isOwner, versionParam, workspaceParam } from "./common.js";

@@ -4,7 +4,7 @@
  */
 import type { AgentLogEvent } from "../agents.js";
 import { ApiError, goJson, json, TEXT_TYPE } from "../http.js";
-import type { JobLogEvent } from "../jobs.js";
+import type { JobLogEvent } from "../jobs/engine.js";
 import type { FollowStream, HandlerResult, RouteContext } from "../router.js";
 import type { AgentRecord, JobRecord, WorkspaceBuildRecord } from "../state.js";
 

@@ -1,6 +1,6 @@
 /** Organizations: the list the caller may read, and one by id, name or `default`. */
 import { json } from "../http.js";
-import { presentOrganization } from "../present.js";
+import { presentOrganization } from "../present/users.js";
 import type { Route } from "../router.js";
 import { canReadOrg, organizationParam } from "./common.js";
 

@@ -5,7 +5,7 @@
  * refuses excess parameters.
  */
 import { ApiError, json, notFound } from "../http.js";
-import { jobStatus } from "../jobs.js";
+import { jobStatus } from "../jobs/status.js";
 import type { Route, RouteContext } from "../router.js";
 import { isOwner, organizationParam } from "./common.js";
 

@@ -5,7 +5,7 @@
  */
 import type { ProvisionerDaemon } from "../api-types.js";
 import { ApiError, json, notFound } from "../http.js";
-import { jobStatus } from "../jobs.js";
+import { jobStatus } from "../jobs/status.js";
 import { BUILT_IN_KEY_ID, type DaemonRecord } from "../provisioners.js";
 import type { Route, RouteContext } from "../router.js";
 import { isOwner, organizationParam } from "./common.js";

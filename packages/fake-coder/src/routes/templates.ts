@@ -2,7 +2,7 @@
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
 import { ApiError, forbidden, json, notFound } from "../http.js";
 import { newId, nowIso } from "../ids.js";
-import { jobStatus } from "../jobs.js";
+import { jobStatus } from "../jobs/status.js";
 import { displayNameInvalidReason, nameInvalidReason } from "../names.js";
 import type { Route, RouteContext } from "../router.js";
 import type { TemplateRecord } from "../state.js";

@@ -8,7 +8,7 @@ import { HclSyntaxError, parseTemplateFiles } from "../hcl.js";
 import { ApiError, forbidden, json, notFound } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { generateVersionName, versionNameInvalidReason } from "../names.js";
-import { matchedProvisioners } from "../present.js";
+import { matchedProvisioners } from "../present/jobs.js";
 import type { Route, RouteContext } from "../router.js";
 import type { JobRecord, TemplateRecord, TemplateVersionRecord, VariableValue } from "../state.js";
 import { isOwner, organizationParam, uuidParam, versionParam } from "./common.js";

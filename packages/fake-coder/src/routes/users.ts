@@ -1,6 +1,6 @@
 /** Users and their organizations. */
 import { json, notFound } from "../http.js";
-import { presentOrganization, presentUser } from "../present.js";
+import { presentOrganization, presentUser } from "../present/users.js";
 import type { Route } from "../router.js";
 import { userParam } from "./common.js";
 

@@ -1,5 +1,6 @@
 /** Workspaces: create (with its first build), search, lookup by id and by owner/name, watch (`coderd/workspaces.go`). */
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
+import { commitBuild, planBuild } from "../build/builder.js";
 import { ApiError, goJson, json, notFound, type Validation } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { nameInvalidReason } from "../names.js";
@@ -11,7 +12,6 @@ import type {
   VariableValue,
   WorkspaceRecord,
 } from "../state.js";
-import { commitBuild, planBuild } from "./builder.js";
 import {
   canReadOrg,
   canReadWorkspace,
@@ -22,6 +22,7 @@ import {
   workspaceByName,
   workspaceParam,
 } from "./common.js";
+import { workspaceFilter } from "./workspace-search.js";
 
 interface CreateWorkspaceRequest {
   template_id?: string | null;
@@ -186,69 +187,6 @@ async function createWorkspace(ctx: RouteContext, owner: UserRecord): Promise<Re
   ctx.core.state.workspaces.set(workspace.id, workspace);
   commitBuild(ctx, workspace, plan);
   return json(201, ctx.core.presenter.workspace(workspace));
-}
-
-const SEARCH_KEYS = new Set([
-  "owner",
-  "template",
-  "name",
-  "status",
-  "id",
-  "organization",
-  "deleted",
-  "has-agent",
-  "outdated",
-]);
-
-/** `searchquery.Workspaces`: lowercased `key:value` terms; a bare term is a name, `owner/name` both. */
-function workspaceFilter(ctx: RouteContext, q: string): (w: WorkspaceRecord) => boolean {
-  const checks: ((w: WorkspaceRecord) => boolean)[] = [];
-  const problems: Validation[] = [];
-  let deleted = false;
-  const { state, presenter } = ctx.core;
-  const ownerMatches = (w: WorkspaceRecord, value: string) =>
-    value === "me" ? w.ownerId === ctx.user.id : state.users.get(w.ownerId)?.username.toLowerCase() === value;
-  for (const term of q.toLowerCase().split(/\s+/).filter(Boolean)) {
-    const colon = term.indexOf(":");
-    if (colon < 0) {
-      const [a, b] = term.split("/");
-      if (b !== undefined) checks.push((w) => ownerMatches(w, a!) && w.name.toLowerCase().includes(b));
-      else checks.push((w) => w.name.toLowerCase().includes(term));
-      continue;
-    }
-    const key = term.slice(0, colon);
-    const value = term.slice(colon + 1);
-    if (!SEARCH_KEYS.has(key)) {
-      problems.push({ field: key, detail: `"${key}" is not a valid query param` });
-      continue;
-    }
-    if (key === "owner") checks.push((w) => ownerMatches(w, value));
-    else if (key === "template")
-      checks.push((w) => state.templates.get(w.templateId)?.name.toLowerCase() === value);
-    else if (key === "name") checks.push((w) => w.name.toLowerCase().includes(value));
-    else if (key === "status") checks.push((w) => presenter.buildStatus(state.latestBuild(w)) === value);
-    else if (key === "id") checks.push((w) => w.id === value);
-    else if (key === "organization") {
-      checks.push((w) => {
-        const org = state.organizations.get(w.organizationId)!;
-        return org.name.toLowerCase() === value || org.id === value;
-      });
-    } else if (key === "deleted") deleted = value === "true";
-    else if (key === "outdated") {
-      checks.push(
-        (w) =>
-          (state.latestBuild(w).templateVersionId !== state.templates.get(w.templateId)!.activeVersionId) ===
-          (value === "true"),
-      );
-    } else if (key === "has-agent") {
-      checks.push((w) => {
-        const agents = state.latestBuild(w).resources.flatMap((r) => r.agentIds);
-        return agents.some((id) => presenter.agent(state.agents.get(id)!).status === value);
-      });
-    }
-  }
-  if (problems.length > 0) throw new ApiError(400, "Invalid workspace search query.", undefined, problems);
-  return (w) => w.deleted === deleted && canReadWorkspace(ctx, w) && checks.every((c) => c(w));
 }
 
 /**

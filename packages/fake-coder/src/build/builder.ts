@@ -4,7 +4,7 @@
  */
 import { ApiError } from "../http.js";
 import { newId, nowIso } from "../ids.js";
-import { jobActive, jobStatus } from "../jobs.js";
+import { jobActive, jobStatus } from "../jobs/status.js";
 import { type ParameterProblem, resolveBuildParameters } from "../parameters.js";
 import type { RouteContext } from "../router.js";
 import type {

@@ -1,0 +1,60 @@
+/**
+ * What a job runs: a list of named stages, each with its work and its provisioner output, and the resources a
+ * template plans for a transition.
+ */
+import { newId, nowIso } from "../ids.js";
+import type { ResourceRecord, Transition } from "../state.js";
+import type { ParsedTemplate } from "../template-model.js";
+
+/** Why a job failed: the `error` and `error_code` it ends with. */
+export interface Failure {
+  error: string;
+  code?: string;
+}
+
+/** One stage of a job (a log stage name in Coder's output). */
+export interface Stage {
+  name: string;
+  /** Work done at the start of the stage; a returned failure fails the job. */
+  run?: () => Promise<Failure | undefined> | Failure | undefined;
+  /** Provisioner output lines logged after `run`. */
+  lines?: () => string[];
+}
+
+/** A job's stages and what it stores once they all passed. */
+export interface JobPlan {
+  stages: Stage[];
+  complete: () => void;
+}
+
+/** The template's resources a transition creates: none on delete, no start-only ones on stop. */
+export function plannedResources(parsed: ParsedTemplate | undefined, transition: Transition) {
+  if (!parsed || transition === "delete") return [];
+  return parsed.resources.filter((r) => !r.never && (transition === "start" || !r.startOnly));
+}
+
+/** How many resources the plan adds for a transition. */
+export function countResources(parsed: ParsedTemplate | undefined, transition: Transition): number {
+  return plannedResources(parsed, transition).length;
+}
+
+/** A new resource record of a job. */
+export function resourceRecord(
+  jobId: string,
+  transition: Transition,
+  type: string,
+  name: string,
+): ResourceRecord {
+  return {
+    id: newId(),
+    createdAt: nowIso(),
+    jobId,
+    transition,
+    type,
+    name,
+    hide: false,
+    icon: "",
+    dailyCost: 0,
+    agentIds: [],
+  };
+}
