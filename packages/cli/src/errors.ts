@@ -1,7 +1,12 @@
+import { CoderError } from "@spt-coder/sdk";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
 
-/** A failure the CLI itself detects, with its exit code and an optional next step for the user. */
-export class CliError extends Error {
+/**
+ * A failure the CLI itself detects, with its exit code and an optional next step for the user. It is a
+ * `CoderError` like every error of the SDK, so there is one hierarchy; what the CLI adds is the exit code and the
+ * suggestion. (The SDK is side-effect free, so this import bundles only the error classes.)
+ */
+export class CliError extends CoderError {
   override name = "CliError";
   readonly exitCode: ExitCodeValue;
   readonly suggestion: string | undefined;

@@ -17,7 +17,6 @@ export type ConfirmFn = (question: string, defaultYes: boolean) => Promise<boole
 
 /**
  * Ctrl-C or end of input while a prompt waits: an interruption like Ctrl-C during a flow (exit 130, "Interrupted.").
- * A CLI error, not the SDK's `CanceledError`: this file loads with every command, the SDK only when one needs it.
  */
 export class PromptCanceledError extends InterruptedError {
   override name = "PromptCanceledError";
