@@ -3,21 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { afterEach, describe, expect, it } from "vitest";
+import { minimalTemplate } from "../../sdk/test/flows/helpers.js";
 import { run } from "./helpers.js";
-
-const MAIN_TF = (extra = "") => `
-terraform {
-  required_providers {
-    coder = { source = "coder/coder" }
-  }
-}
-data "coder_workspace" "me" {}
-resource "coder_agent" "main" {
-  os   = "linux"
-  arch = "amd64"
-}
-${extra}
-`;
 
 /** alpha has a size parameter and a default preset that sets it: a fleet item gets the preset's value. */
 const ALPHA_PRESET = `
@@ -43,7 +30,7 @@ function declaration(count: number, extraTop = ""): { dir: string; file: string 
     ["beta", 'resource "null_resource" "extra" {}'],
   ] as const) {
     mkdirSync(join(dir, name));
-    writeFileSync(join(dir, name, "main.tf"), MAIN_TF(extra));
+    writeFileSync(join(dir, name, "main.tf"), minimalTemplate(extra));
   }
   const items = Array.from({ length: count }, (_, i) =>
     i % 2 ? `  - name: class-${i}\n    template: beta\n    template_dir: ./beta` : `  - name: class-${i}`,

@@ -4,26 +4,16 @@ import { join } from "node:path";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { createCoderClient, pushTemplate } from "@spt-coder/sdk";
 import { afterEach, describe, expect, it } from "vitest";
+import { minimalTemplate } from "../../sdk/test/flows/helpers.js";
 import { run } from "./helpers.js";
 
-const TF = (extra = "") => `
-terraform {
-  required_providers {
-    coder = { source = "coder/coder" }
-  }
-}
-data "coder_workspace" "me" {}
-resource "coder_agent" "main" {
-  os   = "linux"
-  arch = "amd64"
-}
+const SIZE = `
 data "coder_parameter" "size" {
   name    = "size"
   type    = "string"
   default = "s"
   mutable = true
 }
-${extra}
 `;
 const ZONE = `
 data "coder_parameter" "zone" {
@@ -47,7 +37,7 @@ async function setup(options: Parameters<typeof startFakeCoder>[0] = {}) {
   const client = createCoderClient({ url: f.url, token: f.token });
   const push = (extra = "", more: { activate?: boolean } = {}) => {
     const dir = mkdtempSync(join(tmpdir(), "spt-cli-lifecycle-"));
-    writeFileSync(join(dir, "main.tf"), TF(extra));
+    writeFileSync(join(dir, "main.tf"), minimalTemplate(SIZE + extra));
     return pushTemplate(client, { name: "small", dir, org: "coder", ...more });
   };
   const home = mkdtempSync(join(tmpdir(), "spt-cli-home-"));
