@@ -130,7 +130,7 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
 
   it("archives only unused, non-active versions, answering a bare JSON string", async () => {
     const h = await launch();
-    const { template, version, ws } = await runningWorkspace(h);
+    const { template, version } = await runningWorkspace(h);
     const fileId = await upload(h, { "main.tf": MAIN_TF.replace("echo hello", "echo v2") });
     const v2 = await waitForVersion(
       h,
@@ -147,7 +147,7 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
     expect(await ok.json()).toBe(`template version "${v2.id}" archived`);
     expect((await (await h.api(`/api/v2/templateversions/${v2.id}`)).json()).archived).toBe(true);
     expect((await archive(v2.id)).status).toBe(400);
-    // An archived version cannot be built or promoted.
+    // An archived version cannot be promoted.
     const promote = await h.api(`/api/v2/templates/${template.id}/versions`, {
       method: "PATCH",
       json: { id: v2.id },
@@ -157,7 +157,6 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
     expect(listed.map((v) => v.id)).not.toContain(v2.id);
     const unarchive = await h.api(`/api/v2/templateversions/${v2.id}/unarchive`, { method: "POST" });
     expect(await unarchive.json()).toBe(`template version "${v2.id}" unarchived`);
-    expect(ws.id).toBeTruthy();
   });
 
   it("refuses to make a template from an archived version with Coder's text", async () => {
