@@ -7,15 +7,10 @@
 // anywhere, as the contract's conventions say, though no operation lists it.
 import { afterAll, afterEach } from "vitest";
 import { type ResponseInfo, setFakeCoderObserver } from "../../packages/fake-coder/src/observer.js";
-import { createContractValidator } from "./contract.js";
+import { sharedContractValidator } from "./contract.js";
 
-// Compiled on the first response a fake sends: most test files never start one, and compiling the contract
-// costs about half a second of CPU per file.
-let compiled: ReturnType<typeof createContractValidator> | undefined;
-const contract = () => {
-  compiled ??= createContractValidator();
-  return compiled;
-};
+// Built on the first response a fake sends (most test files never start one), then kept for the worker's life.
+const contract = sharedContractValidator;
 let problems: string[] = [];
 
 function isNoSuchRoute(info: ResponseInfo): boolean {
