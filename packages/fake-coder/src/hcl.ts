@@ -36,9 +36,29 @@ async function parseFile(file: ArchiveFile): Promise<Json> {
       throw new HclSyntaxError(`${file.path}: Invalid JSON; ${(err as Error).message}`);
     }
   }
+  const key = `${file.path}\0${source}`;
+  let parsed = parsedFiles.get(key);
+  if (!parsed) {
+    parsed = parseHcl(file.path, source);
+    parsedFiles.set(key, parsed);
+    if (parsedFiles.size > PARSED_FILES_KEPT) parsedFiles.delete(parsedFiles.keys().next().value as string);
+  }
+  // Every caller gets its own copy: the shapes are read, and a caller changing one must not change the next.
+  return structuredClone(await parsed);
+}
+
+/**
+ * The same template is pushed again and again (each test, each fleet member, each version with a new message), and
+ * one parse in the WASM parser costs milliseconds of CPU where a copy of its result costs microseconds: the latest
+ * results are kept, by file name and contents (the name is in Terraform's diagnostics).
+ */
+const parsedFiles = new Map<string, Promise<Json>>();
+const PARSED_FILES_KEPT = 64;
+
+async function parseHcl(path: string, source: string): Promise<Json> {
   const parse = await loadParser();
   try {
-    return await parse(file.path, source);
+    return await parse(path, source);
   } catch (err) {
     // hcl2json reports "parse config: [<diagnostics>]"; keep Terraform's own diagnostic text.
     const message = String((err as Error).message ?? err).replace(/^parse config: \[(.*)\]$/s, "$1");

@@ -112,6 +112,24 @@ describe("reading templates", () => {
     ]);
   });
 
+  it("gives every reader of a file pushed again a copy of its own, parsed under its own name", async () => {
+    const source = `variable "size" {\n  default = 3\n}\n# ${Math.random()}\n`;
+    const [first] = await parseTemplateFiles([file("main.tf", source)]);
+    (first!.doc.variable as Record<string, unknown>).size = "changed by a caller";
+    const [again] = await parseTemplateFiles([file("main.tf", source)]);
+    expect(again!.doc.variable).toEqual({ size: [{ default: 3 }] });
+    // The same text under another name is parsed for that name: Terraform's diagnostics carry it.
+    const broken = "variable {";
+    const errors = await Promise.all(
+      ["a.tf", "b.tf", "a.tf"].map((path) =>
+        parseTemplateFiles([file(path, broken)]).catch((e: Error) => e.message),
+      ),
+    );
+    expect(errors[0]).toMatch(/^a\.tf:1,/);
+    expect(errors[1]).toMatch(/^b\.tf:1,/);
+    expect(errors[2]).toBe(errors[0]);
+  });
+
   it("only reads top-level files", async () => {
     const files = await parseTemplateFiles([
       file("modules/x/main.tf", 'variable "inner" {}'),
