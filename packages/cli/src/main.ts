@@ -17,6 +17,7 @@ import { renderJson } from "./ui/table.js";
 import { friendlyUsageError, GLOBAL_FLAGS } from "./usage.js";
 
 import { VERSION } from "./version.js";
+import { asksForHelp, skipEagerHelp } from "./yargs-help.js";
 
 export type { Io } from "./io.js";
 export { processIo } from "./io.js";
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     },
     state,
   );
+  if (!asksForHelp(argv)) skipEagerHelp(cli);
   try {
     await cli.parseAsync([...argv], {}, (_error, _args, text) => {
       output = text;
