@@ -15,6 +15,8 @@ interface InFlight {
   since: number;
   /** True while the build stage has seen no log line yet: the job waits for a provisioner daemon. */
   waiting: boolean;
+  /** Its place in the provisioner queue (`3 of 12`), when the server said. */
+  place?: string;
 }
 
 /** Renders {@link FleetEvent}s; `close()` clears the live block. */
@@ -60,7 +62,10 @@ export class FleetProgress {
     if (e.type === "stage" && e.state === "start") {
       item.stage = e.stage;
       item.waiting = e.stage === "Building workspace";
+      item.place = undefined;
       if (!this.opts.tty) this.print(`${event.item}: ${e.stage}`);
+    } else if (e.type === "queued") {
+      item.place = `${e.queue_position} of ${e.queue_size}`;
     } else if (e.type === "log" && item.waiting) {
       item.waiting = false;
     } else if (e.type === "warning") {
@@ -101,7 +106,8 @@ export class FleetProgress {
     const { colors } = this.opts;
     const now = Date.now();
     const lines = [...this.inFlight].map(([name, s]) => {
-      const stage = s.waiting ? `${s.stage} ${colors.dim("(queued for a provisioner)")}` : s.stage;
+      const place = s.place ? `: ${s.place}` : "";
+      const stage = s.waiting ? `${s.stage} ${colors.dim(`(queued for a provisioner${place})`)}` : s.stage;
       return `  ${colors.cyan("⋯")} ${name}  ${stage} ${colors.dim(`${Math.round((now - s.since) / 1000)} s`)}`;
     });
     const building = [...this.inFlight.values()].filter((s) => s.stage === "Building workspace").length;

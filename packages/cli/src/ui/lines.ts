@@ -7,9 +7,10 @@ export interface LineSink {
   line(text: string): void;
   /**
    * Shows `text` (what is being waited for) after a spinner, with the time spent on it once that passes a
-   * second, or hides the spinner when `undefined`. No-op without a terminal.
+   * second, or hides the spinner when `undefined`. No-op without a terminal. The time counts from when the text
+   * last changed, or `wait` when given: a wait whose text tells its progress is still one wait.
    */
-  status(text: string | undefined): void;
+  status(text: string | undefined, wait?: string): void;
   /** Stops the spinner and clears its line. */
   close(): void;
 }
@@ -24,6 +25,7 @@ export function createLineSink(
 ): LineSink {
   const now = opts.now ?? Date.now;
   let text: string | undefined;
+  let waitKey: string | undefined;
   let since = 0;
   let frame = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -41,6 +43,7 @@ export function createLineSink(
     timer = undefined;
     if (text !== undefined) write(CLEAR_LINE);
     text = undefined;
+    waitKey = undefined;
   };
   return {
     line(line) {
@@ -48,11 +51,12 @@ export function createLineSink(
       write(`${line}\n`);
       draw();
     },
-    status(next) {
+    status(next, wait = next) {
       if (!opts.tty) return;
       if (next === undefined) return stop();
-      if (next !== text) since = now();
+      if (wait !== waitKey) since = now();
       text = next;
+      waitKey = wait;
       draw();
       if (!timer) {
         timer = setInterval(() => {

@@ -15,6 +15,12 @@ interface OpenStage {
   startedAt: number;
 }
 
+/** A job waiting for a provisioner daemon, until its first log line. */
+interface Queued {
+  source: string;
+  text: string;
+}
+
 /**
  * Renders `up`'s events the way Coder's CLI renders provisioner jobs (cli/cliui/provisionerjob.go):
  * `==> ⧗ Planning infrastructure` when a stage starts, `=== ✔ Planning infrastructure [1.2s]` (or `=== ✘`) when
@@ -24,6 +30,7 @@ interface OpenStage {
 export class StageRenderer {
   private flowStages: OpenStage[] = [];
   private jobStage: (OpenStage & { source: string }) | undefined;
+  private queued: Queued | undefined;
   private readonly sink: LineSink;
   private readonly colors: Colors;
   private readonly verbose: boolean;
@@ -49,6 +56,7 @@ export class StageRenderer {
   handle(event: FlowEvent): void {
     if (event.type === "stage") this.flowStage(event.stage, event.state, event.durationMs);
     else if (event.type === "log") this.log(event.source, event.log);
+    else if (event.type === "queued") this.waitInQueue(event.source, event.queue_position, event.queue_size);
     else if (event.type === "warning") this.sink.line(`${this.colors.yellow("WARN:")} ${event.message}`);
     else this.sink.line(event.message);
   }
@@ -72,6 +80,7 @@ export class StageRenderer {
   }
 
   private flowStage(name: string, state: "start" | "done" | "failed", durationMs: number | undefined): void {
+    this.queued = undefined; // a job canceled while it waited never logs: the next stage ends its wait
     if (state === "start") {
       this.endJobStage(true);
       this.flowStages.push({ name, startedAt: this.now() });
@@ -85,7 +94,22 @@ export class StageRenderer {
     this.refreshStatus();
   }
 
+  /**
+   * A job waiting for a daemon has no logs to show, so its place in the queue is what is said: a line when it
+   * starts waiting (captured output gets that one line), then the spinner's text follows the place.
+   */
+  private waitInQueue(source: string, position: number, size: number): void {
+    const text = `Queued for a provisioner: position ${position} of ${size}`;
+    if (this.queued?.source !== source) {
+      this.queued = { source, text };
+      this.sink.line(`${this.colors.dim("...")} ${text}`);
+    }
+    this.queued.text = text;
+    this.refreshStatus();
+  }
+
   private log(source: string, log: ProvisionerJobLog): void {
+    if (this.queued?.source === source) this.queued = undefined; // a daemon took the job
     const stage = log.stage ?? "";
     if (this.jobStage && this.jobStage.source !== source) this.endJobStage(true);
     if (stage !== "" && stage !== this.jobStage?.name) {
@@ -124,7 +148,8 @@ export class StageRenderer {
   }
 
   private refreshStatus(): void {
-    this.sink.status(this.jobStage?.name ?? this.flowStages.at(-1)?.name);
+    if (this.queued) this.sink.status(this.queued.text, `queued ${this.queued.source}`);
+    else this.sink.status(this.jobStage?.name ?? this.flowStages.at(-1)?.name);
   }
 }
 

@@ -42,12 +42,18 @@ describe("fleet progress", () => {
       index: 1,
       event: { type: "stage", stage: "Building workspace", state: "start" },
     });
+    progress.handle({
+      type: "flow",
+      item: "b",
+      index: 1,
+      event: { type: "queued", source: "build", queue_position: 3, queue_size: 5 },
+    });
     progress.handle({ type: "item", item: "a", index: 0, state: "done", result: result("a", "created") });
     progress.handle({ type: "item", item: "c", index: 2, state: "start" });
     // Redraws happen on events here; the timer only refreshes the elapsed seconds.
     const shown = screen(out);
     expect(shown[0]).toMatch(/^✔ a created \(1\.5 s\)$/);
-    expect(shown[1]).toMatch(/^ {2}⋯ b {2}Building workspace \(queued for a provisioner\) \d+ s$/);
+    expect(shown[1]).toMatch(/^ {2}⋯ b {2}Building workspace \(queued for a provisioner: 3 of 5\) \d+ s$/);
     expect(shown[2]).toMatch(/^ {2}⋯ c {2}starting \d+ s$/);
     expect(shown[3]).toBe("1/3 done · 2 in flight (1 building) · 0 failed");
     expect(shown).toHaveLength(4);

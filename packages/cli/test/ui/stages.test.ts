@@ -162,4 +162,53 @@ describe("the status line of a long wait", () => {
     expect(written.endsWith("Building workspace (3s)")).toBe(true);
     sink.close();
   });
+
+  it("keeps counting one wait whose text tells its progress", () => {
+    let written = "";
+    let clock = 1_000;
+    const sink = createLineSink((t) => (written += t), { tty: true, intervalMs: 60_000, now: () => clock });
+    sink.status("Queued: position 3 of 3", "queue");
+    clock += 4_000;
+    sink.status("Queued: position 2 of 3", "queue");
+    expect(written.endsWith("Queued: position 2 of 3 (4s)")).toBe(true);
+    sink.status("Building workspace");
+    expect(written.endsWith("Building workspace")).toBe(true);
+    sink.close();
+  });
+});
+
+describe("a job waiting for a provisioner", () => {
+  const queued = (queue_position: number, queue_size: number) =>
+    ({ type: "queued", source: "build", queue_position, queue_size }) as const;
+  const buildLog = (entry: ProvisionerJobLog) => ({ type: "log", source: "build", log: entry }) as const;
+
+  it("is said once in captured output, with its place in the queue, and ends at its first log", () => {
+    const { renderer, output } = setup();
+    renderer.handle({ type: "stage", stage: "Building workspace", state: "start" });
+    renderer.handle(queued(3, 4));
+    renderer.handle(queued(1, 2));
+    renderer.handle(buildLog(log(1, 0, "", { stage: "Planning infrastructure" })));
+    renderer.handle(buildLog(log(2, 500, "plan done")));
+    expect(output()).toBe(
+      [
+        "==> ⧗ Building workspace",
+        "... Queued for a provisioner: position 3 of 4",
+        "==> ⧗ Planning infrastructure",
+        "12:00:00 plan done",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("follows its place on the spinner line of a terminal, then the stage that takes over", () => {
+    const { renderer, output } = setup({ tty: true });
+    renderer.handle({ type: "stage", stage: "Building workspace", state: "start" });
+    renderer.handle(queued(2, 2));
+    expect(output().endsWith("Queued for a provisioner: position 2 of 2")).toBe(true);
+    renderer.handle(queued(1, 1));
+    expect(output().endsWith("Queued for a provisioner: position 1 of 1")).toBe(true);
+    renderer.handle(buildLog(log(1, 0, "", { stage: "Planning infrastructure" })));
+    expect(output().endsWith("Planning infrastructure")).toBe(true);
+    renderer.close();
+  });
 });

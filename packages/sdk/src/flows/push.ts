@@ -8,7 +8,7 @@ import { LogTail } from "../jobs/log-tail.js";
 import { assertValidName } from "../names.js";
 import type { Organization, Template, TemplateVersion } from "../types.js";
 import { createOnce } from "./create-once.js";
-import { type FlowEventHandler, stage } from "./events.js";
+import { type FlowEventHandler, queuedEvents, stage } from "./events.js";
 import { findVersion, newVersionName } from "./find-version.js";
 import { resolveOrganization } from "./organization.js";
 
@@ -278,6 +278,7 @@ async function followImport(
   const stream = followJobLogs(client, {
     job: { kind: "template-version", id: version.id },
     signal: options.signal,
+    onJob: queuedEvents("import", options.onEvent),
   });
   try {
     for await (const log of stream) {

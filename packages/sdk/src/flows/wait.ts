@@ -5,7 +5,7 @@ import { AgentNotReadyError, ProvisionerJobError } from "../errors/flows.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild } from "../types.js";
-import type { FlowEventHandler } from "./events.js";
+import { type FlowEventHandler, queuedEvents } from "./events.js";
 import { canWatch, watchWorkspace } from "./watch.js";
 
 /** Options shared by the waits. */
@@ -30,6 +30,7 @@ export async function waitForBuild(
   const stream = followJobLogs(client, {
     job: { kind: "workspace-build", id: buildId },
     signal: options.signal,
+    onJob: queuedEvents("build", options.onEvent),
   });
   for await (const log of stream) {
     tail.add(log);
