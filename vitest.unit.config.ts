@@ -3,7 +3,9 @@ import { suite } from "./vitest.config.js";
 /**
  * `pnpm test:unit`: the in-process tests, for running before every commit. Left out: the files that spawn our
  * own processes (the built CLI, the fake's bin; the hostile-server and race tests spawn it too), the template
- * tests of both variants (shell, rootfs, terraform) and the e2e set;
+ * tests of both variants (shell, rootfs, terraform), the e2e set, and two matrices of whole flows: the fault
+ * matrix (every step of `up` under every fault, 67 runs of the flow) and `fleet apply` at scale (50 workspaces,
+ * then a run through faults), together a third of this set's CPU time;
  * `pnpm test` runs everything, and CI runs that on Node 20 and 24.
  */
 export const SPAWNING = [
@@ -17,4 +19,11 @@ export const SPAWNING = [
   "packages/fake-coder/test/bin.test.ts",
 ];
 
-export default suite(SPAWNING);
+/** Whole-flow matrices: in-process, but too long for the loop before a commit. */
+export const MATRICES = ["tests/robustness/fault-matrix.test.ts", "packages/cli/test/fleet-scale.test.ts"];
+
+/** The fake's own tests run against its loopback server only; `pnpm test` runs them on msw as well. */
+const config = suite([...SPAWNING, ...MATRICES]);
+config.test = { ...config.test, env: { ...config.test?.env, SPT_FAKE_MODES: "server" } };
+
+export default config;

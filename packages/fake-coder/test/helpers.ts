@@ -4,14 +4,26 @@
  */
 import { setupServer } from "msw/node";
 import * as tar from "tar-stream";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, beforeAll, onTestFinished } from "vitest";
 import type { Faults } from "../src/faults.js";
 import { type FakeCoderOptions, startFakeCoder } from "../src/index.js";
 import { createFakeCoder } from "../src/msw.js";
 import type { FakeState } from "../src/state.js";
 
 export type Mode = "msw" | "server";
-export const MODES: Mode[] = ["msw", "server"];
+/**
+ * The modes every shared test runs in: both, unless `SPT_FAKE_MODES` names some (`pnpm test:unit` runs the
+ * loopback server only: the behaviour is the same code in both, only the transport differs).
+ */
+export const MODES: Mode[] = modesFrom(process.env.SPT_FAKE_MODES);
+
+function modesFrom(value: string | undefined): Mode[] {
+  const all: Mode[] = ["msw", "server"];
+  if (!value) return all;
+  const chosen = all.filter((m) => value.split(",").includes(m));
+  if (chosen.length === 0) throw new Error(`SPT_FAKE_MODES=${value}: name msw, server or both (msw,server)`);
+  return chosen;
+}
 
 /** One running fake, whatever the mode. */
 export interface Harness {
@@ -20,6 +32,8 @@ export interface Harness {
   token: string;
   state: FakeState;
   faults: Faults;
+  /** The fake's step delay: how long each job and agent state lasts at least. */
+  stepDelayMs: number;
   /** `fetch` against the fake with the owner's token (unless `token: null` or another token is given). */
   api(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   close(): Promise<void>;
@@ -28,33 +42,43 @@ export interface Harness {
 const msw = setupServer();
 
 /**
- * Registers per-file hooks for a mode: msw listens only during its own describe block (it would otherwise catch
- * the loopback server's requests too), and every harness created is closed after each test.
+ * Registers per-file hooks for a mode (msw listens only during its own describe block: it would otherwise catch
+ * the loopback server's requests too) and returns the launcher. Every harness is closed when the test that made
+ * it ends, and each msw fake has a host of its own, so the tests of a file may run side by side (`it.concurrent`
+ * with the test context's `onTestFinished`).
  */
-export function useMode(mode: Mode): (options?: FakeCoderOptions) => Promise<Harness> {
-  const open: Harness[] = [];
+export function useMode(
+  mode: Mode,
+): (options?: FakeCoderOptions, finished?: typeof onTestFinished) => Promise<Harness> {
   if (mode === "msw") {
     beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
     afterAll(() => msw.close());
   }
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close();
-    if (mode === "msw") msw.resetHandlers();
-  });
-  return async (options = {}) => {
+  // A concurrent test passes its own context's `onTestFinished`: vitest's global one cannot tell which of the
+  // tests running at once is asking.
+  return async (options = {}, finished = onTestFinished) => {
     const h = await launch(mode, options);
-    open.push(h);
+    finished(() => h.close());
     return h;
   };
 }
+
+let mswFakes = 0;
 
 async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
   const opts = { stepDelayMs: 5, ...options };
   let base: { url: string; token: string; state: FakeState; faults: Faults; close(): Promise<void> | void };
   if (mode === "msw") {
-    const fake = createFakeCoder(opts);
+    const fake = createFakeCoder({ baseUrl: `http://coder-${++mswFakes}.fake`, ...opts });
     msw.use(...fake.handlers);
-    base = fake;
+    base = {
+      ...fake,
+      close: () => {
+        fake.close();
+        const mine: readonly unknown[] = fake.handlers;
+        msw.resetHandlers(...msw.listHandlers().filter((handler) => !mine.includes(handler)));
+      },
+    };
   } else {
     base = await startFakeCoder(opts);
   }
@@ -64,6 +88,7 @@ async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
     token: base.token,
     state: base.state,
     faults: base.faults,
+    stepDelayMs: opts.stepDelayMs,
     api(path, init = {}) {
       const { token, json, ...rest } = init;
       const headers = new Headers(rest.headers);
@@ -233,7 +258,9 @@ export async function pollUntil(
     const body = await res.json();
     if (done(body)) return body;
     if (Date.now() > deadline) throw new Error(`timed out polling ${path}: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 5));
+    // Four polls per step still see every state that lasts one step; polling faster only burns the CPU the
+    // fake's timers (and the other test files) need.
+    await new Promise((r) => setTimeout(r, Math.min(25, Math.max(5, h.stepDelayMs / 4))));
   }
 }
 

@@ -33,8 +33,10 @@ describe.each(MODES)("provisioner capacity (%s)", (mode) => {
     ]);
   });
 
-  it("runs at most N jobs at once; the others wait and start only when a daemon is free", async () => {
-    const h = await launch({ provisioners: 2, stepDelayMs: 20 });
+  it.concurrent("runs at most N jobs at once; the others wait and start only when a daemon is free", async ({
+    onTestFinished,
+  }) => {
+    const h = await launch({ provisioners: 2, stepDelayMs: 20 }, onTestFinished);
     const { template } = await pushTemplate(h, "docker");
     const builds: AnyJson[] = [];
     for (const name of ["a", "b", "c", "d"]) {
@@ -66,9 +68,11 @@ describe.each(MODES)("provisioner capacity (%s)", (mode) => {
     ]);
   });
 
-  it("never picks up a job canceled while it waits, and frees no daemon for it", async () => {
+  it.concurrent("never picks up a job canceled while it waits, and frees no daemon for it", async ({
+    onTestFinished,
+  }) => {
     // Long steps: the first build holds the only daemon while the second is created and canceled.
-    const h = await launch({ provisioners: 1, stepDelayMs: 150 });
+    const h = await launch({ provisioners: 1, stepDelayMs: 150 }, onTestFinished);
     const { template } = await pushTemplate(h, "docker");
     const a = (await (
       await createWorkspace(h, { template_id: template.id, name: "a", rich_parameter_values: [REPO] })

@@ -242,8 +242,10 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     ]);
   });
 
-  it("stops, refuses a second build while one is active, and reuses the previous version", async () => {
-    const h = await launch({ stepDelayMs: 20 });
+  it.concurrent("stops, refuses a second build while one is active, and reuses the previous version", async ({
+    onTestFinished,
+  }) => {
+    const h = await launch({ stepDelayMs: 20 }, onTestFinished);
     const { template, version, workspace } = await running(h);
     // A newer active version must not be picked up by a build without template_version_id.
     const v2 = await (
@@ -300,9 +302,9 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     expect(again.status).toBe(201);
   });
 
-  it("derives canceling, canceled and failed from the job", async () => {
+  it.concurrent("derives canceling, canceled and failed from the job", async ({ onTestFinished }) => {
     // "canceling" lasts one step: long enough that a loaded machine (tests run in parallel) still sees it.
-    const h = await launch({ stepDelayMs: 100 });
+    const h = await launch({ stepDelayMs: 100 }, onTestFinished);
     const { workspace } = await running(h);
     const stop = await (await build(h, workspace.id, { transition: "stop" })).json();
     await pollUntil(h, `/api/v2/workspacebuilds/${stop.id}`, (b) => b.status === "stopping");
@@ -319,9 +321,11 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     });
   });
 
-  it("brings up an agent (connecting → connected, created → starting → ready) with a code-server app", async () => {
+  it.concurrent("brings up an agent (connecting → connected, created → starting → ready) with a code-server app", async ({
+    onTestFinished,
+  }) => {
     // Each agent state lasts one step, which the polling below must not miss on a loaded machine.
-    const h = await launch({ stepDelayMs: 100 });
+    const h = await launch({ stepDelayMs: 100 }, onTestFinished);
     const { template } = await pushTemplate(h);
     const ws = await (
       await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })

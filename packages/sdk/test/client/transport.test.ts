@@ -47,7 +47,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
 
-describe("transport", () => {
+describe.concurrent("transport", () => {
   it("sends the token in the Coder-Session-Token header only, never in the URL", async () => {
     const t = observed(() => json(200, {}));
     await t.fetch(new Request(`${BASE}/api/v2/users/me`));
