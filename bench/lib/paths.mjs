@@ -19,6 +19,7 @@ export const NEEDS = {
   fleet: [SDK_DIST, FAKE_DIST],
   "fleet-many": [SDK_DIST, FAKE_DIST],
   "fake-start": [FAKE_BIN],
+  "cli-dispatch": [CLI_DIST, FAKE_DIST],
 };
 
 /** The built files that are missing. */

@@ -16,6 +16,7 @@ export const SECTIONS = [
   ["fleet-many", "5b. Fleet provisioning: `upMany` against a naive `Promise.all(up())`"],
   ["fake-start", "6. Fake Coder start (issue 3)"],
   ["install-size", "7. Installed size (tests/install/registry.mjs)"],
+  ["cli-dispatch", "8. CLI dispatch: one command beyond its requests"],
 ];
 
 const INTRO = `# Benchmark results
