@@ -179,6 +179,36 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
   });
 });
 
+describe.each(MODES)("workspaces from archived versions (%s)", (mode) => {
+  const launch = useMode(mode);
+
+  it("refuses a new workspace on an archived version (Coder's 500) and still builds an existing one on it", async () => {
+    const h = await launch();
+    const { ws: workspace, version } = await runningWorkspace(h);
+    const stop = await h.api(`/api/v2/workspaces/${workspace.id}/builds`, {
+      method: "POST",
+      json: { transition: "stop" },
+    });
+    await waitForBuild(h, ((await stop.json()) as AnyJson).id);
+    h.state.templateVersions.get(version.id)!.archived = true;
+    const made = await h.api("/api/v2/users/me/workspaces", {
+      method: "POST",
+      json: { name: "another", template_version_id: version.id, rich_parameter_values: [REPO] },
+    });
+    expect(made.status).toBe(500);
+    expect(await made.json()).toEqual({
+      message: "Archived template versions cannot be used to make a workspace.",
+      validations: [{ field: "template_version_id", detail: "template version archived" }],
+    });
+    const start = await h.api(`/api/v2/workspaces/${workspace.id}/builds`, {
+      method: "POST",
+      json: { transition: "start", template_version_id: version.id },
+    });
+    expect(start.status).toBe(201);
+    expect((await waitForBuild(h, ((await start.json()) as AnyJson).id)).job.status).toBe("succeeded");
+  });
+});
+
 describe("next_start_at from a weekly schedule", () => {
   it("finds the next firing in the schedule's zone, across a DST change and past today", async () => {
     const { nextStart } = await import("../src/schedule.js");

@@ -90,6 +90,13 @@ function resolveTemplate(
         { field: "template_version_id", detail: "template not found" },
       ]);
     }
+    // coderd answers this caller's mistake with a 500, validations and all (coderd/workspaces.go). Only a new
+    // workspace is refused: a build of an existing one on an archived version goes through.
+    if (version.archived) {
+      throw new ApiError(500, "Archived template versions cannot be used to make a workspace.", undefined, [
+        { field: "template_version_id", detail: "template version archived" },
+      ]);
+    }
     if (!version.templateId)
       throw new ApiError(400, `Template version "${id}" is not associated with a template.`);
     template = state.templates.get(version.templateId);
