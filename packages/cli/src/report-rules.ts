@@ -18,6 +18,7 @@ import {
   ParameterValidationError,
   ProvisionerJobError,
   TemplateUnavailableError,
+  TemplateVersionArchivedError,
   TemplateVersionNotFoundError,
 } from "@spt-coder/sdk";
 import type { ConfigSource } from "./config.js";
@@ -131,6 +132,13 @@ const RULES: readonly ReportRule[] = [
     message: e.message,
     validations: [],
     suggestion: `List the versions with: spt-coder templates versions list ${e.template}`,
+  })),
+  when([TemplateVersionArchivedError], (e) => ({
+    exitCode: ExitCode.notFound,
+    code: "template_version_archived",
+    message: e.message,
+    validations: [],
+    suggestion: `Unarchive it with: spt-coder templates versions unarchive ${e.template} ${e.version} (or leave out --template-version for the active one)`,
   })),
   when<ParameterValidationError | ParameterInputError>(
     [ParameterValidationError, ParameterInputError],

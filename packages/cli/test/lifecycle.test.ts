@@ -174,6 +174,22 @@ describe("lifecycle commands against the fake", () => {
     expect(table.stdout).toMatch(new RegExp(`${v2.version.name}.*Active`));
     const missing = await cli(["templates", "versions", "promote", "small", "nope"]);
     expect(missing.code).toBe(4);
+    // An archived version makes no new workspace: exit 4 with the command that unarchives it.
+    const v3 = await push("# v3", { activate: false });
+    await json(["templates", "versions", "archive", "small", v3.version.name, "--yes"]);
+    const archived = await cli([
+      "up",
+      "--template",
+      "small",
+      "--name",
+      "ws3",
+      "--template-version",
+      v3.version.name,
+    ]);
+    expect(archived.code).toBe(4);
+    expect(archived.stderr).toContain(`is archived`);
+    expect(archived.stderr).toContain(`spt-coder templates versions unarchive small ${v3.version.name}`);
+    expect(archived.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("up and start take --template-version; restart asks first and refuses without a terminal", async () => {

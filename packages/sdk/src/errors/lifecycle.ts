@@ -27,8 +27,23 @@ export class TemplateVersionNotFoundError extends CoderError {
   readonly version: string;
   constructor(template: string, version: string) {
     super(
-      `Template "${template}" has no version named "${version}" (names are case-sensitive; archived versions are hidden).`,
+      `Template "${template}" has no version named "${version}" (names are case-sensitive).`,
     );
+    this.template = template;
+    this.version = version;
+  }
+}
+
+/**
+ * A new workspace was asked for on an archived template version. Coder refuses that (with a 500 and "Archived
+ * template versions cannot be used to make a workspace."), though it still builds existing workspaces on one.
+ */
+export class TemplateVersionArchivedError extends CoderError {
+  override name = "TemplateVersionArchivedError";
+  readonly template: string;
+  readonly version: string;
+  constructor(template: string, version: string) {
+    super(`Version "${version}" of template "${template}" is archived: Coder makes no new workspace from it.`);
     this.template = template;
     this.version = version;
   }

@@ -1,7 +1,7 @@
 import type { CoderWarning } from "../client/hooks.js";
 import { type CoderClient, createCoderClient } from "../coder-client.js";
 import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "../errors/flows.js";
-import { TemplateVersionNotFoundError } from "../errors/lifecycle.js";
+import { TemplateVersionArchivedError, TemplateVersionNotFoundError } from "../errors/lifecycle.js";
 import { assertValidName, DEFAULT_TEMPLATE } from "../names.js";
 import type { AutomaticUpdates, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
@@ -122,7 +122,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
       templateCreated = pushed.created;
       if (pushed.created) createdItems.push(`template ${template.name}`);
     }
-    const versionId = await namedVersionId(client, template, options);
+    const versionId = await namedVersionId(client, template, options, { forNewWorkspace: true });
     const made = await stage(onEvent, `Creating workspace ${options.workspace}`, () =>
       createWorkspace(client, {
         owner: options.owner,
@@ -223,16 +223,21 @@ async function settle(client: CoderClient, workspace: Workspace, options: UpOpti
   return current;
 }
 
-/** The id of `options.templateVersion` in `template`, or undefined when no version was named. */
+/**
+ * The id of `options.templateVersion` in `template`, or undefined when no version was named. Coder finds
+ * archived versions by name too; only a new workspace cannot be made from one.
+ */
 async function namedVersionId(
   client: CoderClient,
   template: Template,
   options: UpOptions,
+  { forNewWorkspace = false } = {},
 ): Promise<string | undefined> {
   const name = options.templateVersion;
   if (!name) return undefined;
   const version = await client.templates.versionByName(template.id, name, { signal: options.signal });
   if (!version) throw new TemplateVersionNotFoundError(template.name, name);
+  if (forNewWorkspace && version.archived) throw new TemplateVersionArchivedError(template.name, name);
   return version.id;
 }
 

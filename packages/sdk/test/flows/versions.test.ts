@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MissingBuildParametersError, TemplateVersionNotFoundError } from "../../src/errors/lifecycle.js";
+import {
+  MissingBuildParametersError,
+  TemplateVersionArchivedError,
+  TemplateVersionNotFoundError,
+} from "../../src/errors/lifecycle.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";
@@ -177,6 +181,32 @@ describe("template versions, updates and start's version choice", () => {
     await client.workspaces.setTtl(workspace.id, 2 * 3_600_000);
     const got = await client.workspaces.get(workspace.id);
     expect(got).toMatchObject({ autostart_schedule: "CRON_TZ=UTC 0 9 * * 1-5", ttl_ms: 7_200_000 });
+  });
+
+  it("makes no new workspace from an archived version, and still starts an existing one on it", async () => {
+    const { client, fake, workspace } = await onV1();
+    const v2 = await push(client, REGION(["eu", "us", "ap"]), { activate: false });
+    await client.templateVersions.archive(v2.version.id);
+    const workspaces = fake.state.workspaces.size;
+    const refused = await up({
+      client,
+      workspace: "other",
+      template: "small",
+      templateVersion: v2.version.name,
+    }).catch((e) => e);
+    expect(refused).toBeInstanceOf(TemplateVersionArchivedError);
+    expect(refused.message).toBe(
+      `Version "${v2.version.name}" of template "small" is archived: Coder makes no new workspace from it.`,
+    );
+    expect(fake.state.workspaces.size).toBe(workspaces);
+    await waitForBuild(client, (await stopWorkspace(client, workspace)).id);
+    const started = await up({
+      client,
+      workspace: "dev",
+      template: "small",
+      templateVersion: v2.version.name,
+    });
+    expect(started.workspace.latest_build.template_version_id).toBe(v2.version.id);
   });
 
   it("restart on a workspace that follows the active version checks the new version's needs before stopping", async () => {
