@@ -26,9 +26,7 @@ export class TemplateVersionNotFoundError extends CoderError {
   readonly template: string;
   readonly version: string;
   constructor(template: string, version: string) {
-    super(
-      `Template "${template}" has no version named "${version}" (names are case-sensitive).`,
-    );
+    super(`Template "${template}" has no version named "${version}" (names are case-sensitive).`);
     this.template = template;
     this.version = version;
   }
@@ -43,7 +41,9 @@ export class TemplateVersionArchivedError extends CoderError {
   readonly template: string;
   readonly version: string;
   constructor(template: string, version: string) {
-    super(`Version "${version}" of template "${template}" is archived: Coder makes no new workspace from it.`);
+    super(
+      `Version "${version}" of template "${template}" is archived: Coder makes no new workspace from it.`,
+    );
     this.template = template;
     this.version = version;
   }
