@@ -9,5 +9,12 @@ export function usersResource(api: Api) {
     me(call?: CallInit): Promise<User> {
       return unwrap(api.GET("/api/v2/users/me", init(call)));
     },
+    /**
+     * Ends the session on the server, as `coder logout` does: coderd deletes the API key behind this client's
+     * token, so the token (and every copy of it) stops working. The client cannot be used afterwards.
+     */
+    async logout(call?: CallInit): Promise<void> {
+      await unwrap(api.POST("/api/v2/users/logout", init(call)));
+    },
   };
 }
