@@ -19,6 +19,18 @@ describe.each(MODES)("auth (%s)", (mode) => {
     });
   });
 
+  it("logs out: the session token's key is deleted, so the token stops working, and the cookie is cleared", async () => {
+    const h = await launch();
+    const res = await h.api("/api/v2/users/logout", { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ message: "Logged out!" });
+    if (mode === "server")
+      expect(res.headers.get("set-cookie")).toBe("coder_session_token=; Path=/; Max-Age=0");
+    const after = await h.api("/api/v2/users/me");
+    expect(after.status).toBe(401);
+    expect((await after.json()).detail).toBe("API key is invalid.");
+  });
+
   it("accepts Authorization: Bearer (any case of the prefix)", async () => {
     const h = await launch();
     const res = await h.api("/api/v2/users/me", {

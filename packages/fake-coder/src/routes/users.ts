@@ -1,4 +1,5 @@
 /** Users and their organizations. */
+import { tokenFromRequest } from "../auth.js";
 import { json, notFound } from "../http.js";
 import { presentOrganization, presentUser } from "../present/users.js";
 import type { Route } from "../router.js";
@@ -6,6 +7,20 @@ import { userParam } from "./common.js";
 
 /** Routes of this group. */
 export const userRoutes: Route[] = [
+  {
+    // coderd deletes the API key the request came with, and clears the session cookie (Go writes `Max-Age=0`).
+    method: "POST",
+    pattern: "/api/v2/users/logout",
+    handler: (ctx) => {
+      const token = tokenFromRequest(ctx.request, ctx.url);
+      if (token) ctx.core.state.tokens.delete(token);
+      return json(
+        200,
+        { message: "Logged out!" },
+        { "Set-Cookie": "coder_session_token=; Path=/; Max-Age=0" },
+      );
+    },
+  },
   {
     method: "GET",
     pattern: "/api/v2/users/{user}",
