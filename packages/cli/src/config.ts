@@ -211,9 +211,18 @@ export async function saveOwnConfig(
   return file;
 }
 
+/** What spt-coder's config holds: the URL and token `spt-coder login` stored, if any. */
+export async function readOwnSession(
+  env: ConfigInputs["env"],
+  home: string,
+): Promise<{ url?: string; token?: string }> {
+  const { url, token } = await readOwnConfig(ownConfigDir(env, home), []);
+  return { ...(url !== undefined ? { url } : {}), ...(token !== undefined ? { token } : {}) };
+}
+
 /**
- * Removes the session token from spt-coder's config (the URL stays, as `coder logout` keeps the URL file).
- * Returns whether there was a token to remove. The coder CLI's own files and keyring entry are not touched.
+ * Removes the session token from spt-coder's config (the URL stays, for the next `spt-coder login`). Returns
+ * whether there was a token to remove. The coder CLI's own files and keyring entry are not touched.
  */
 export async function forgetOwnToken(env: ConfigInputs["env"], home: string): Promise<boolean> {
   const stored = await readOwnConfig(ownConfigDir(env, home), []);

@@ -222,7 +222,7 @@ describe("lifecycle commands against the fake", () => {
     expect(bare.stderr).toContain("Pick a subcommand.");
   });
 
-  it("whoami says who and where; logout forgets the stored token", async () => {
+  it("whoami says who and where; logout ends the session on the server and forgets the stored token", async () => {
     const { cli, json, fake: f, home } = await setup();
     const who = await json(["whoami"]);
     expect(who.user.username).toBe("admin");
@@ -231,8 +231,35 @@ describe("lifecycle commands against the fake", () => {
     );
     expect((await cli(["login", "-o", "json"])).code).toBe(0);
     const out = await run(["logout", "--yes", "-o", "json"], { home });
-    expect(JSON.parse(out.stdout).logged_out).toBe(true);
-    const again = await run(["whoami", "--url", f.url], { home });
-    expect(again.code).toBe(3);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ logged_out: true, ended_on_server: true });
+    // The token itself no longer works, wherever a copy of it is.
+    expect(f.state.tokens.has(f.token)).toBe(false);
+    expect((await run(["whoami", "--url", f.url, "--token", f.token], { home })).code).toBe(3);
+    expect((await run(["whoami", "--url", f.url], { home })).code).toBe(3);
+  });
+
+  it("logout of a token the server no longer knows (revoked in the dashboard) forgets it and succeeds", async () => {
+    const { cli, fake: f, home } = await setup();
+    expect((await cli(["login", "-o", "json"])).code).toBe(0);
+    f.state.tokens.delete(f.token);
+    const out = await run(["logout", "--yes"], { home });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("The server no longer knew the stored token; forgot it");
+  });
+
+  it("logout forgets the token even when the server cannot be told, and says the token may still work", async () => {
+    const { cli, fake: f, home } = await setup();
+    expect((await cli(["login", "-o", "json"])).code).toBe(0);
+    await f.close();
+    const out = await run(["logout", "--yes", "--request-timeout", "2"], { home });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain("Forgot the token stored in");
+    expect(out.stderr).toContain("could not be ended on the server");
+    expect(out.stderr).toContain("revoke it in the Coder dashboard");
+    expect(out.stderr).not.toContain(f.token);
+    const second = await run(["logout", "--yes"], { home });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("nothing to do");
   });
 });
