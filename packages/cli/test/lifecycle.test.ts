@@ -5,6 +5,7 @@ import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { createCoderClient, pushTemplate } from "@spt-coder/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { minimalTemplate } from "../../sdk/test/flows/helpers.js";
+import { saveOwnConfig } from "../src/config.js";
 import { run } from "./helpers.js";
 
 const SIZE = `
@@ -261,5 +262,11 @@ describe("lifecycle commands against the fake", () => {
     const second = await run(["logout", "--yes"], { home });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("nothing to do");
+    // With -o json: one document on stdout that says what happened, and exit 1.
+    await saveOwnConfig({}, home, { url: f.url, token: f.token }); // as login left it; the server is gone
+    const json = await run(["logout", "--yes", "-o", "json", "--request-timeout", "2"], { home });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ logged_out: true, ended_on_server: false });
+    expect(JSON.parse(json.stdout).server_error).toBeTruthy();
   });
 });

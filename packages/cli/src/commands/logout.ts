@@ -1,6 +1,6 @@
 import { type Ctx, defineCommand } from "../command.js";
 import { forgetOwnToken, ownConfigFile, readOwnSession } from "../config.js";
-import { CliError } from "../errors.js";
+import { AlreadyReportedError, CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { confirmOrStop } from "../lifecycle.js";
 import { renderJson } from "../ui/table.js";
@@ -45,7 +45,10 @@ export const logoutCommand = defineCommand<{ yes: boolean; output: "text" | "jso
       ctx.stdout(`${describe(revocation, forgotten, file)}\n`);
     }
     if (revocation.state === "not-ended") {
-      throw new CliError(`The session could not be ended on the server: ${revocation.reason}`, {
+      const message = `The session could not be ended on the server: ${revocation.reason}`;
+      // With -o json the document above already says so: stdout stays one JSON document.
+      if (args.output === "json") throw new AlreadyReportedError(message, { exitCode: ExitCode.api });
+      throw new CliError(message, {
         exitCode: ExitCode.api,
         suggestion: "The token may still work: revoke it in the Coder dashboard (Account > Tokens).",
       });
