@@ -50,7 +50,7 @@ describe.concurrent("the provisioner queue", () => {
     const { fake, client } = await launch({ provisioners: 1 }, onTestFinished);
     await pushTemplate(client, { dir: folder, name: "alpha" });
     const template = await client.templates.getByName("coder", "alpha");
-    // Two builds nobody runs (held), the second ahead of ours in the queue once the first is canceled.
+    // Both builds are held (no daemon ever takes them): `ahead` first, ours behind it until `ahead` is canceled.
     fake.faults.holdJob({ type: "workspace_build", times: 2 });
     const ahead = await client.workspaces.create("me", { name: "ahead", template_id: template!.id });
     const seen = collect(2);
