@@ -240,6 +240,16 @@ describe("lifecycle commands against the fake", () => {
     expect((await run(["whoami", "--url", f.url], { home })).code).toBe(3);
   });
 
+  it("logout whose answer is lost after the server ended the session says it ended", async () => {
+    const { cli, fake: f, home } = await setup();
+    expect((await cli(["login", "-o", "json"])).code).toBe(0);
+    f.faults.dropConnection({ method: "POST", path: "/api/v2/users/logout", when: "mid-response" });
+    const out = await run(["logout", "--yes", "-o", "json"], { home });
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ logged_out: true, ended_on_server: true });
+    expect(f.state.tokens.has(f.token)).toBe(false);
+  });
+
   it("logout of a token the server no longer knows (revoked in the dashboard) forgets it and succeeds", async () => {
     const { cli, fake: f, home } = await setup();
     expect((await cli(["login", "-o", "json"])).code).toBe(0);

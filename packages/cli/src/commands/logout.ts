@@ -1,3 +1,4 @@
+import type { CoderClient } from "@spt-coder/sdk";
 import { type Ctx, defineCommand } from "../command.js";
 import { forgetOwnToken, ownConfigFile, readOwnSession } from "../config.js";
 import { AlreadyReportedError, CliError } from "../errors.js";
@@ -61,13 +62,24 @@ async function endOnServer(ctx: Ctx, stored: { url?: string; token?: string }): 
   if (stored.url === undefined)
     return { state: "not-ended", reason: "no Coder URL was stored with the token" };
   const sdk = await ctx.sdk();
+  let client: CoderClient | undefined;
   try {
-    const client = await ctx.connect({ url: stored.url, token: stored.token });
+    client = await ctx.connect({ url: stored.url, token: stored.token });
     await client.users.logout();
     return { state: "ended" };
   } catch (error) {
     // A token the server no longer knows (expired, revoked in the dashboard) is as ended as it gets.
     if (error instanceof sdk.CoderAuthError) return { state: "already-invalid" };
+    // The logout is not sent twice (a POST), but its answer may be what was lost: if the server now refuses the
+    // token, the session did end.
+    if (
+      client &&
+      (await client.users.me().then(
+        () => false,
+        (e) => e instanceof sdk.CoderAuthError,
+      ))
+    )
+      return { state: "ended" };
     return { state: "not-ended", reason: error instanceof Error ? error.message : String(error) };
   }
 }
