@@ -33,7 +33,7 @@ const result = await build({
   logLevel: "warning",
   alias: { "@spt-coder/sdk": join(root, "packages", "sdk", "src", "index.ts") },
   // ws probes these optional native add-ons with require() inside try/catch.
-  external: ["@spt-coder/fake-coder", "@cdktf/hcl2json", "bufferutil", "utf-8-validate"],
+  external: ["@spt-coder/fake-coder", "@cdktn/hcl2json", "bufferutil", "utf-8-validate"],
   define: { __SPT_CODER_VERSION__: JSON.stringify(version) },
   plugins: [
     {

@@ -1,4 +1,4 @@
-import { parse } from "@cdktf/hcl2json";
+import { parse } from "@cdktn/hcl2json";
 import { beforeAll, describe, expect, it } from "vitest";
 import { at, block, type HclObject } from "../template/helpers/template.js";
 import { loadKubernetesTemplate } from "./helpers/kubernetes-template.js";

@@ -1,5 +1,5 @@
 /**
- * Reads the top-level Terraform files of a template with a real HCL parser (`@cdktf/hcl2json`, HashiCorp's parser
+ * Reads the top-level Terraform files of a template with a real HCL parser (`@cdktn/hcl2json`, HashiCorp's parser
  * compiled to WASM): the files, their blocks and the template's variables. `template-read.ts` turns Coder's blocks
  * into the API's shapes. Expressions are not evaluated, apart from `var.x` references and `jsonencode([...])` of
  * literals in parameter defaults.
@@ -17,7 +17,7 @@ let parser: Promise<HclParse> | undefined;
 
 /** The WASM parser costs ~300 ms to load, so it is loaded on first use: the bin must start in under a second. */
 function loadParser(): Promise<HclParse> {
-  parser ??= import("@cdktf/hcl2json").then((m) => m.parse as HclParse);
+  parser ??= import("@cdktn/hcl2json").then((m) => m.parse as HclParse);
   return parser;
 }
 

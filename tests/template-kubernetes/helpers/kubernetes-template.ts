@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { convertFiles } from "@cdktf/hcl2json";
+import { convertFiles } from "@cdktn/hcl2json";
 import { blocks, type HclObject, loadTemplate } from "../../template/helpers/template.js";
 
 /** The Kubernetes variant of the spt-flow template. */

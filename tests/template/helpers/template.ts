@@ -2,14 +2,14 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { convertFiles } from "@cdktf/hcl2json";
+import { convertFiles } from "@cdktn/hcl2json";
 
 /** The Coder template folder that `spt-coder up` pushes. */
 export const TEMPLATE_DIR = fileURLToPath(new URL("../../../template/", import.meta.url));
 /** The template's shell scripts, copied into the container by `docker_container.upload`. */
 export const SCRIPTS_DIR = join(TEMPLATE_DIR, "scripts");
 
-/** A block or object as `@cdktf/hcl2json` returns it. */
+/** A block or object as `@cdktn/hcl2json` returns it. */
 export type HclObject = Record<string, unknown>;
 
 let parsed: Promise<HclObject> | undefined;

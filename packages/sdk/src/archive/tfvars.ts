@@ -82,12 +82,12 @@ function mebibytes(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MiB`;
 }
 
-type Hcl2Json = typeof import("@cdktf/hcl2json");
+type Hcl2Json = typeof import("@cdktn/hcl2json");
 
 /** Loaded on first use: the parser is a Go WebAssembly module, slow to start and only needed for tfvars. */
 let hcl2json: Promise<Hcl2Json> | undefined;
 function loadHcl2Json(): Promise<Hcl2Json> {
-  hcl2json ??= import("@cdktf/hcl2json").then(
+  hcl2json ??= import("@cdktn/hcl2json").then(
     (m) => ((m as { default?: Hcl2Json }).default ?? m) as Hcl2Json,
   );
   return hcl2json;
