@@ -1,9 +1,10 @@
 import { suite } from "./vitest.config.js";
 
 /**
- * `pnpm test:unit`: the in-process tests, for running before every commit. Left out: the files that spawn our
- * own processes (the built CLI, the fake's bin; the hostile-server and race tests spawn it too), the template
- * tests of both variants (shell, rootfs, terraform), the e2e set, and two matrices of whole flows: the fault
+ * `pnpm test:unit`: the in-process tests, for running before every commit. Left out: the files that spawn
+ * processes (the built CLI, the fake's bin, which the hostile-server and race tests spawn too, and terraform
+ * console checking the fake's expressions), the template tests of both variants (shell, rootfs, terraform), the
+ * e2e set, and two matrices of whole flows: the fault
  * matrix (every step of `up` under every fault, 67 runs of the flow) and `fleet apply` at scale (50 workspaces,
  * then a run through faults), about a fifth of the CPU time the set takes with them (10 s of 49 s here);
  * `pnpm test` runs everything, and CI runs that on Node 20 and 24.
@@ -17,6 +18,7 @@ export const SPAWNING = [
   "tests/robustness/bad-input.test.ts",
   "tests/security/cli-secrets.test.ts",
   "packages/fake-coder/test/bin.test.ts",
+  "packages/fake-coder/test/expressions/terraform.test.ts",
 ];
 
 /** Whole-flow matrices: in-process, but too long for the loop before a commit. */

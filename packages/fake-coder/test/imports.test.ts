@@ -74,6 +74,18 @@ describe("the fake's module graph", () => {
     expect(cycle, `import cycle: ${cycle?.join(" -> ")}`).toBeUndefined();
   });
 
+  it("keeps the expression language to itself: expressions/ imports nothing outside its folder", () => {
+    const language = join(SRC, "expressions");
+    const inside = files.filter((f) => f.startsWith(`${language}/`));
+    expect(inside.length).toBeGreaterThan(0);
+    const outward = inside.flatMap((f) =>
+      edges(f)
+        .filter((target) => !target.startsWith(`${language}/`))
+        .map((target) => `${relative(SRC, f)} -> ${relative(SRC, target)}`),
+    );
+    expect(outward).toEqual([]);
+  });
+
   it("has no source file over 300 lines", () => {
     const long = files
       .map((f) => ({ file: relative(SRC, f), lines: text.get(f)!.split("\n").length - 1 }))

@@ -1,10 +1,16 @@
 /** The nested blocks and attributes of a parameter: options (static and `dynamic`), validation, styling. */
 import type { PreviewParameter, PreviewParameterOption } from "../api-types.js";
+import {
+  asList,
+  asMap,
+  asNumber,
+  asString,
+  evaluateRaw,
+  type Scope,
+  type Value,
+  withNames,
+} from "../expressions/index.js";
 import type { TemplateParameter } from "../template-model.js";
-import type { Value } from "./ast.js";
-import type { Scope } from "./evaluate.js";
-import { evaluateRaw, withNames } from "./scope.js";
-import { asList, asMap, asNumber, asString } from "./values.js";
 
 type Json = Record<string, unknown>;
 

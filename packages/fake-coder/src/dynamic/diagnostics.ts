@@ -1,6 +1,6 @@
 /** Errors of the evaluator as Coder's `FriendlyDiagnostic`s. */
 import type { FriendlyDiagnostic } from "../api-types.js";
-import { ExpressionError, UnsupportedConstruct } from "./ast.js";
+import { ExpressionError, UnsupportedConstruct } from "../expressions/index.js";
 
 /** An error diagnostic. */
 export function errorDiagnostic(summary: string, detail: string, code = ""): FriendlyDiagnostic {

@@ -3,13 +3,12 @@
  * expressions), `default`, and `prebuilds { instances }`. Served with PascalCase keys, as the Go struct has none.
  */
 import type { Preset } from "../api-types.js";
+import { asBool, asMap, asNumber, asString, evaluateRaw, type Value } from "../expressions/index.js";
 import { typedBlocks } from "../hcl.js";
 import { newId } from "../ids.js";
 import type { PresetRecord } from "../template-model.js";
-import type { Value } from "./ast.js";
 import { renderScope } from "./render.js";
-import { evaluateRaw, type OwnerData } from "./scope.js";
-import { asBool, asMap, asNumber, asString } from "./values.js";
+import type { OwnerData } from "./scope.js";
 
 type Json = Record<string, unknown>;
 

@@ -4,19 +4,24 @@
  * come from `option` blocks and `dynamic "option"` blocks; defaults and every attribute may be expressions.
  */
 import type { FriendlyDiagnostic, PreviewParameter } from "../api-types.js";
+import {
+  asBool,
+  asNumber,
+  asString,
+  evaluateRaw,
+  jsonEncode,
+  memo,
+  type Scope,
+  type Value,
+} from "../expressions/index.js";
 import { typedBlocks } from "../hcl.js";
 import { formTypeValid } from "../parameters.js";
 import type { TemplateParameter } from "../template-model.js";
 import { defaultFormType } from "../template-read.js";
-import type { Value } from "./ast.js";
 import { renderOptions, renderStyling, renderValidation, validationOut } from "./attributes.js";
 import { checkValue } from "./check.js";
 import { diagnosticOf, errorDiagnostic } from "./diagnostics.js";
-import type { Scope } from "./evaluate.js";
-import { memo } from "./evaluate.js";
-import { jsonEncode } from "./functions.js";
-import { evaluateRaw, type OwnerData, rootScope, type WorkspaceData } from "./scope.js";
-import { asBool, asNumber, asString } from "./values.js";
+import { type OwnerData, rootScope, type WorkspaceData } from "./scope.js";
 
 type Json = Record<string, unknown>;
 

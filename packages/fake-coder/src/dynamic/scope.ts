@@ -3,10 +3,15 @@
  * `data.coder_workspace_owner.*`, `data.coder_workspace.*`, `data.coder_provisioner.*`, `local.*` and `var.*`.
  * Everything is resolved lazily and memoised, as Terraform's graph would order it.
  */
+import {
+  evaluateRaw,
+  memo,
+  Namespace,
+  type Scope,
+  UnsupportedConstruct,
+  type Value,
+} from "../expressions/index.js";
 import { blocks } from "../hcl.js";
-import { type Expr, UnsupportedConstruct, type Value } from "./ast.js";
-import { evaluate, memo, Namespace, type Scope } from "./evaluate.js";
-import { parseTemplate } from "./parser.js";
 
 type Json = Record<string, unknown>;
 
@@ -24,23 +29,6 @@ export interface WorkspaceData {
   id: string;
   name: string;
   transition: "start" | "stop" | "delete";
-}
-
-/** Turns a value as hcl2json gives it into an expression: strings are templates, collections recurse. */
-export function toExpr(raw: unknown): Expr {
-  if (typeof raw === "string") return parseTemplate(raw);
-  if (raw === null || raw === undefined) return { kind: "literal", value: null };
-  if (typeof raw === "number" || typeof raw === "boolean") return { kind: "literal", value: raw };
-  if (Array.isArray(raw)) return { kind: "tuple", items: raw.map(toExpr) };
-  return {
-    kind: "object",
-    items: Object.entries(raw as Json).map(([k, v]) => ({ key: parseTemplate(k), value: toExpr(v) })),
-  };
-}
-
-/** Evaluates a raw hcl2json value in a scope. */
-export function evaluateRaw(raw: unknown, scope: Scope): Value {
-  return evaluate(toExpr(raw), scope);
 }
 
 /** What the scope needs from the caller: the parameter namespace is built by the renderer. */
@@ -85,6 +73,7 @@ export function rootScope(input: ScopeInput): Scope {
       return get();
     },
     () => [...localExprs.keys()],
+    "local value",
   );
   const variable = new Namespace(
     "var",
@@ -93,6 +82,7 @@ export function rootScope(input: ScopeInput): Scope {
       return text === undefined ? undefined : variableValue(text, variableBodies.get(name));
     },
     () => [...input.variables.keys()],
+    "input variable",
   );
   const declared = (type: string) =>
     input.docs.flatMap((d) => Object.keys(((d.data as Json | undefined)?.[type] as Json | undefined) ?? {}));
@@ -128,9 +118,4 @@ export function rootScope(input: ScopeInput): Scope {
   scope = (name) =>
     name === "data" ? data : name === "local" ? local : name === "var" ? variable : undefined;
   return scope;
-}
-
-/** A scope with extra names (a `dynamic` block's iterator) over another. */
-export function withNames(base: Scope, names: Record<string, Value>): Scope {
-  return (name) => (Object.hasOwn(names, name) ? names[name] : base(name));
 }

@@ -6,18 +6,25 @@ import { type Expr, ExpressionError, type ForExpr, UnsupportedConstruct, type Va
 import { callFunction } from "./functions.js";
 import { asBool, asNumber, asString, equal, typeName } from "./values.js";
 
-/** A lazily resolved group of names (`data`, `data.coder_parameter`, `local`, ...). */
+/**
+ * A lazily resolved group of names (`var`, `local`, `data`, `data.<type>`, ...); `kind` is what Terraform calls a
+ * member when it is missing ("input variable", "local value", "resource").
+ */
 export class Namespace {
   constructor(
     readonly path: string,
     private readonly lookup: (name: string) => Value | Namespace | undefined,
     private readonly names: () => string[],
+    private readonly kind = "resource",
   ) {}
 
   get(name: string): Value | Namespace {
     const found = this.lookup(name);
     if (found === undefined)
-      throw new ExpressionError("Reference to undeclared resource", `${this.path}.${name} is not declared.`);
+      throw new ExpressionError(
+        `Reference to undeclared ${this.kind}`,
+        `${this.path}.${name} is not declared.`,
+      );
     return found;
   }
 
@@ -55,6 +62,11 @@ export function memo(what: string, compute: () => Value): () => Value {
   };
 }
 
+/** A scope with extra names (a `for` expression's or a `dynamic` block's iterator) over another. */
+export function withNames(base: Scope, names: Record<string, Value>): Scope {
+  return (name) => (Object.hasOwn(names, name) ? names[name] : base(name));
+}
+
 /** Evaluates an expression to a value. */
 export function evaluate(expr: Expr, scope: Scope): Value {
   return force(evalRef(expr, scope));
@@ -86,12 +98,12 @@ function evalRef(expr: Expr, scope: Scope): Value | Namespace {
       return call(expr, scope);
     case "unary": {
       const v = evaluate(expr.operand, scope);
-      return expr.op === "!" ? !asBool(v, "operand") : -asNumber(v, "operand");
+      return expr.op === "!" ? !operand(asBool, v, "unary") : -operand(asNumber, v, "unary");
     }
     case "binary":
       return binary(expr, scope);
     case "conditional":
-      return asBool(evaluate(expr.test, scope), "condition")
+      return condition(evaluate(expr.test, scope))
         ? evaluate(expr.then, scope)
         : evaluate(expr.otherwise, scope);
     case "tuple":
@@ -125,7 +137,7 @@ function forExpression(expr: ForExpr, scope: Scope): Value {
   for (const [k, v] of entries) {
     const names: Record<string, Value> = { [expr.valueName]: v };
     if (expr.keyName !== undefined) names[expr.keyName] = k;
-    const inner: Scope = (name) => (Object.hasOwn(names, name) ? names[name] : scope(name));
+    const inner = withNames(scope, names);
     if (expr.condition && !asBool(evaluate(expr.condition, inner), "for condition")) continue;
     items.push([expr.key ? evaluate(expr.key, inner) : k, evaluate(expr.value, inner)]);
   }
@@ -204,21 +216,35 @@ function call(expr: Extract<Expr, { kind: "call" }>, scope: Scope): Value {
   return callFunction(expr.name, args);
 }
 
+/** Converts an operand, failing as HCL does when it cannot ("Invalid operand"). */
+function operand<T>(convert: (v: Value) => T, v: Value, side: "unary" | "left" | "right"): T {
+  try {
+    return convert(v);
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err;
+    throw new ExpressionError("Invalid operand", `Unsuitable value for ${side} operand: ${err.message}`);
+  }
+}
+
+function condition(v: Value): boolean {
+  if (typeof v === "boolean" || v === "true" || v === "false") return asBool(v);
+  throw new ExpressionError("Incorrect condition type", "The condition expression must be of type bool.");
+}
+
 function binary(expr: Extract<Expr, { kind: "binary" }>, scope: Scope): Value {
   const { op } = expr;
   if (op === "&&" || op === "||") {
-    // HCL evaluates both operands (no short circuit), but the fake may: results are the same for valid input.
-    const left = asBool(evaluate(expr.left, scope), "left operand");
-    if (op === "&&" && !left) return asBool(evaluate(expr.right, scope), "right operand") && false;
-    if (op === "||" && left) return asBool(evaluate(expr.right, scope), "right operand") || true;
-    return asBool(evaluate(expr.right, scope), "right operand");
+    // HCL evaluates both operands (no short circuit), so an unsuitable right operand fails either way.
+    const left = operand(asBool, evaluate(expr.left, scope), "left");
+    const right = operand(asBool, evaluate(expr.right, scope), "right");
+    return op === "&&" ? left && right : left || right;
   }
   const left = evaluate(expr.left, scope);
   const right = evaluate(expr.right, scope);
   if (op === "==") return equal(left, right);
   if (op === "!=") return !equal(left, right);
-  const a = asNumber(left, "left operand");
-  const b = asNumber(right, "right operand");
+  const a = operand(asNumber, left, "left");
+  const b = operand(asNumber, right, "right");
   switch (op) {
     case "<":
       return a < b;

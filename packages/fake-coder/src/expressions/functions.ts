@@ -1,17 +1,28 @@
 /**
  * The Terraform functions parameter expressions commonly call, with Terraform's semantics (maps iterate in key
  * order, `jsonencode` sorts keys, `element` wraps). `try` is not here: it needs its arguments unevaluated.
+ * Failures carry Terraform's summaries: an argument that does not convert is an "Invalid function argument", a
+ * failure inside the function an "Error in function call".
  */
 import { ExpressionError, UnsupportedConstruct, type Value } from "./ast.js";
 import { asBool, asList, asMap, asNumber, asString, equal, typeName } from "./values.js";
 
 type Fn = (args: Value[]) => Value;
 
+const INVALID_ARGUMENT = "Invalid function argument";
+
+/** The function itself failed on arguments of the right types; `callFunction` names the function. */
+class CallFailed extends ExpressionError {
+  constructor(detail: string) {
+    super("Error in function call", detail);
+  }
+}
+
 function arity(name: string, args: Value[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
     const want = min === max ? `${min}` : `${min} to ${max}`;
     throw new ExpressionError(
-      "Invalid function argument count",
+      args.length < min ? "Not enough function arguments" : "Too many function arguments",
       `Function "${name}" expects ${want} argument(s); ${args.length} given.`,
     );
   }
@@ -21,12 +32,17 @@ function sortedEntries(v: Value): [string, Value][] {
   return Object.entries(asMap(v)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** JSON text of a scalar, with `<`, `>` and `&` escaped as Go's encoder (and so Terraform's) writes them. */
+function jsonScalar(v: Value): string {
+  return JSON.stringify(v).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Terraform's `jsonencode`: object keys sorted, integers without a fraction. */
 export function jsonEncode(v: Value): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (v === null || typeof v !== "object") return jsonScalar(v);
   if (Array.isArray(v)) return `[${v.map(jsonEncode).join(",")}]`;
   return `{${sortedEntries(v)
-    .map(([k, x]) => `${JSON.stringify(k)}:${jsonEncode(x)}`)
+    .map(([k, x]) => `${jsonScalar(k)}:${jsonEncode(x)}`)
     .join(",")}}`;
 }
 
@@ -35,12 +51,15 @@ function format(spec: string, args: Value[]): string {
   let next = 0;
   return spec.replace(/%(\.\d+)?([sdftvq%])/g, (whole, precision: string | undefined, verb: string) => {
     if (verb === "%") return "%";
-    if (next >= args.length)
-      throw new ExpressionError("Invalid function argument", `Not enough arguments for ${whole} in format.`);
+    if (next >= args.length) throw new CallFailed(`not enough arguments for "${whole}"`);
     const arg = args[next++]!;
     switch (verb) {
       case "d":
-        return String(Math.trunc(asNumber(arg)));
+        if (!Number.isInteger(asNumber(arg)))
+          throw new CallFailed(
+            `unsupported value for "${whole}": number has no exact integer representation`,
+          );
+        return asString(arg);
       case "f":
         return asNumber(arg).toFixed(precision ? Number(precision.slice(1)) : 6);
       case "t":
@@ -55,23 +74,19 @@ function format(spec: string, args: Value[]): string {
   });
 }
 
-/** `regex`: no groups gives the match, named groups a map, other groups a list. RE2 is approximated by JS. */
+/**
+ * `regex`: no groups gives the match, named groups a map, other groups a list. RE2 is approximated by JS, with
+ * RE2's spelling of a named group, `(?P<name>...)`, read as JavaScript's `(?<name>...)`.
+ */
 function regex(pattern: string, text: string): Value {
   let re: RegExp;
   try {
-    re = new RegExp(pattern);
+    re = new RegExp(pattern.replaceAll("(?P<", "(?<"));
   } catch (err) {
-    throw new ExpressionError(
-      "Invalid function argument",
-      `Invalid regular expression: ${(err as Error).message}`,
-    );
+    throw new ExpressionError(INVALID_ARGUMENT, `Invalid regular expression: ${(err as Error).message}`);
   }
   const m = re.exec(text);
-  if (!m)
-    throw new ExpressionError(
-      "Invalid function argument",
-      "pattern did not match any part of the given string",
-    );
+  if (!m) throw new CallFailed("pattern did not match any part of the given string");
   if (m.groups) return Object.fromEntries(Object.entries(m.groups).map(([k, v]) => [k, v ?? null]));
   if (m.length > 1) return m.slice(1).map((g) => g ?? null);
   return m[0];
@@ -81,11 +96,12 @@ function range(args: Value[]): Value[] {
   const n = args.map((a) => asNumber(a));
   const [start, limit, step] =
     n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? (n[0]! <= n[1]! ? 1 : -1)];
-  if (step === 0) throw new ExpressionError("Invalid function argument", "step must not be zero");
+  // A zero step would never end; Terraform reports it as running past the limit.
+  if (step === 0) throw new CallFailed("more than 1024 values were generated");
   const out: number[] = [];
   for (let i = start; step > 0 ? i < limit : i > limit; i += step) {
     out.push(i);
-    if (out.length > 1024) throw new ExpressionError("Invalid function argument", "more than 1024 elements");
+    if (out.length > 1024) throw new CallFailed("more than 1024 values were generated");
   }
   return out;
 }
@@ -104,10 +120,7 @@ const FUNCTIONS: Record<string, [min: number, max: number, fn: Fn]> = {
       const key = asString(a[1]!);
       if (Object.hasOwn(map, key)) return map[key]!;
       if (a.length === 3) return a[2]!;
-      throw new ExpressionError(
-        "Invalid function argument",
-        `the given key ${JSON.stringify(key)} does not exist`,
-      );
+      throw new ExpressionError(INVALID_ARGUMENT, `the given key ${JSON.stringify(key)} does not exist`);
     },
   ],
   coalesce: [
@@ -115,8 +128,7 @@ const FUNCTIONS: Record<string, [min: number, max: number, fn: Fn]> = {
     ANY,
     (a) => {
       const found = a.find((v) => v !== null && v !== "");
-      if (found === undefined)
-        throw new ExpressionError("Invalid function argument", "no non-null, non-empty-string arguments");
+      if (found === undefined) throw new CallFailed("no non-null, non-empty-string arguments");
       return found;
     },
   ],
@@ -152,28 +164,25 @@ function length(v: Value): number {
   if (typeof v === "string") return [...v].length;
   if (Array.isArray(v)) return v.length;
   if (v !== null && typeof v === "object") return Object.keys(v).length;
-  throw new ExpressionError("Invalid function argument", `length of a ${typeName(v)} is not defined`);
+  throw new CallFailed(
+    `argument must be a string, a collection type, or a structural type, not ${typeName(v)}`,
+  );
 }
 
 function jsonDecode(text: string): Value {
   try {
     return JSON.parse(text) as Value;
   } catch (err) {
-    throw new ExpressionError("Invalid function argument", `jsondecode: ${(err as Error).message}`);
+    throw new CallFailed((err as Error).message);
   }
 }
 
 /** `element` wraps around the end of the list, as Terraform's does. */
 function element(list: Value[], index: number): Value {
-  if (list.length === 0)
-    throw new ExpressionError("Invalid function argument", "cannot use element function with an empty list");
-  const i = Math.trunc(index);
-  if (i < 0)
-    throw new ExpressionError(
-      "Invalid function argument",
-      "cannot use element function with a negative index",
-    );
-  return list[i % list.length]!;
+  if (list.length === 0) throw new CallFailed("cannot use element function with an empty list");
+  if (!Number.isInteger(index) || index < 0)
+    throw new CallFailed("invalid index: value must be a whole number");
+  return list[index % list.length]!;
 }
 
 /** Calls a supported function; any other name is an {@link UnsupportedConstruct}. */
@@ -182,5 +191,13 @@ export function callFunction(name: string, args: Value[]): Value {
   if (!entry) throw new UnsupportedConstruct(`The function "${name}"`);
   const [min, max, fn] = entry;
   arity(name, args, min, max);
-  return fn(args);
+  try {
+    return fn(args);
+  } catch (err) {
+    if (!(err instanceof ExpressionError) || err.summary === INVALID_ARGUMENT) throw err;
+    if (err instanceof CallFailed)
+      throw new ExpressionError(err.summary, `Call to function "${name}" failed: ${err.message}.`);
+    // A conversion of an argument failed (a list where a string belongs, "x" for a number).
+    throw new ExpressionError(INVALID_ARGUMENT, `Invalid value for an argument of "${name}": ${err.message}`);
+  }
 }

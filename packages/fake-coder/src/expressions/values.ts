@@ -26,7 +26,7 @@ export function asString(v: Value, what = "value"): string {
 /** Converts to number: numbers as they are, strings that spell a number. */
 export function asNumber(v: Value, what = "value"): number {
   if (typeof v === "number") return v;
-  if (typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(v.trim())) return Number(v);
+  if (typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(v)) return Number(v);
   if (typeof v === "string")
     throw new ExpressionError(
       "Invalid value",
