@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { type ContractDocument, contractSchemaProblems, loadContract } from "../support/contract.js";
 
 // The endpoints the SDK needs to push a template, create a workspace with rich parameters, follow
-// logs, start/stop/delete and list (the numbered list in the Coder API reference notes).
+// logs, start/stop/delete and list (the numbered list in the Coder API reference notes), and run a command (`exec`).
 const REQUIRED_OPERATIONS = [
   "GET /api/v2/buildinfo",
   "GET /api/v2/users/me",
@@ -50,6 +50,7 @@ const REQUIRED_OPERATIONS = [
   "GET /api/v2/users/{user}/workspace/{workspacename}/builds/{buildnumber}",
   "GET /api/v2/workspaceagents/{workspaceagent}",
   "GET /api/v2/workspaceagents/{workspaceagent}/logs",
+  "GET /api/v2/workspaceagents/{workspaceagent}/pty",
   "GET /api/v2/regions",
 ];
 
@@ -69,7 +70,7 @@ const keys = operations.map((o) => o.key);
 
 describe("contract coverage", () => {
   it("describes every operation the SDK needs", () => {
-    expect(REQUIRED_OPERATIONS).toHaveLength(45);
+    expect(REQUIRED_OPERATIONS).toHaveLength(46);
     expect(REQUIRED_OPERATIONS.filter((k) => !keys.includes(k))).toEqual([]);
   });
 

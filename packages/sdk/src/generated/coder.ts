@@ -835,6 +835,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/workspaceagents/{workspaceagent}/pty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agent's reconnecting terminal (the web terminal) over a WebSocket.
+         * @description Served by the workspace-apps proxy, not behind the API's auth middleware: the agent is
+         *     looked up first (an HTML page when it is unknown or the caller may not use it), then the
+         *     session token is read without being required (missing or invalid: the JSON 404), then the
+         *     agent must be connected (an HTML 502), then the query is checked (a JSON 400), then the
+         *     connection is upgraded. No Origin is needed; one that is sent must be the deployment's.
+         */
+        get: operations["openWorkspaceAgentPty"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/workspacebuilds/{workspacebuild}": {
         parameters: {
             query?: never;
@@ -2079,6 +2103,16 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Response"];
+            };
+        };
+        /** @description An error page of the workspace-apps proxy (HTML with the error in its title), not JSON. */
+        HtmlErrorPage: {
+            headers: {
+                "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
             };
         };
         /** @description Done; the body only carries a human message. */
@@ -3423,6 +3457,70 @@ export interface operations {
             };
             403: components["responses"]["WebSocketForbidden"];
             426: components["responses"]["UpgradeRequired"];
+            default: components["responses"]["Error"];
+        };
+    };
+    openWorkspaceAgentPty: {
+        parameters: {
+            query: {
+                /**
+                 * @description `buffered` (a ring buffer of output) or `screen` (used when installed and this is empty:
+                 *     output is redrawn by screen).
+                 */
+                backend_type?: "buffered" | "screen";
+                /**
+                 * @description What the agent runs: with the user's shell (`$SHELL -c`), or, when it starts with `#!`,
+                 *     with that interpreter; empty starts a login shell. It travels in the URL, so it must
+                 *     hold no secret.
+                 */
+                command?: string;
+                /** @description Rows (default 80; taken modulo 65536). */
+                height?: number;
+                /**
+                 * @description The session's id. A new id starts `command`; the id of a running session re-attaches to it
+                 *     and replays its last 64 KiB of output; the id of a session whose command ended starts the
+                 *     command again.
+                 */
+                reconnect: string;
+                /** @description Columns (default 80; taken modulo 65536). */
+                width?: number;
+            };
+            header?: never;
+            path: {
+                workspaceagent: components["parameters"]["WorkspaceAgent"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            101: components["responses"]["SwitchingProtocols"];
+            /** @description A query parameter is missing or invalid (`validations` names it). */
+            400: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                };
+            };
+            /**
+             * @description No session token, or one Coder does not know (JSON); or no such agent, or the caller may
+             *     not use its terminal (an HTML page).
+             */
+            404: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Response"];
+                    "text/html": string;
+                };
+            };
+            426: components["responses"]["UpgradeRequired"];
+            500: components["responses"]["HtmlErrorPage"];
+            502: components["responses"]["HtmlErrorPage"];
             default: components["responses"]["Error"];
         };
     };
