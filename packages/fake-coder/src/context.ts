@@ -8,6 +8,7 @@ import type { Faults } from "./faults.js";
 import type { JobEngine } from "./jobs/engine.js";
 import type { Presenter } from "./present.js";
 import type { FakeState } from "./state.js";
+import type { Terminals } from "./terminals.js";
 
 /** The state, engines and identity of one fake Coder, as the routes see them. */
 export interface FakeContext {
@@ -17,6 +18,8 @@ export interface FakeContext {
   readonly agents: AgentEngine;
   readonly jobs: JobEngine;
   readonly presenter: Presenter;
+  /** The agents' terminal sessions (the PTY route). */
+  readonly terminals: Terminals;
   /** Sent as `X-Coder-Build-Version` and in `/buildinfo`. */
   readonly buildVersion: string;
   /** The fake's own URL (`dashboard_url`, `WWW-Authenticate`). */

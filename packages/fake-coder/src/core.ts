@@ -25,6 +25,7 @@ import {
 import { type FollowStream, isFollow, Router } from "./router.js";
 import { allRoutes } from "./routes/index.js";
 import { FakeState, type SeedOptions } from "./state.js";
+import { type FakeExecOption, Terminals } from "./terminals.js";
 
 /** Options shared by both ways of running the fake. */
 export interface FakeCoderOptions extends SeedOptions {
@@ -38,6 +39,14 @@ export interface FakeCoderOptions extends SeedOptions {
   provisioners?: number;
   /** Sees every response (in addition to the process-wide observer). */
   onResponse?: ResponseObserver;
+  /**
+   * What commands run in a workspace's terminal do (the PTY route): a function of the command, or a table from
+   * exact command to `{ output, exit_code }`. Unscripted commands are left to the fake shell: a few builtins
+   * (`echo`, `printf`, `true`, `false`, `exit`), else "not found" (127). No real shell runs.
+   */
+  exec?: FakeExecOption;
+  /** The largest terminal output frame, in bytes; default 1024 (the agent reads 1 KiB at a time). */
+  ptyFrameBytes?: number;
 }
 
 /** Where a request came from (for rate-limit keys of anonymous requests). */
@@ -58,6 +67,7 @@ export class Core implements FakeContext {
   readonly agents: AgentEngine;
   readonly jobs: JobEngine;
   readonly presenter: Presenter;
+  readonly terminals: Terminals;
   readonly buildVersion: string;
   /** The fake's own URL (`dashboard_url`, `WWW-Authenticate`); the server sets it once listening. */
   accessUrl: string;
@@ -77,6 +87,7 @@ export class Core implements FakeContext {
       new ProvisionerPool(options.provisioners ?? DEFAULT_PROVISIONER_DAEMONS, FAKE_WORKER_ID),
     );
     this.presenter = new Presenter(this.state, this.jobs.provisioners);
+    this.terminals = new Terminals(options.exec, options.ptyFrameBytes ?? 1024);
     this.buildVersion = options.buildVersion ?? DEFAULT_VERSION;
     this.accessUrl = accessUrl;
     this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
@@ -247,9 +258,10 @@ export class Core implements FakeContext {
     for (const observer of observers) observer(info);
   }
 
-  /** Stops every job and agent timer. */
+  /** Stops every job and agent timer, and ends the terminal sessions. */
   dispose(): void {
     this.clock.dispose();
+    this.terminals.dispose();
   }
 }
 

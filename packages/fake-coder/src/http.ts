@@ -92,3 +92,13 @@ export function forbidden(): ApiError {
     "You don't have permission to view this content. If you believe this is a mistake, please contact your administrator or try signing in with different credentials.",
   );
 }
+
+/** An error page as coderd's `site.RenderStaticErrorPage` serves it to a workspace app or terminal request. */
+export function htmlPage(status: number, title: string, description: string): Response {
+  const html = (s: string) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return new Response(
+    `<!doctype html><html><head><title>${html(title)}</title></head><body><h1>${html(title)}</h1><p>${html(description)}</p></body></html>`,
+    { status, headers: { "Content-Type": "text/html; charset=utf-8" } },
+  );
+}

@@ -17,7 +17,9 @@ export type {
   ReplayLogsRule,
   RouteMatcher,
 } from "./faults.js";
+export type { InProcessSocketHandlers, InProcessWebSocket } from "./in-process-socket.js";
 export { type ResponseInfo, type ResponseObserver, setFakeCoderObserver } from "./observer.js";
 export type { RateLimitOptions } from "./ratelimit.js";
 export { type RunningFakeCoder, type StartFakeCoderOptions, startFakeCoder } from "./server.js";
 export type { FakeState, SeedOptions, SeedUser, SiteRole } from "./state.js";
+export type { FakeExecContext, FakeExecHandler, FakeExecOption, ScriptedResult } from "./terminals.js";

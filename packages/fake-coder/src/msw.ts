@@ -5,6 +5,7 @@
 import { type HttpHandler, HttpResponse, http } from "msw";
 import { Core, type FakeCoderOptions } from "./core.js";
 import type { Faults } from "./faults.js";
+import { type InProcessWebSocket, inProcessWebSocket } from "./in-process-socket.js";
 import { DroppedConnection } from "./responses.js";
 import type { FakeState } from "./state.js";
 
@@ -24,13 +25,19 @@ export interface InProcessFakeCoder {
   url: string;
   /** The seeded owner's session token. */
   token: string;
-  /** Stops job and agent timers. */
+  /**
+   * Opens WebSockets to this fake in-process (msw cannot intercept them): pass it to the SDK as
+   * `createCoderClient({ url, token, webSocket })` for `exec` and the other streams.
+   */
+  webSocket: InProcessWebSocket;
+  /** Stops job and agent timers and ends terminal sessions. */
   close(): void;
 }
 
 /**
- * Creates a fake Coder for msw. WebSocket log streams are not served in this mode: a `?follow` request gets the
- * 426 a plain HTTP client gets from Coder, so clients fall back to polling `?after=`.
+ * Creates a fake Coder for msw. msw does not carry WebSockets: a `?follow` request made with `fetch` gets the 426
+ * a plain HTTP client gets from Coder (clients fall back to polling `?after=`), and `webSocket` opens the
+ * streams in-process for a client that takes a dialer (the SDK's `exec`).
  */
 export function createFakeCoder(options: CreateFakeCoderOptions = {}): InProcessFakeCoder {
   const url = (options.baseUrl ?? "http://coder.fake").replace(/\/+$/, "");
@@ -49,6 +56,7 @@ export function createFakeCoder(options: CreateFakeCoderOptions = {}): InProcess
     faults: core.faults,
     url,
     token: core.state.tokenOf(core.state.adminId),
+    webSocket: inProcessWebSocket(core),
     close: () => core.dispose(),
   };
 }

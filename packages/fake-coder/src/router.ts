@@ -14,9 +14,12 @@ export interface RouteContext {
   core: FakeContext;
 }
 
-/** Where a log stream's frames go. */
+/** Where a stream's frames go. */
 export interface StreamSink {
+  /** A text frame. */
   send(text: string): void;
+  /** A binary frame (the terminal's output). */
+  sendBytes(data: Uint8Array): void;
   close(code: number, reason: string): void;
 }
 
@@ -32,8 +35,8 @@ export interface FollowStream {
   readonly clientFrameClose?: { code: number; reason: string };
   /** Starts sending; returns a function that stops it (when the client goes away). */
   attach(sink: StreamSink): () => void;
-  /** Two-way streams (dynamic parameters) take the client's text frames here instead of closing on them. */
-  receive?(text: string, sink: StreamSink): void;
+  /** Two-way streams (dynamic parameters, terminals) take the client's frames here instead of closing on them. */
+  receive?(data: string, sink: StreamSink, binary: boolean): void;
 }
 
 /** A handler answers with a Response or asks for a WebSocket stream. */

@@ -8,9 +8,9 @@ import type { WebSocket, WebSocketServer } from "ws";
 import { Core, type FakeCoderOptions } from "./core.js";
 import type { Faults } from "./faults.js";
 import { DroppedConnection } from "./responses.js";
-import type { FollowStream } from "./router.js";
 import { MAX_FILE_BYTES } from "./routes/files.js";
 import type { FakeState } from "./state.js";
+import { runStream } from "./stream-runner.js";
 
 /** Options of {@link startFakeCoder}. */
 export interface StartFakeCoderOptions extends FakeCoderOptions {
@@ -93,50 +93,6 @@ async function writeRawResponse(socket: Socket, response: Response): Promise<voi
   socket.end(Buffer.concat([Buffer.from(lines.join("\r\n")), body]));
 }
 
-/** Runs a log stream over an accepted WebSocket, honouring a stream-drop fault. */
-function runStream(ws: WebSocket, stream: FollowStream, dropAfter: number | undefined): void {
-  let frames = 0;
-  let open = true;
-  let stop: (() => void) | undefined;
-  const finish = () => {
-    open = false;
-    stop?.();
-  };
-  const cut = () => {
-    finish();
-    ws.terminate();
-  };
-  if (dropAfter === 0) {
-    cut();
-    return;
-  }
-  const sink = {
-    send(text: string) {
-      if (!open) return;
-      ws.send(text);
-      frames += 1;
-      if (dropAfter !== undefined && frames >= dropAfter) cut();
-    },
-    close(code: number, reason: string) {
-      if (!open) return;
-      finish();
-      ws.close(code, reason);
-    },
-  };
-  stop = stream.attach(sink);
-  if (!open) stop();
-  // The server side is write-only, as coderd's (wsjson with CloseRead): a client data frame is a policy violation.
-  ws.on("message", (data) => {
-    if (!open) return;
-    if (stream.receive) return stream.receive(String(data), sink);
-    finish();
-    const close = stream.clientFrameClose ?? { code: 1008, reason: "unexpected data message" };
-    ws.close(close.code, close.reason);
-  });
-  ws.on("close", finish);
-  ws.on("error", finish);
-}
-
 /** Starts a fake Coder on 127.0.0.1 (a random port by default). */
 export async function startFakeCoder(options: StartFakeCoderOptions = {}): Promise<RunningFakeCoder> {
   const core = new Core(options, "http://127.0.0.1");
@@ -173,7 +129,19 @@ export async function startFakeCoder(options: StartFakeCoderOptions = {}): Promi
       (await webSockets()).handleUpgrade(req, socket, head, (ws) => {
         sockets.add(ws);
         ws.on("close", () => sockets.delete(ws));
-        runStream(ws, result.stream, drop?.afterFrames);
+        const events = runStream(
+          {
+            sendText: (text) => ws.send(text),
+            sendBytes: (data) => ws.send(data, { binary: true }),
+            close: (code, reason) => ws.close(code, reason),
+            terminate: () => ws.terminate(),
+          },
+          result.stream,
+          drop?.afterFrames,
+        );
+        ws.on("message", (data: Buffer, binary) => events.message(data.toString("utf8"), binary));
+        ws.on("close", events.gone);
+        ws.on("error", events.gone);
       });
     } catch {
       socket.destroy();

@@ -6,6 +6,7 @@ import { setupServer } from "msw/node";
 import * as tar from "tar-stream";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
 import type { Faults } from "../src/faults.js";
+import type { InProcessWebSocket } from "../src/in-process-socket.js";
 import { type FakeCoderOptions, startFakeCoder } from "../src/index.js";
 import { createFakeCoder } from "../src/msw.js";
 import type { FakeState } from "../src/state.js";
@@ -32,6 +33,8 @@ export interface Harness {
   token: string;
   state: FakeState;
   faults: Faults;
+  /** msw mode: the fake's in-process WebSocket dialer (msw carries no WebSocket). */
+  webSocket?: InProcessWebSocket | undefined;
   /** The fake's step delay: how long each job and agent state lasts at least. */
   stepDelayMs: number;
   /** `fetch` against the fake with the owner's token (unless `token: null` or another token is given). */
@@ -67,7 +70,14 @@ let mswFakes = 0;
 
 async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
   const opts = { stepDelayMs: 5, ...options };
-  let base: { url: string; token: string; state: FakeState; faults: Faults; close(): Promise<void> | void };
+  let base: {
+    url: string;
+    token: string;
+    state: FakeState;
+    faults: Faults;
+    webSocket?: InProcessWebSocket;
+    close(): Promise<void> | void;
+  };
   if (mode === "msw") {
     const fake = createFakeCoder({ baseUrl: `http://coder-${++mswFakes}.fake`, ...opts });
     msw.use(...fake.handlers);
@@ -88,6 +98,7 @@ async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
     token: base.token,
     state: base.state,
     faults: base.faults,
+    webSocket: base.webSocket,
     stepDelayMs: opts.stepDelayMs,
     api(path, init = {}) {
       const { token, json, ...rest } = init;

@@ -8,6 +8,7 @@ import { lifecycleRoutes } from "./lifecycle.js";
 import { organizationRoutes } from "./organizations.js";
 import { provisionerJobRoutes } from "./provisionerjobs.js";
 import { provisionerRoutes } from "./provisioners.js";
+import { ptyRoutes } from "./pty.js";
 import { templateRoutes } from "./templates.js";
 import { templateVersionRoutes } from "./templateversions.js";
 import { userRoutes } from "./users.js";
@@ -29,4 +30,5 @@ export const allRoutes: Route[] = [
   ...workspaceBuildRoutes,
   ...lifecycleRoutes,
   ...agentRoutes,
+  ...ptyRoutes,
 ];
