@@ -2,6 +2,7 @@ import createClient from "openapi-fetch";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./client/body.js";
 import type { ClientHooks } from "./client/hooks.js";
 import { setClientInternals } from "./client/internals.js";
+import { dialWebSocket, type WebSocketDialer } from "./client/socket.js";
 import { createTransport } from "./client/transport.js";
 import { isLoopbackHost, normalizeCoderUrl } from "./client/url.js";
 import { agentsResource } from "./resources/agents.js";
@@ -28,6 +29,11 @@ export interface CoderClientOptions extends ClientHooks {
   token?: string | undefined;
   /** A `fetch` to use; by default the global one, looked up at call time (so msw can intercept it). */
   fetch?: typeof fetch | undefined;
+  /**
+   * Opens WebSockets (the `exec` terminal); by default the `ws` package over the network. The fake Coder's
+   * in-process mode hands out one (`fake.webSocket`), since msw cannot intercept `ws` nor read a socket's headers.
+   */
+  webSocket?: WebSocketDialer | undefined;
   /** Deadline of one attempt, in milliseconds; default 30 000. */
   timeoutMs?: number | undefined;
   /** Retries of a failed idempotent request; default 2. */
@@ -118,6 +124,11 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     regions: regionsResource(api),
     provisioners: provisionersResource(api),
   };
-  setClientInternals(client, { baseUrl: url, token: options.token, userAgent });
+  setClientInternals(client, {
+    baseUrl: url,
+    token: options.token,
+    userAgent,
+    webSocket: options.webSocket ?? dialWebSocket,
+  });
   return client;
 }

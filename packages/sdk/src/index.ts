@@ -7,6 +7,13 @@
 
 export * from "./archive/index.js";
 export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
+export type {
+  DialOptions,
+  RefusedUpgrade,
+  SocketConnection,
+  SocketHandlers,
+  WebSocketDialer,
+} from "./client/socket.js";
 export { BUILD_VERSION_HEADER, SESSION_TOKEN_HEADER } from "./client/transport.js";
 export { isLoopbackHost, normalizeCoderUrl, redactUrl } from "./client/url.js";
 export { isTestedCoderVersion, TESTED_CODER_VERSIONS } from "./client/version.js";
@@ -20,6 +27,7 @@ export * from "./errors/index.js";
 export { type AppUrl, workspaceAppUrls, workspaceDashboardUrl } from "./flows/apps.js";
 export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
 export { type FlowEvent, type FlowEventHandler, stage } from "./flows/events.js";
+export { type ExecOptions, type ExecResult, exec, MAX_EXEC_COMMAND_BYTES } from "./flows/exec.js";
 export { upMany } from "./flows/fleet.js";
 export {
   DEFAULT_FLEET_BUILDS,

@@ -1,3 +1,5 @@
+import type { WebSocketDialer } from "./socket.js";
+
 /**
  * What flows need from a client but callers must not see: the token (for the WebSocket header) and the base URL.
  * Kept in a WeakMap rather than on the object so that logging or serialising a client never shows the token.
@@ -6,6 +8,8 @@ export interface ClientInternals {
   baseUrl: string;
   token: string | undefined;
   userAgent: string;
+  /** Opens the WebSockets that go through the dialer (the exec terminal). */
+  webSocket: WebSocketDialer;
 }
 
 const internals = new WeakMap<object, ClientInternals>();

@@ -4,13 +4,23 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 // The SDK reads top to bottom: generated types and the error hierarchy (errors/) → transport (client/) → resources → the assembled client
-// (coder-client.ts) → jobs, parameters, archive and flows. A lower layer never imports a higher one, even for a
+// (coder-client.ts) → jobs, exec, parameters, archive and flows. A lower layer never imports a higher one, even for a
 // type, so each can be read (and tested) without the ones above it.
 const src = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
 const ABOVE: Record<string, string[]> = {
-  errors: ["client", "resources", "coder-client.ts", "flows", "jobs", "parameters", "archive", "index.ts"],
-  client: ["resources", "coder-client.ts", "flows", "jobs", "parameters", "archive", "index.ts"],
-  resources: ["coder-client.ts", "flows", "jobs", "parameters", "archive", "index.ts"],
+  errors: [
+    "client",
+    "resources",
+    "coder-client.ts",
+    "flows",
+    "jobs",
+    "exec",
+    "parameters",
+    "archive",
+    "index.ts",
+  ],
+  client: ["resources", "coder-client.ts", "flows", "jobs", "exec", "parameters", "archive", "index.ts"],
+  resources: ["coder-client.ts", "flows", "jobs", "exec", "parameters", "archive", "index.ts"],
 };
 
 /** Every relative import specifier of every `.ts` file under `dir`, with the layer (top folder or file) it names. */
