@@ -21,22 +21,41 @@ function finishedVersion(ctx: RouteContext): TemplateVersionRecord {
   return version;
 }
 
-/** `owner_id` (or `?user_id=`) names whose data the template sees; the caller by default. */
-function ownerOf(ctx: RouteContext, id: string | undefined): UserRecord {
-  if (!id || id === "00000000-0000-0000-0000-000000000000") return ctx.user;
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * Whose data the template sees. coderd renders for exactly the user named (the evaluate call's `owner_id`, the
+ * WebSocket's `?user_id=`, which defaults to the caller there); a user it cannot read, the nil id included, is no
+ * error status but an answer without parameters (`renderFor`).
+ */
+function ownerOf(ctx: RouteContext, id: string): UserRecord | undefined {
   const user = ctx.core.state.users.get(id.toLowerCase());
-  if (!user) throw new ApiError(404, "Resource not found or you do not have access to this resource");
-  if (user.id !== ctx.user.id && !ctx.user.roles.includes("owner"))
-    throw new ApiError(403, "Forbidden.", "You do not have permission to view this user's data.");
-  return user;
+  if (!user) return undefined;
+  // An owner reads every user; others read themselves (coderd also lets members of an organization read one
+  // another through the membership, which the fake does not model).
+  return user.id === ctx.user.id || ctx.user.roles.includes("owner") ? user : undefined;
 }
 
 function evaluate(
   version: TemplateVersionRecord,
-  owner: UserRecord,
+  owner: UserRecord | undefined,
   id: number,
   inputs: Record<string, string>,
 ): DynamicParametersResponse {
+  if (!owner)
+    return {
+      id,
+      parameters: null,
+      diagnostics: [
+        {
+          severity: "error",
+          summary: "Failed to fetch workspace owner",
+          detail: "Please check your permissions or the user may not exist.",
+          extra: { code: "owner_not_found" },
+        },
+      ],
+    };
   const variables = new Map(version.variables.map((v) => [v.name, v.value]));
   const result = renderParameters(
     { docs: version.parsed?.docs ?? [], variables },
@@ -46,7 +65,7 @@ function evaluate(
 }
 
 /** The two-way stream: every text frame is a request, answered with its id. */
-function parameterStream(version: TemplateVersionRecord, owner: UserRecord): FollowStream {
+function parameterStream(version: TemplateVersionRecord, owner: UserRecord | undefined): FollowStream {
   return {
     kind: "follow",
     attach(sink: StreamSink) {
@@ -79,7 +98,8 @@ export const dynamicParameterRoutes: Route[] = [
         "DynamicParametersRequest",
         { id: "int", inputs: "map", owner_id: "uuid" },
       );
-      return json(200, evaluate(version, ownerOf(ctx, req.owner_id), req.id ?? 0, req.inputs ?? {}));
+      // The answer's id is always 0 over HTTP, whatever the request's.
+      return json(200, evaluate(version, ownerOf(ctx, req.owner_id ?? NIL_UUID), 0, req.inputs ?? {}));
     },
   },
   {
@@ -87,7 +107,10 @@ export const dynamicParameterRoutes: Route[] = [
     pattern: "/api/v2/templateversions/{templateversion}/dynamic-parameters",
     handler: (ctx) => {
       const version = finishedVersion(ctx);
-      return parameterStream(version, ownerOf(ctx, ctx.url.searchParams.get("user_id") ?? undefined));
+      const asked = ctx.url.searchParams.get("user_id");
+      if (asked && asked !== "me" && !UUID.test(asked))
+        throw new ApiError(400, "Invalid user_id query parameter", `invalid UUID length: ${asked.length}`);
+      return parameterStream(version, ownerOf(ctx, asked && asked !== "me" ? asked : ctx.user.id));
     },
   },
   {

@@ -17,10 +17,21 @@ import {
   waitForBuild,
 } from "../helpers.js";
 
-async function evaluate(h: Harness, versionId: string, inputs: Record<string, string>, ownerId?: string) {
+async function callerId(h: Harness): Promise<string> {
+  return ((await (await h.api("/api/v2/users/me")).json()) as AnyJson).id;
+}
+
+/** Evaluates for `ownerId`, the caller by default; `null` leaves `owner_id` out of the request. */
+async function evaluate(
+  h: Harness,
+  versionId: string,
+  inputs: Record<string, string>,
+  ownerId?: string | null,
+) {
+  const owner = ownerId === undefined ? await callerId(h) : ownerId;
   const res = await h.api(`/api/v2/templateversions/${versionId}/dynamic-parameters/evaluate`, {
     method: "POST",
-    json: { id: 7, inputs, ...(ownerId ? { owner_id: ownerId } : {}) },
+    json: { id: 7, inputs, ...(owner ? { owner_id: owner } : {}) },
   });
   expect(res.status).toBe(200);
   return (await res.json()) as AnyJson;
@@ -38,7 +49,8 @@ for (const mode of MODES) {
       const h = await launch();
       const { version } = await pushTemplate(h, "cond", { "main.tf": CONDITIONAL_TF });
       const empty = await evaluate(h, version.id, {});
-      expect(empty.id).toBe(7);
+      // coderd answers every HTTP evaluate with id 0, whatever the request's id.
+      expect(empty.id).toBe(0);
       expect(empty.parameters.map((p: AnyJson) => p.name)).toEqual(["a"]);
       const set = await evaluate(h, version.id, { a: "x", b: "Bad Value" });
       expect(set.parameters.map((p: AnyJson) => p.name)).toEqual(["a", "b"]);
@@ -76,6 +88,27 @@ for (const mode of MODES) {
       expect(byName(us, "size").options.map((o: AnyJson) => o.value.value)).toEqual(["small"]);
       expect(byName(us, "size").diagnostics[0].summary).toBe("Value must be a valid option");
       expect(byName(us, "disk").diagnostics[0].detail).toBe("value 5 is less than the minimum 10");
+    });
+
+    it("renders for the nil owner without owner_id: no parameters, an owner_not_found diagnostic", async () => {
+      const h = await launch();
+      const { version } = await pushTemplate(h, "cond-nil", { "main.tf": CONDITIONAL_TF });
+      for (const owner of [
+        null,
+        "00000000-0000-0000-0000-000000000000",
+        "5f0c8f3e-6a59-4d53-9e52-0d1a4b7e2c11",
+      ]) {
+        const body = await evaluate(h, version.id, { a: "x" }, owner);
+        expect(body.parameters).toBeNull();
+        expect(body.diagnostics).toEqual([
+          {
+            severity: "error",
+            summary: "Failed to fetch workspace owner",
+            detail: "Please check your permissions or the user may not exist.",
+            extra: { code: "owner_not_found" },
+          },
+        ]);
+      }
     });
 
     it("sees the owner's groups, for the caller or for owner_id", async () => {

@@ -20,8 +20,11 @@ export interface ResolveBuildOptions {
   previous?: WorkspaceBuildParameter[] | undefined;
   /** A preset's name, `"none"`, or undefined for the default preset; `false` skips presets entirely. */
   preset?: PresetChoice | false;
-  /** Whose data the template sees (`data.coder_workspace_owner`); the caller when undefined. */
-  ownerId?: string | undefined;
+  /**
+   * The workspace's owner (`me`, a user name or a user's id): whose data the template sees
+   * (`data.coder_workspace_owner`). `me` when undefined.
+   */
+  owner?: string | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: FlowEventHandler | undefined;
 }
@@ -97,11 +100,14 @@ async function resolveDynamic(
   inputs: Record<string, string>,
 ): Promise<WorkspaceBuildParameter[]> {
   const { templateVersionId: id, signal, onEvent } = options;
+  // coderd renders for the owner named by `owner_id`, never for the caller: without it the template is rendered
+  // for the nil user, which does not exist (no parameters, an owner-not-found diagnostic).
+  const owner_id = await ownerId(client, options.owner ?? "me", signal);
   const result = await resolveDynamicParameters(
     (values, round) =>
       client.templateVersions.evaluateDynamicParameters(
         id,
-        { id: round, inputs: values, ...(options.ownerId ? { owner_id: options.ownerId } : {}) },
+        { id: round, inputs: values, owner_id },
         { signal },
       ),
     inputs,
@@ -117,6 +123,14 @@ async function resolveDynamic(
   }
   if (result.problems.length) throw new ParameterValidationError(result.problems);
   return result.values;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The owner's id: as given when it is one, otherwise looked up (`me` or a user name). */
+async function ownerId(client: CoderClient, owner: string, signal: AbortSignal | undefined): Promise<string> {
+  if (UUID.test(owner)) return owner;
+  return (await client.users.get(owner, { signal })).id;
 }
 
 async function pickPreset(

@@ -32,7 +32,7 @@ export async function resolveBuildParameters(
   inputs: Record<string, string>,
   previous: WorkspaceBuildParameter[] | undefined,
   signal?: AbortSignal,
-  options: { classic?: boolean; ownerId?: string; onEvent?: FlowEventHandler } = {},
+  options: { classic?: boolean; owner?: string; onEvent?: FlowEventHandler } = {},
 ): Promise<WorkspaceBuildParameter[]> {
   const resolved = await resolveBuild(client, {
     templateVersionId,
@@ -107,7 +107,7 @@ async function valuesForBuild(
     inputs,
     previous,
     preset: options.preset ?? "none",
-    ownerId: workspace.owner_id,
+    owner: workspace.owner_id,
     signal,
     onEvent: options.onEvent,
   });
@@ -293,10 +293,7 @@ export async function createWorkspace(
     classic: options.classicParameterFlow,
     inputs: options.parameters ?? {},
     preset: options.preset,
-    // owner_id must be a UUID; for `me` or a user name the server renders with the caller's data.
-    ownerId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(owner)
-      ? owner
-      : undefined,
+    owner,
     signal,
     onEvent: options.onEvent,
   });

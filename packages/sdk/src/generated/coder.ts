@@ -1243,7 +1243,8 @@ export interface components {
         DynamicParametersResponse: {
             diagnostics: components["schemas"]["FriendlyDiagnostic"][];
             id: number;
-            parameters: components["schemas"]["PreviewParameter"][];
+            /** @description `null` when the template could not be rendered at all, e.g. for an `owner_id` that names no user (the nil owner when it is left out): the reason is in `diagnostics` (code `owner_not_found`). */
+            parameters: components["schemas"]["PreviewParameter"][] | null;
         };
         FriendlyDiagnostic: {
             detail: string;

@@ -62,6 +62,8 @@ export async function resolveDynamicParameters(
   for (;;) {
     response = await evaluate(sent, rounds);
     rounds += 1;
+    // No parameters at all (`null`): the template could not be rendered; the diagnostics say why.
+    if (response.parameters === null) break;
     const next = nextInputs(response.parameters, inputs, before);
     if (sameInputs(next, sent) || rounds >= MAX_ROUNDS) {
       sent = next;
@@ -99,15 +101,25 @@ function collect(
   before: Map<string, string>,
   rounds: number,
 ): DynamicResolution {
-  const { parameters } = response;
+  const rendered = response.parameters !== null;
+  const parameters = response.parameters ?? [];
   const names = parameters.map((p) => p.name);
-  const problems: DynamicParameterProblem[] = Object.keys(inputs)
-    .filter((name) => !names.includes(name))
-    .map((name) => absent(name, names));
+  // When nothing was rendered, no input can be said to name no parameter.
+  const problems: DynamicParameterProblem[] = rendered
+    ? Object.keys(inputs)
+        .filter((name) => !names.includes(name))
+        .map((name) => absent(name, names))
+    : [];
   const warnings: DynamicParameterWarning[] = (response.diagnostics ?? [])
     .filter((d) => d.severity === "warning")
     .map((diagnostic) => ({ diagnostic }));
   const templateErrors = (response.diagnostics ?? []).filter((d) => d.severity === "error");
+  if (!rendered && !templateErrors.length)
+    templateErrors.push({
+      severity: "error",
+      summary: "Coder rendered no parameters for this template",
+      detail: "The evaluate answer had `parameters: null` and no error diagnostic.",
+    });
   if (templateErrors.length)
     problems.push({
       name: "template",

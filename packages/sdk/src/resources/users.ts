@@ -1,6 +1,6 @@
 import { unwrap } from "../client/unwrap.js";
 import type { User } from "../types.js";
-import { type Api, type CallInit, init } from "./api.js";
+import { type Api, type CallInit, init, onPath } from "./api.js";
 
 /** Users: only what provisioning needs. */
 export function usersResource(api: Api) {
@@ -8,6 +8,10 @@ export function usersResource(api: Api) {
     /** The user the session token belongs to; a 401 here means the token is wrong or expired. */
     me(call?: CallInit): Promise<User> {
       return unwrap(api.GET("/api/v2/users/me", init(call)));
+    },
+    /** A user by id, user name or `me`. */
+    get(user: string, call?: CallInit): Promise<User> {
+      return unwrap(api.GET("/api/v2/users/{user}", onPath({ user }, call)));
     },
     /**
      * Ends the session on the server, as `coder logout` does: coderd deletes the API key behind this client's

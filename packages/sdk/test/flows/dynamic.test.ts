@@ -6,6 +6,7 @@ import {
   OPTIONS_TF,
   PRESETS_TF,
 } from "../../../../tests/support/dynamic-templates.js";
+import { createCoderClient } from "../../src/coder-client.js";
 import { ParameterValidationError } from "../../src/errors/flows.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
@@ -130,6 +131,38 @@ describe("dynamic parameters through up() against the fake", () => {
         message: 'Preset "US" sets region=us, so the value given (eu) is not used.',
       });
     }
+  });
+
+  it("evaluates for the owner's id: the caller's for `me`, the named user's for a user name", async () => {
+    const { fake, client } = await launch();
+    const bodies: { owner_id?: string }[] = [];
+    const recording = createCoderClient({
+      url: fake.url,
+      token: fake.token,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (request.url.endsWith("/dynamic-parameters/evaluate")) bodies.push(await request.clone().json());
+        return fetch(request);
+      },
+    });
+    const templateDir = templateFolder({ "main.tf": GROUPS_TF });
+    await up({ client: recording, workspace: "mine", template: "grp", templateDir, wait: false });
+    const admin = await client.users.me();
+    expect(bodies.map((b) => b.owner_id)).toEqual([admin.id]);
+    const bob = fake.state.addUser({ username: "bob" });
+    bob.groups = ["devs"];
+    bodies.length = 0;
+    const made = await up({
+      client: recording,
+      owner: "bob",
+      workspace: "his",
+      template: "grp",
+      wait: false,
+    });
+    expect(bodies.map((b) => b.owner_id)).toEqual([bob.id]);
+    // The template saw bob's groups, not the caller's.
+    const build = fake.state.builds.get(made.build.id)!;
+    expect(build.parameters).toContainEqual({ name: "team", value: "devs" });
   });
 
   it("refuses to change an immutable parameter on start, with Coder's message", async () => {

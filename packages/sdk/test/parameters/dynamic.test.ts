@@ -43,6 +43,32 @@ const valued = (
 ) => param(name, { value: { value: inputs[name] ?? fallback, valid: true }, ...extra });
 
 describe("resolveDynamicParameters", () => {
+  it("reports the server's diagnostics, not every input as unknown, when nothing was rendered (null)", async () => {
+    const ownerNotFound: FriendlyDiagnostic = {
+      severity: "error",
+      summary: "Failed to fetch workspace owner",
+      detail: "Please check your permissions or the user may not exist.",
+      extra: { code: "owner_not_found" },
+    };
+    let calls = 0;
+    const result = await resolveDynamicParameters(
+      async () => {
+        calls += 1;
+        return { id: 0, diagnostics: [ownerNotFound], parameters: null };
+      },
+      { a: "x", b: "y" },
+    );
+    expect(calls).toBe(1);
+    expect(result.values).toEqual([]);
+    expect(result.problems).toEqual([
+      {
+        name: "template",
+        message: "Failed to fetch workspace owner: Please check your permissions or the user may not exist.",
+        diagnostics: [ownerNotFound],
+      },
+    ]);
+  });
+
   it("resolves in one evaluation when nothing carried over changes the set", async () => {
     const s = server((i) => [valued("a", i, ""), ...(i.a ? [valued("b", i, "")] : [])]);
     const result = await resolveDynamicParameters(s.evaluate, { a: "x", b: "y" });
