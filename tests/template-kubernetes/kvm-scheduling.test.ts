@@ -60,7 +60,7 @@ beforeAll(async () => {
     'variable "nested_virt" {\n  type = bool\n}',
     "locals {",
     "  nested_virt    = var.nested_virt",
-    ...["kvm_requested", "kvm_resources", "kvm_node_terms", "microvm_networking", "tun_resources"].map(
+    ...["kvm_passthrough", "kvm_resources", "kvm_node_terms", "microvm_networking", "tun_resources"].map(
       (name) => `  ${name} = ${unwrap(locals[name])}`,
     ),
     "}",

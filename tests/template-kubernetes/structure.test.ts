@@ -133,7 +133,7 @@ describe("workspace parameters", () => {
       Object.keys(at(await loadKubernetesTemplate(), "data", "coder_parameter") as HclObject).map(parameter),
     );
     expect(new Set(params.map((p) => p.order)).size).toBe(params.length);
-    const text = kubernetesText("main.tf");
+    const text = kubernetesText("main.tf") + kubernetesText("shared.tf");
     expect(text).not.toMatch(/coder_parameter\.[a-z_]+\.value\s*==\s*true/);
     expect(text).toContain("tobool(data.coder_parameter.enable_nested_virt.value)");
   });
@@ -356,13 +356,13 @@ describe("KVM through a device plugin", () => {
     const env = children(await container(), "env");
     expect(env.find((e) => e.name === "SPT_NESTED_VIRT")?.value).toBe(`\${tostring(local.nested_virt)}`);
     expect(env.find((e) => e.name === "SPT_KVM_PASSTHROUGH")?.value).toBe(
-      `\${tostring(local.kvm_requested)}`,
+      `\${tostring(local.kvm_passthrough)}`,
     );
     const agentEnv = at(
       block(await loadKubernetesTemplate(), "resource", "coder_agent", "main"),
       "env",
     ) as HclObject;
-    expect(agentEnv.SPT_KVM_PASSTHROUGH).toBe(`\${tostring(local.kvm_requested)}`);
+    expect(agentEnv.SPT_KVM_PASSTHROUGH).toBe(`\${tostring(local.kvm_passthrough)}`);
   });
 });
 
@@ -436,7 +436,10 @@ describe("template folder as a whole", () => {
       }
     };
     walk(K8S_TEMPLATE_DIR);
-    expect(files.filter((f) => f.endsWith(".tf") && !f.includes("/"))).toEqual(["main.tf"]);
+    expect(files.filter((f) => f.endsWith(".tf") && !f.includes("/")).sort()).toEqual([
+      "main.tf",
+      "shared.tf",
+    ]);
     expect(files.filter((f) => f.split("/").some((part) => part.startsWith(".")))).toEqual([]);
     const scripts = files.filter((f) => f.startsWith("scripts/"));
     expect(scripts.sort()).toEqual(kubernetesScriptFiles().map((f) => relative(K8S_TEMPLATE_DIR, f)));

@@ -131,7 +131,7 @@ describe("workspace parameters", () => {
   });
 
   it("reads boolean parameters with tobool(), never by comparing with true", () => {
-    const text = templateText("main.tf");
+    const text = templateText("main.tf") + templateText("shared.tf");
     expect(text).not.toMatch(/coder_parameter\.[a-z_]+\.value\s*==\s*true/);
     for (const name of ["enable_nested_virt", "install_wasm_tools"]) {
       expect(text).toContain(`tobool(data.coder_parameter.${name}.value)`);
