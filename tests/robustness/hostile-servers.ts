@@ -326,3 +326,112 @@ export function rewriteStrings(
     ]),
   );
 }
+
+/** How a {@link streamServer} answers a WebSocket upgrade. */
+export type UpgradeBehaviour =
+  | { kind: "never-answers" }
+  /** Upgrades, then sends these frames (none: silent for ever, no ping, no close). */
+  | { kind: "frames"; frames: readonly (string | Buffer)[] }
+  /** Upgrades, then writes the header of one text frame of `bytes` bytes and a little of its payload. */
+  | { kind: "huge-frame"; bytes: number };
+
+/** A {@link streamServer}: events a test waits on instead of the clock. */
+export interface StreamServer extends HostileServer {
+  /** Resolves once `n` upgrade requests arrived (whole, headers read). */
+  upgrades(n?: number): Promise<void>;
+  /** Resolves once `n` streams are open on the server side. */
+  opened(n?: number): Promise<void>;
+  /**
+   * Pings every open stream and resolves when each answered with a pong (the client has read the ping, and so
+   * everything sent before it) or closed.
+   */
+  pingAll(): Promise<void>;
+}
+
+/**
+ * A server for one-way streams: plain requests go to `answer` (JSON), upgrades behave as `upgrade` says. Waiting
+ * on its events lets a test with a controllable clock move time only once the network has done its part.
+ */
+export async function streamServer(
+  answer: (path: string) => unknown,
+  upgrade: UpgradeBehaviour,
+): Promise<StreamServer> {
+  const counter = { hits: 0 };
+  const sockets = new Set<Socket>();
+  const upgraded = counted();
+  const open = counted();
+  const streams = new Set<WebSocket>();
+  const server = createHttpServer((request, response) => {
+    counter.hits++;
+    const body = answer(new URL(request.url ?? "/", "http://x").pathname);
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  server.on("upgrade", (request, socket, head) => {
+    upgraded.add();
+    if (upgrade.kind === "never-answers") return;
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      streams.add(ws);
+      ws.on("close", () => streams.delete(ws));
+      if (upgrade.kind === "huge-frame") {
+        // FIN + text opcode, 127 = a 64-bit length follows; unmasked, as a server sends.
+        const header = Buffer.alloc(10);
+        header[0] = 0x81;
+        header[1] = 127;
+        header.writeBigUInt64BE(BigInt(upgrade.bytes), 2);
+        socket.write(Buffer.concat([header, Buffer.alloc(1024, "x")]));
+      } else {
+        for (const frame of upgrade.frames) ws.send(frame);
+      }
+      open.add();
+    });
+  });
+  server.on("close", () => wss.close());
+  const base = await serve(server, sockets, counter);
+  return {
+    ...base,
+    get hits() {
+      return counter.hits;
+    },
+    upgrades: (n = 1) => upgraded.reach(n),
+    opened: (n = 1) => open.reach(n),
+    pingAll: () =>
+      Promise.all(
+        [...streams].map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              ws.once("pong", () => resolve());
+              ws.once("close", () => resolve());
+              ws.ping();
+            }),
+        ),
+      ).then(() => {}),
+  };
+}
+
+/** A counter with promises that resolve once it reaches a number. */
+function counted() {
+  let count = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    add() {
+      count++;
+      for (const w of waiters.filter((w) => w.n <= count)) w.resolve();
+    },
+    reach(n: number): Promise<void> {
+      return count >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }));
+    },
+  };
+}
+
+/**
+ * A `fetch` that answers in-process with `answer(path)` as JSON: with the clock faked, a poll then needs no real
+ * network, so moving the clock alone drives it.
+ */
+export function inProcessFetch(answer: (path: string) => unknown): typeof fetch {
+  return async (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const body = JSON.stringify(answer(new URL(request.url).pathname));
+    return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+  };
+}

@@ -30,7 +30,8 @@ export interface CoderClientOptions extends ClientHooks {
   /** A `fetch` to use; by default the global one, looked up at call time (so msw can intercept it). */
   fetch?: typeof fetch | undefined;
   /**
-   * Opens WebSockets (the `exec` terminal); by default the `ws` package over the network. The fake Coder's
+   * Opens every WebSocket (the log and watch streams, the `exec` terminal); by default the `ws` package over the
+   * network. The fake Coder's
    * in-process mode hands out one (`fake.webSocket`), since msw cannot intercept `ws` nor read a socket's headers.
    */
   webSocket?: WebSocketDialer | undefined;
@@ -129,6 +130,7 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     token: options.token,
     userAgent,
     webSocket: options.webSocket ?? dialWebSocket,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   });
   return client;
 }

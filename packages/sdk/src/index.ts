@@ -51,11 +51,13 @@ export {
   type AgentsReady,
   agentPollDelay,
   agentsOf,
+  WATCH_BACKSTOP_POLL_MS,
   type WaitForAgentsOptions,
   type WaitOptions,
   waitForAgents,
   waitForBuild,
 } from "./flows/wait.js";
+export type { WatchTimeouts } from "./flows/watch.js";
 export {
   type BuildOptions,
   type CreateWorkspaceOptions,

@@ -8,8 +8,10 @@ export interface ClientInternals {
   baseUrl: string;
   token: string | undefined;
   userAgent: string;
-  /** Opens the WebSockets that go through the dialer (the exec terminal). */
+  /** Opens every WebSocket: the exec terminal, the log and watch streams. */
   webSocket: WebSocketDialer;
+  /** The most bytes one answer, or one stream frame, may have. */
+  maxResponseBytes: number;
 }
 
 const internals = new WeakMap<object, ClientInternals>();

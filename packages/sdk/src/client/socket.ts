@@ -26,11 +26,20 @@ export interface SocketHandlers {
 export interface SocketConnection {
   /** Sends one binary frame. */
   send(data: Uint8Array): void;
+  /**
+   * Stops reading frames until `resume()` (the reader is behind); the server's sends then wait in the network's
+   * buffers. A dialer without it reads on.
+   */
+  pause?(): void;
+  resume?(): void;
   /** Closes with a close frame when open, or abandons the handshake; no handler is called afterwards. */
   close(code?: number, reason?: string): void;
 }
 
-/** How to open one connection: the request headers and the largest frame accepted. */
+/**
+ * How to open one connection: the request headers and the largest frame accepted (a larger one ends the connection
+ * with `closed(1009)`, RFC 6455's "message too big").
+ */
 export interface DialOptions {
   headers: Record<string, string>;
   maxPayload: number;
@@ -107,11 +116,19 @@ export const dialWebSocket: WebSocketDialer = (url, options, handlers) => {
     response.on("error", answer);
   });
   let error: string | undefined;
-  socket.on("error", (e) => {
+  socket.on("error", (e: Error & { code?: string }) => {
     error ??= e.message;
+    // A frame over `maxPayload`: reading stopped at its header, and the rest is not waited for (a graceful close
+    // would wait on a server still sending it). Reported with the close code for "message too big".
+    if (e.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+      finish(() => handlers.closed(1009, "message too big", e.message));
+      socket.terminate();
+    }
   });
   socket.on("close", (code, reason) => finish(() => handlers.closed(code, reason.toString("utf8"), error)));
   return {
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     send(data) {
       if (socket.readyState === WebSocket.OPEN) socket.send(data, { binary: true });
       else if (socket.readyState === WebSocket.CONNECTING) queued.push(data);

@@ -159,6 +159,23 @@ export class CoderInvalidJsonError extends CoderError {
 }
 
 /**
+ * A successful answer or a stream frame that is valid JSON but not what Coder sends (a `null` where a log belongs,
+ * a log id that is not a whole number, a workspace without its build): the server, or a proxy in front of it, is
+ * broken. Reported as such, never as a TypeError from deep inside a flow.
+ */
+export class CoderMalformedResponseError extends CoderError {
+  override name = "CoderMalformedResponseError";
+  /** What is wrong with it, e.g. `log 3 has no output`. */
+  readonly problem: string;
+  constructor(init: { where: string; problem: string }) {
+    super(
+      `The server's answer to ${init.where} is not what Coder sends: ${init.problem}. Is a proxy in front of Coder rewriting answers?`,
+    );
+    this.problem = init.problem;
+  }
+}
+
+/**
  * The server sent more than the SDK reads for one answer. Coder's answers are small documents (logs and lists come
  * in pages), so this is a misbehaving server or a decompression bomb; reading stopped at the limit.
  */

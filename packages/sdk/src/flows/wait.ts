@@ -1,12 +1,12 @@
 import { sleep } from "../client/retry.js";
 import type { CoderClient } from "../coder-client.js";
-import { CoderAbortError } from "../errors/base.js";
+import { CoderAbortError, CoderMalformedResponseError } from "../errors/base.js";
 import { AgentNotReadyError, ProvisionerJobError } from "../errors/flows.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import type { Workspace, WorkspaceAgent, WorkspaceBuild } from "../types.js";
 import { type FlowEventHandler, queuedEvents } from "./events.js";
-import { canWatch, watchWorkspace } from "./watch.js";
+import { canWatch, type WatchTimeouts, watchWorkspace, workspaceProblem } from "./watch.js";
 
 /** Options shared by the waits. */
 export interface WaitOptions {
@@ -51,7 +51,16 @@ export interface WaitForAgentsOptions extends WaitOptions {
   timeoutMs?: number | undefined;
   /** A fresh copy of the workspace, to spare the first request. */
   workspace?: Workspace | undefined;
+  /** Deadlines of the watch stream (default 30 s to upgrade, 60 s of silence); polling takes over past them. */
+  watch?: WatchTimeouts | undefined;
 }
+
+/**
+ * How often the workspace is read beside an open watch stream at most: Coder's heartbeat interval. A stream that
+ * stays open (it pings) but never says the agent is ready is then never waited on longer than this, nor longer
+ * than an agent's own connection timeout when that is shorter.
+ */
+export const WATCH_BACKSTOP_POLL_MS = 15_000;
 
 /** The outcome of {@link waitForAgents}: `degraded` when a startup script failed or timed out. */
 export interface AgentsReady {
@@ -83,7 +92,7 @@ export async function waitForAgents(
     if ("ready" in watched) return watched.ready;
     workspace = watched.last ?? workspace;
   }
-  workspace ??= await client.workspaces.get(workspaceId, { signal: options.signal });
+  workspace ??= await readWorkspace(client, workspaceId, options);
   for (;;) {
     const settled = settledAgents(workspace, options);
     if (settled) return settled;
@@ -93,8 +102,24 @@ export async function waitForAgents(
     } catch (error) {
       throw new CoderAbortError("Waiting for the workspace agent was aborted", { cause: error });
     }
-    workspace = await client.workspaces.get(workspaceId, { signal: options.signal });
+    workspace = await readWorkspace(client, workspaceId, options);
   }
+}
+
+/** The workspace, checked: an answer the wait cannot read is the server's fault, reported as such. */
+async function readWorkspace(client: CoderClient, id: string, options: WaitOptions): Promise<Workspace> {
+  const workspace: unknown = await client.workspaces.get(id, { signal: options.signal });
+  const problem = workspaceProblem(workspace);
+  if (problem) throw new CoderMalformedResponseError({ where: `GET /api/v2/workspaces/${id}`, problem });
+  return workspace as Workspace;
+}
+
+/** The pause before the next read beside the stream: the backstop, or an agent's connection timeout if shorter. */
+function backstopDelay(last: Workspace | undefined): number {
+  const timeouts = (last ? agentsOf(last) : [])
+    .map((agent) => agent.connection_timeout_seconds * 1000)
+    .filter((ms) => Number.isFinite(ms) && ms > 0);
+  return Math.min(WATCH_BACKSTOP_POLL_MS, ...timeouts);
 }
 
 /** The end of the wait when the agents have settled (ready, degraded), an error when they shut down. */
@@ -128,8 +153,9 @@ function checkDeadline(
 }
 
 /**
- * The wait over the watch stream. Resolves with the outcome, or with the last workspace seen when the stream
- * was refused or dropped, so polling takes over without asking again for what is known.
+ * The wait over the watch stream, with the workspace read beside it now and then (see
+ * {@link WATCH_BACKSTOP_POLL_MS}). Resolves with the outcome, or with the last workspace seen when the stream was
+ * refused, dropped or went silent past its deadlines, so polling takes over without asking again for what is known.
  */
 function waitByWatching(
   client: CoderClient,
@@ -139,17 +165,19 @@ function waitByWatching(
   options: WaitForAgentsOptions,
 ): Promise<{ ready: AgentsReady } | { last: Workspace | undefined }> {
   return new Promise((resolve, reject) => {
-    let last: Workspace | undefined;
+    let last = options.workspace;
     let done = false;
+    let backstop: NodeJS.Timeout | undefined;
     const finish = (action: () => void) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      clearTimeout(backstop);
       options.signal?.removeEventListener("abort", onAbort);
       watch.close();
       action();
     };
-    const watch = watchWorkspace(client, workspaceId, (workspace) => {
+    const seen = (workspace: Workspace) => {
       last = workspace;
       try {
         const settled = settledAgents(workspace, options);
@@ -157,7 +185,20 @@ function waitByWatching(
       } catch (error) {
         finish(() => reject(error));
       }
-    });
+    };
+    const poll = () => {
+      backstop = setTimeout(() => {
+        readWorkspace(client, workspaceId, options).then(
+          (workspace) => {
+            if (done) return;
+            seen(workspace);
+            poll();
+          },
+          (error: unknown) => finish(() => reject(error)),
+        );
+      }, backstopDelay(last));
+    };
+    const watch = watchWorkspace(client, workspaceId, seen, options.watch);
     const timer = setTimeout(
       () => finish(() => reject(notReadyAfter(last, started, options))),
       Math.max(0, deadline - Date.now()),
@@ -166,6 +207,7 @@ function waitByWatching(
       finish(() => reject(new CoderAbortError("Waiting for the workspace agent was aborted")));
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener("abort", onAbort, { once: true });
+    poll();
     void watch.ended.then(() => finish(() => resolve({ last })));
   });
 }

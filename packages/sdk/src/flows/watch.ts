@@ -1,6 +1,5 @@
-import WebSocket from "ws";
 import { clientInternals } from "../client/internals.js";
-import { SESSION_TOKEN_HEADER } from "../client/transport.js";
+import { openOneWaySocket, type SocketEnd } from "../client/stream.js";
 import type { CoderClient } from "../coder-client.js";
 import type { Workspace } from "../types.js";
 
@@ -14,6 +13,12 @@ export interface WorkspaceWatch {
   close(): void;
 }
 
+/** Deadlines of the watch stream; the defaults are the log streams' (30 s to upgrade, 60 s of silence). */
+export interface WatchTimeouts {
+  handshakeTimeoutMs?: number | undefined;
+  idleTimeoutMs?: number | undefined;
+}
+
 /** Clients whose deployment refused the watch stream once: they poll from then on, so a refusal costs one request. */
 const refusedBy = new WeakSet<CoderClient>();
 
@@ -23,60 +28,82 @@ export function canWatch(client: CoderClient): boolean {
 }
 
 /**
+ * Why `value` is not a workspace the waits can read (its latest build, that build's resources and their agents'
+ * states); undefined when it is one. A server is not trusted to send the contract's shape.
+ */
+export function workspaceProblem(value: unknown): string | undefined {
+  const workspace = value as { id?: unknown; latest_build?: { id?: unknown; resources?: unknown } } | null;
+  if (workspace === null || typeof workspace !== "object") return "the workspace is not an object";
+  if (typeof workspace.id !== "string") return "the workspace has no id";
+  const build = workspace.latest_build;
+  if (build === null || typeof build !== "object" || typeof build.id !== "string") {
+    return "the workspace has no latest build";
+  }
+  if (!Array.isArray(build.resources)) return "its latest build has no resource list";
+  for (const resource of build.resources as { agents?: unknown }[]) {
+    if (resource === null || typeof resource !== "object") return "a resource is not an object";
+    if (resource.agents === undefined || resource.agents === null) continue;
+    if (!Array.isArray(resource.agents)) return "a resource's agents are not a list";
+    for (const agent of resource.agents as Record<string, unknown>[]) {
+      if (agent === null || typeof agent !== "object") return "an agent is not an object";
+      if (typeof agent.status !== "string" || typeof agent.lifecycle_state !== "string") {
+        return "an agent has no status or lifecycle state";
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * Opens `GET /api/v2/workspaces/{id}/watch-ws`: Coder sends a `ping` event once ready, the workspace at once,
  * then the workspace again on every change (`{type: "data", data: Workspace}`); `error` events carry a Response.
- * One request replaces a poll loop. As for log sockets, the token goes in the header and no Origin is sent
- * (Coder refuses an Origin whose host differs from the Host); the stream is one-way, so nothing is ever sent.
+ * One request replaces a poll loop. It has the log streams' handshake and idle deadlines (Coder pings every 15 s);
+ * a frame that is not such an event, or a workspace the waits cannot read, ends it, and the caller polls instead.
  */
 export function watchWorkspace(
   client: CoderClient,
   workspaceId: string,
   onWorkspace: (workspace: Workspace) => void,
+  timeouts: WatchTimeouts = {},
 ): WorkspaceWatch {
-  const internals = clientInternals(client);
-  const url = `${internals.baseUrl.replace(/^http/, "ws")}/api/v2/workspaces/${encodeURIComponent(workspaceId)}/watch-ws`;
-  const headers: Record<string, string> = { "User-Agent": internals.userAgent };
-  if (internals.token) headers[SESSION_TOKEN_HEADER] = internals.token;
-  const socket = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false });
-  let opened = false;
   let closedByUs = false;
-  const ended = new Promise<WatchEnd>((resolve) => {
-    const end = (reason: string) => {
-      if (closedByUs) return;
-      if (!opened) refusedBy.add(client);
-      resolve(opened ? { kind: "dropped", reason } : { kind: "refused", reason });
-    };
-    socket.on("open", () => {
-      opened = true;
-    });
-    socket.on("message", (data, isBinary) => {
-      if (isBinary) return;
-      let event: { type?: unknown; data?: unknown };
+  const socket = openOneWaySocket(clientInternals(client), {
+    path: `/api/v2/workspaces/${encodeURIComponent(workspaceId)}/watch-ws`,
+    ...timeouts,
+    onFrame(text) {
+      let event: { type?: unknown; data?: unknown } | null;
       try {
-        event = JSON.parse(data.toString()) as typeof event;
+        event = JSON.parse(text) as typeof event;
       } catch {
-        return;
+        return { kind: "malformed", reason: "a watch frame is not JSON" };
       }
-      if (event.type === "data" && event.data && typeof event.data === "object") {
-        onWorkspace(event.data as Workspace);
-      } else if (event.type === "error") {
-        end("the server sent an error event");
-        socket.terminate();
-      }
-    });
-    socket.on("unexpected-response", (_request, response) => {
-      response.resume();
-      end(`upgrade refused with HTTP ${response.statusCode}`);
-      socket.terminate();
-    });
-    socket.on("error", (error) => end(error.message));
-    socket.on("close", (code) => end(`closed with code ${code}`));
+      if (event === null || typeof event !== "object")
+        return { kind: "malformed", reason: "a watch frame is not an event" };
+      if (event.type === "error") return { kind: "dropped", reason: "the server sent an error event" };
+      if (event.type !== "data") return undefined; // `ping`, and whatever later versions add
+      const problem = workspaceProblem(event.data);
+      if (problem) return { kind: "malformed", reason: problem };
+      onWorkspace(event.data as Workspace);
+      return undefined;
+    },
+  });
+  const ended = socket.finished.then((end: SocketEnd): Promise<WatchEnd> | WatchEnd => {
+    if (closedByUs) return new Promise<never>(() => {});
+    const opened = end.kind !== "dropped" || end.opened;
+    if (!opened) refusedBy.add(client);
+    const reason =
+      end.kind === "done"
+        ? "closed by the server"
+        : end.kind === "too-large"
+          ? "a frame was too large"
+          : end.reason;
+    return opened ? { kind: "dropped", reason } : { kind: "refused", reason };
   });
   return {
     ended,
     close() {
       closedByUs = true;
-      socket.terminate();
+      socket.close();
     },
   };
 }

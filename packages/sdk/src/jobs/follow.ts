@@ -1,9 +1,15 @@
 import { clientInternals } from "../client/internals.js";
 import { backoffDelay, sleep } from "../client/retry.js";
 import type { CoderClient } from "../coder-client.js";
-import { CoderAbortError, CoderConnectionError } from "../errors/base.js";
+import {
+  CoderAbortError,
+  CoderConnectionError,
+  CoderMalformedResponseError,
+  CoderResponseTooLargeError,
+} from "../errors/base.js";
 import type { ProvisionerJob, ProvisionerJobLog, TemplateVersion, WorkspaceBuild } from "../types.js";
 import { isJobTerminal } from "./job-status.js";
+import { jobProblem, readLogs } from "./log-shape.js";
 import { type LogSocket, openLogSocket, type SocketEnd } from "./log-socket.js";
 import { AsyncQueue } from "./queue.js";
 
@@ -51,6 +57,12 @@ export interface JobLogStream extends AsyncIterable<ProvisionerJobLog> {
 const MAX_SOCKET_RECONNECTS = 5;
 
 /**
+ * Logs read ahead of a reader that is behind (a stalled terminal): past this many the socket is paused and no
+ * poll is sent, so memory stays bounded whatever the log's length.
+ */
+const READ_AHEAD_LOGS = 10_000;
+
+/**
  * Follows the logs of a provisioner job until it finishes, as the coder CLI does: the WebSocket follow stream
  * plus a job poll alongside. The poll matters because canceling a still-pending job never publishes
  * end-of-logs, so the socket could stay open forever. After a dropped socket it reconnects with `after=<last id>`
@@ -62,7 +74,7 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   const interval = options.pollIntervalMs ?? JOB_POLL_INTERVAL_MS;
   const graceMs = options.closeGraceMs ?? 2000;
   const internals = clientInternals(client);
-  const queue = new AsyncQueue<ProvisionerJobLog>();
+  const queue = new AsyncQueue<ProvisionerJobLog>(READ_AHEAD_LOGS);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let lastId = options.after ?? 0;
@@ -71,21 +83,36 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   let lastFetchAt = Number.NEGATIVE_INFINITY;
   let via: "websocket" | "polling" | undefined;
   let socket: LogSocket | undefined;
+  let paused = false;
 
   const accept = (log: ProvisionerJobLog) => {
     if (log.id <= lastId) return; // a resumed socket may repeat what we already have
     lastId = log.id;
-    queue.push(log);
+    if (queue.push(log) || !socket || paused) return;
+    // The reader is behind: read no further until it has caught up (the server's own buffers hold the rest).
+    const behind = socket;
+    paused = true;
+    behind.pause();
+    void queue.room().then(() => {
+      paused = false;
+      behind.resume();
+    });
   };
+
+  const malformed = (where: string, problem: string) =>
+    new CoderMalformedResponseError({ where: `GET ${where}`, problem });
 
   /** Fetches the job, never sooner than `interval` after the previous fetch of it (the documented pace). */
   const fetchJob = async () => {
     const wait = lastFetchAt + interval - performance.now();
     if (wait > 0) await sleep(wait, signal);
-    latest =
+    const fetched =
       kind === "template-version"
         ? await client.templateVersions.get(id, { signal })
         : await client.builds.get(id, { signal });
+    const problem = jobProblem(fetched);
+    if (problem) throw malformed(`/api/v2/${route}/${id}`, problem);
+    latest = fetched;
     lastFetchAt = performance.now(); // counted from the answer, so two sends are never closer than `interval`
     job = latest.job;
     options.onJob?.(job);
@@ -93,17 +120,18 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   };
 
   const pollLogs = async () => {
-    const logs =
+    await queue.room(); // no poll while the reader is behind
+    const answer: unknown =
       kind === "template-version"
         ? await client.templateVersions.logs(id, lastId, { signal })
         : await client.builds.logs(id, lastId, { signal });
-    for (const log of logs) accept(log);
+    const read = readLogs(answer, true);
+    if ("problem" in read) throw malformed(`/api/v2/${route}/${id}/logs`, read.problem);
+    for (const log of read.logs) accept(log);
   };
 
-  const socketUrl = () => {
-    const path = kind === "template-version" ? "templateversions" : "workspacebuilds";
-    return `${internals.baseUrl.replace(/^http/, "ws")}/api/v2/${path}/${encodeURIComponent(id)}/logs?follow&after=${lastId}`;
-  };
+  const route = kind === "template-version" ? "templateversions" : "workspacebuilds";
+  const socketPath = () => `/api/v2/${route}/${encodeURIComponent(id)}/logs?follow&after=${lastId}`;
 
   /** Follows over WebSocket; returns false when polling must take over. */
   const followSocket = async (): Promise<boolean> => {
@@ -111,9 +139,8 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
     let everOpened = false;
     while (!signal.aborted) {
       socket = openLogSocket(
-        socketUrl(),
-        internals.token,
-        internals.userAgent,
+        internals,
+        socketPath(),
         (log) => {
           via = "websocket";
           accept(log);
@@ -124,6 +151,11 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
       socket = undefined;
       if (end.kind === "done") return true;
       if (signal.aborted) return true;
+      if (end.kind === "too-large") {
+        const path = `/api/v2/${route}/${id}/logs`;
+        throw new CoderResponseTooLargeError({ limitBytes: end.limitBytes, method: "WebSocket", path });
+      }
+      if (end.kind === "malformed") return false; // the stream is broken: polling may still work
       if (end.opened) everOpened = true;
       if (!everOpened) return false; // never worked: the socket is not usable here
       if (isJobTerminal(job)) return false; // finished while dropped: one poll collects the rest
