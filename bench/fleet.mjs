@@ -94,7 +94,7 @@ async function fleet({ count, concurrency, rateLimit }) {
     const stages = new Map();
     const onEvent = (e) => {
       if (e.type !== "stage" || e.state !== "done") return;
-      const stage = e.stage.replace(/ fleet-\d+$/, " {name}");
+      const stage = e.label.replace(/ fleet-\d+$/, " {name}");
       if (!stages.has(stage)) stages.set(stage, []);
       stages.get(stage).push(e.durationMs);
     };

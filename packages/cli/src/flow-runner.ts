@@ -1,4 +1,4 @@
-import type { FlowEvent, FlowEventHandler } from "@spt-coder/sdk";
+import type { FlowEvent, FlowEventHandler, StageId } from "@spt-coder/sdk";
 import type { Ctx } from "./command.js";
 import { InterruptedError } from "./errors.js";
 import { StageRenderer } from "./ui/stages.js";
@@ -46,13 +46,27 @@ export async function runFlow<T>(
   }
 }
 
+/** The phase each stage puts a flow in: what is running on the server while it lasts. */
+const PHASES: Record<StageId, Phase> = {
+  check_server: "other",
+  find_template: "other",
+  pack: "other",
+  upload: "other",
+  import: "import",
+  create_template: "other",
+  promote: "other",
+  create_workspace: "other",
+  start: "build",
+  stop: "build",
+  delete: "build",
+  build: "build",
+  agent: "agent",
+};
+
 function nextPhase(current: Phase, event: FlowEvent): Phase {
   if (event.type === "log") return event.source === "import" ? "import" : "build";
   if (event.type !== "stage" || event.state !== "start") return current;
-  if (/import/i.test(event.stage)) return "import";
-  if (/agent/i.test(event.stage)) return "agent";
-  if (/build|start|stop|delet/i.test(event.stage)) return "build";
-  return "other";
+  return PHASES[event.stage];
 }
 
 function interrupted(phase: Phase, workspace: string | undefined): InterruptedError {

@@ -26,7 +26,7 @@ export {
 export * from "./errors/index.js";
 export { type AppUrl, workspaceAppUrls, workspaceDashboardUrl } from "./flows/apps.js";
 export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
-export { type FlowEvent, type FlowEventHandler, stage } from "./flows/events.js";
+export { type FlowEvent, type FlowEventHandler, type StageId, stage } from "./flows/events.js";
 export { type ExecOptions, type ExecResult, exec, MAX_EXEC_COMMAND_BYTES } from "./flows/exec.js";
 export { upMany } from "./flows/fleet.js";
 export {

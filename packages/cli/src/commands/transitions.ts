@@ -66,8 +66,7 @@ function transitionCommand(transition: Transition): CommandDef<TransitionArgs> {
         return;
       }
       const build = await runFlow(ctx, { workspace: args.workspace }, async (signal, onEvent) => {
-        const name = `${words.ing} workspace ${workspace.name}`;
-        return sdk.stage(onEvent, name, async () => {
+        return sdk.stage(onEvent, transition, `${words.ing} workspace ${workspace.name}`, async () => {
           const queued = await (transition === "start"
             ? sdk.startWorkspace(session.client, workspace, {
                 templateVersionId: versionId,

@@ -3,7 +3,7 @@
  * (its stage, or `queued` while its build waits for a provisioner) and a total line, with finished items printed
  * above it. Elsewhere (CI logs, pipes): plain lines, one per stage an item enters and one when it ends.
  */
-import type { FleetEvent, FleetItemResult } from "@spt-coder/sdk";
+import type { FleetEvent, FleetItemResult, StageId } from "@spt-coder/sdk";
 import type { Colors } from "./colors.js";
 
 const UP = (n: number) => `\u001b[${n}A`;
@@ -11,7 +11,9 @@ const CLEAR_LINE = "\r\u001b[2K";
 const REDRAW_MS = 100;
 
 interface InFlight {
-  stage: string;
+  /** The stage it is in (none while it is only picked up), and the stage's text. */
+  stage?: StageId;
+  label: string;
   since: number;
   /** True while the build stage has seen no log line yet: the job waits for a provisioner daemon. */
   waiting: boolean;
@@ -52,7 +54,7 @@ export class FleetProgress {
     }
     if (event.type === "item") {
       if (event.state === "start") {
-        this.inFlight.set(event.item, { stage: "starting", since: Date.now(), waiting: false });
+        this.inFlight.set(event.item, { label: "starting", since: Date.now(), waiting: false });
         if (!this.opts.tty) this.print(`${event.item}: picked up`);
       } else {
         this.inFlight.delete(event.item);
@@ -68,9 +70,10 @@ export class FleetProgress {
     const e = event.event;
     if (e.type === "stage" && e.state === "start") {
       item.stage = e.stage;
-      item.waiting = e.stage === "Building workspace";
+      item.label = e.label;
+      item.waiting = e.stage === "build";
       item.place = undefined;
-      if (!this.opts.tty) this.print(`${event.item}: ${e.stage}`);
+      if (!this.opts.tty) this.print(`${event.item}: ${e.label}`);
     } else if (e.type === "queued") {
       item.place = `${e.queue_position} of ${e.queue_size}`;
     } else if (e.type === "log" && item.waiting) {
@@ -116,10 +119,10 @@ export class FleetProgress {
     const now = Date.now();
     const lines = [...this.inFlight].map(([name, s]) => {
       const place = s.place ? `: ${s.place}` : "";
-      const stage = s.waiting ? `${s.stage} ${colors.dim(`(queued for a provisioner${place})`)}` : s.stage;
+      const stage = s.waiting ? `${s.label} ${colors.dim(`(queued for a provisioner${place})`)}` : s.label;
       return `  ${colors.cyan("⋯")} ${name}  ${stage} ${colors.dim(`${Math.round((now - s.since) / 1000)} s`)}`;
     });
-    const building = [...this.inFlight.values()].filter((s) => s.stage === "Building workspace").length;
+    const building = [...this.inFlight.values()].filter((s) => s.stage === "build").length;
     lines.push(
       colors.bold(
         `${this.done}/${this.opts.total} done · ${this.inFlight.size} in flight (${building} building) · ${this.failed} failed`,

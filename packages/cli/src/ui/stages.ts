@@ -54,7 +54,7 @@ export class StageRenderer {
 
   /** Handles one event from the SDK. */
   handle(event: FlowEvent): void {
-    if (event.type === "stage") this.flowStage(event.stage, event.state, event.durationMs);
+    if (event.type === "stage") this.flowStage(event.label, event.state, event.durationMs);
     else if (event.type === "log") this.log(event.source, event.log);
     else if (event.type === "queued") this.waitInQueue(event.source, event.queue_position, event.queue_size);
     else if (event.type === "warning") this.sink.line(`${this.colors.yellow("WARN:")} ${event.message}`);

@@ -40,7 +40,8 @@ describe("fleet progress", () => {
       type: "flow",
       item: "b",
       index: 1,
-      event: { type: "stage", stage: "Building workspace", state: "start" },
+      // The label is for people: "building" and the queue note follow the stage id.
+      event: { type: "stage", stage: "build", label: "Provisioning b", state: "start" },
     });
     progress.handle({
       type: "flow",
@@ -53,7 +54,7 @@ describe("fleet progress", () => {
     // Redraws happen on events here; the timer only refreshes the elapsed seconds.
     const shown = screen(out);
     expect(shown[0]).toMatch(/^✔ a created \(1\.5 s\)$/);
-    expect(shown[1]).toMatch(/^ {2}⋯ b {2}Building workspace \(queued for a provisioner: 3 of 5\) \d+ s$/);
+    expect(shown[1]).toMatch(/^ {2}⋯ b {2}Provisioning b \(queued for a provisioner: 3 of 5\) \d+ s$/);
     expect(shown[2]).toMatch(/^ {2}⋯ c {2}starting \d+ s$/);
     expect(shown[3]).toBe("1/3 done · 2 in flight (1 building) · 0 failed");
     expect(shown).toHaveLength(4);
@@ -69,7 +70,7 @@ describe("fleet progress", () => {
       type: "flow",
       item: "a",
       index: 0,
-      event: { type: "stage", stage: "Creating workspace a", state: "start" },
+      event: { type: "stage", stage: "create_workspace", label: "Creating workspace a", state: "start" },
     });
     progress.handle({ type: "item", item: "a", index: 0, state: "done", result: result("a", "failed") });
     progress.close();

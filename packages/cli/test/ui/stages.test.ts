@@ -48,10 +48,27 @@ function setup(opts: { tty?: boolean; verbose?: boolean; color?: boolean } = {})
 describe("StageRenderer", () => {
   it("renders flow stages the way coder renders job stages", () => {
     const { renderer, output } = setup();
-    renderer.handle({ type: "stage", stage: "Checking the Coder server", state: "start" });
-    renderer.handle({ type: "stage", stage: "Checking the Coder server", state: "done", durationMs: 1234 });
-    renderer.handle({ type: "stage", stage: "Uploading template", state: "start" });
-    renderer.handle({ type: "stage", stage: "Uploading template", state: "failed", durationMs: 80 });
+    renderer.handle({
+      type: "stage",
+      stage: "check_server",
+      label: "Checking the Coder server",
+      state: "start",
+    });
+    renderer.handle({
+      type: "stage",
+      stage: "check_server",
+      label: "Checking the Coder server",
+      state: "done",
+      durationMs: 1234,
+    });
+    renderer.handle({ type: "stage", stage: "upload", label: "Uploading template", state: "start" });
+    renderer.handle({
+      type: "stage",
+      stage: "upload",
+      label: "Uploading template",
+      state: "failed",
+      durationMs: 80,
+    });
     expect(output()).toBe(
       [
         "==> ⧗ Checking the Coder server",
@@ -94,7 +111,7 @@ describe("StageRenderer", () => {
 
   it("shows trace and debug lines only when verbose, and fails open stages on error", () => {
     const { renderer, output, advance } = setup({ verbose: true });
-    renderer.handle({ type: "stage", stage: "Building workspace", state: "start" });
+    renderer.handle({ type: "stage", stage: "build", label: "Building workspace", state: "start" });
     renderer.handle({ type: "log", source: "build", log: log(1, 0, "x", { stage: "Starting workspace" }) });
     renderer.handle({ type: "log", source: "build", log: log(2, 5, "details", { log_level: "trace" }) });
     advance(2000);
@@ -113,13 +130,13 @@ describe("StageRenderer", () => {
 
   it("draws a spinner only on a terminal, and clears it before each line", () => {
     const tty = setup({ tty: true });
-    tty.renderer.handle({ type: "stage", stage: "Waiting", state: "start" });
+    tty.renderer.handle({ type: "stage", stage: "agent", label: "Waiting", state: "start" });
     tty.renderer.handle({ type: "info", message: "hello" });
     tty.renderer.close();
     expect(tty.output()).toContain("\r\u001b[2K⠋ Waiting");
     expect(tty.output()).toContain("\r\u001b[2Khello\n");
     const pipe = setup({ tty: false });
-    pipe.renderer.handle({ type: "stage", stage: "Waiting", state: "start" });
+    pipe.renderer.handle({ type: "stage", stage: "agent", label: "Waiting", state: "start" });
     pipe.renderer.close();
     expect(pipe.output()).not.toContain("\r");
   });
@@ -184,7 +201,7 @@ describe("a job waiting for a provisioner", () => {
 
   it("is said once in captured output, with its place in the queue, and ends at its first log", () => {
     const { renderer, output } = setup();
-    renderer.handle({ type: "stage", stage: "Building workspace", state: "start" });
+    renderer.handle({ type: "stage", stage: "build", label: "Building workspace", state: "start" });
     renderer.handle(queued(3, 4));
     renderer.handle(queued(1, 2));
     renderer.handle(buildLog(log(1, 0, "", { stage: "Planning infrastructure" })));
@@ -202,7 +219,7 @@ describe("a job waiting for a provisioner", () => {
 
   it("follows its place on the spinner line of a terminal, then the stage that takes over", () => {
     const { renderer, output } = setup({ tty: true });
-    renderer.handle({ type: "stage", stage: "Building workspace", state: "start" });
+    renderer.handle({ type: "stage", stage: "build", label: "Building workspace", state: "start" });
     renderer.handle(queued(2, 2));
     expect(output().endsWith("Queued for a provisioner: position 2 of 2")).toBe(true);
     renderer.handle(queued(1, 1));

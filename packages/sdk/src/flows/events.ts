@@ -1,12 +1,44 @@
 import type { ProvisionerJob, ProvisionerJobLog } from "../types.js";
 
 /**
+ * Which step of a flow a stage is, for code to decide on (what Ctrl-C means, what a progress view counts); the
+ * stage's `label` says the same to people and may name the template or workspace, or change wording.
+ * - `check_server`: the server's version and the session; `find_template`: the template and its active version;
+ * - `pack`, `upload`, `import`, `create_template`, `promote`: pushing a template (`import` is the provisioner's
+ *   template import job, which an abort cancels on the server);
+ * - `create_workspace`; `start`, `stop`, `delete`: asking for a workspace build of that transition;
+ * - `build`: following a workspace build's job (it keeps running on the server when no longer followed);
+ * - `agent`: waiting for the workspace agent to connect and become ready.
+ */
+export type StageId =
+  | "check_server"
+  | "find_template"
+  | "pack"
+  | "upload"
+  | "import"
+  | "create_template"
+  | "promote"
+  | "create_workspace"
+  | "start"
+  | "stop"
+  | "delete"
+  | "build"
+  | "agent";
+
+/**
  * Progress of a flow, as typed events. The SDK never prints: the CLI renders these on stderr, a service may log
- * them. `stage` events bracket each step; `log` events carry provisioner logs, whose own `stage` field is the
- * provisioner's stage (Coder renders a change of it as a stage header).
+ * them. `stage` events bracket each step, `stage` being its {@link StageId} and `label` its text; `log` events
+ * carry provisioner logs, whose own `stage` field is the provisioner's stage (Coder renders a change of it as a
+ * stage header).
  */
 export type FlowEvent =
-  | { type: "stage"; stage: string; state: "start" | "done" | "failed"; durationMs?: number }
+  | {
+      type: "stage";
+      stage: StageId;
+      label: string;
+      state: "start" | "done" | "failed";
+      durationMs?: number;
+    }
   | { type: "log"; source: "import" | "build"; log: ProvisionerJobLog }
   | {
       /**
@@ -26,21 +58,24 @@ export type FlowEvent =
 export type FlowEventHandler = (event: FlowEvent) => void;
 
 /**
- * Runs `work` as a named stage: emits `start`, then `done` or `failed` with the elapsed time, and rethrows.
+ * Runs `work` as the stage `id`, shown as `label`: emits `start`, then `done` or `failed` with the elapsed time,
+ * and rethrows.
  */
 export async function stage<T>(
   onEvent: FlowEventHandler | undefined,
-  name: string,
+  id: StageId,
+  label: string,
   work: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
-  onEvent?.({ type: "stage", stage: name, state: "start" });
+  const event = { type: "stage", stage: id, label } as const;
+  onEvent?.({ ...event, state: "start" });
   try {
     const result = await work();
-    onEvent?.({ type: "stage", stage: name, state: "done", durationMs: performance.now() - started });
+    onEvent?.({ ...event, state: "done", durationMs: performance.now() - started });
     return result;
   } catch (error) {
-    onEvent?.({ type: "stage", stage: name, state: "failed", durationMs: performance.now() - started });
+    onEvent?.({ ...event, state: "failed", durationMs: performance.now() - started });
     throw error;
   }
 }

@@ -79,7 +79,9 @@ export async function pushIntoOrganization(
   const packed = await packArchive(options, onEvent);
   const variables = { ...packed.variables, ...options.variables };
 
-  const upload = await stage(onEvent, "Uploading template", () => client.files.upload(packed.bytes, io));
+  const upload = await stage(onEvent, "upload", "Uploading template", () =>
+    client.files.upload(packed.bytes, io),
+  );
   if (existing && !options.force) {
     const active = await client.templateVersions.get(existing.active_version_id, io);
     // The coder CLI always makes a new version; skipping one is only safe when nothing a version carries
@@ -148,13 +150,15 @@ async function finishPush(
   const io = { signal };
   warnUnmatchedProvisioners(version, onEvent);
 
-  await stage(onEvent, "Importing template", () =>
+  await stage(onEvent, "import", "Importing template", () =>
     followImport(client, version, created, options, variables),
   );
 
   if (existing) {
     if (options.activate ?? true) {
-      await stage(onEvent, "Promoting version", () => client.templates.promote(existing.id, version.id, io));
+      await stage(onEvent, "promote", "Promoting version", () =>
+        client.templates.promote(existing.id, version.id, io),
+      );
     }
     return {
       template: await client.templates.get(existing.id, io),
@@ -168,7 +172,7 @@ async function finishPush(
   // wanted that template, so this push uses it instead of failing with "already exists". Its own version then
   // stays unused; Coder offers no way to delete a version that belongs to no template.
   let ours = true;
-  const template = await stage(onEvent, "Creating template", async () => {
+  const template = await stage(onEvent, "create_template", "Creating template", async () => {
     const made = await createOnce({
       create: () => client.templates.create(org, { name: options.name, template_version_id: version.id }, io),
       find: async () => {
@@ -198,7 +202,7 @@ async function packArchive(options: PushTemplateOptions, onEvent: FlowEventHandl
   if (!options.dir)
     throw new CoderInvalidInputError("pushTemplate needs a template folder (dir) or an archive.");
   const dir = options.dir;
-  return stage(onEvent, "Packing template", async () => {
+  return stage(onEvent, "pack", "Packing template", async () => {
     const packed = await packTemplate(dir, { followSymlinks: options.followSymlinks ?? false });
     for (const warning of packed.warnings) onEvent?.({ type: "warning", code: "archive", message: warning });
     // Coder's own check counts a hidden or symlinked main.tf, but neither is archived: such an upload can only

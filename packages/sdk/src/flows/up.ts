@@ -90,7 +90,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   const io = { signal };
   const templateName = options.template ?? DEFAULT_TEMPLATE;
 
-  await stage(onEvent, "Checking the Coder server", () => checkCoderServer(client, io));
+  await stage(onEvent, "check_server", "Checking the Coder server", () => checkCoderServer(client, io));
   let workspace = await client.workspaces.getByName(options.owner ?? "me", options.workspace, io);
   let created = false;
   let templateCreated = false;
@@ -101,7 +101,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   }
   if (!workspace || workspace.latest_build.status === "deleted") {
     const org = await resolveOrganization(client, options.org, io);
-    let template = await stage(onEvent, `Finding template ${templateName}`, () =>
+    let template = await stage(onEvent, "find_template", `Finding template ${templateName}`, () =>
       client.templates.getByName(org.id, templateName, io),
     );
     if (!template) {
@@ -123,7 +123,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
       if (pushed.created) createdItems.push(`template ${template.name}`);
     }
     const versionId = await namedVersionId(client, template, options, { forNewWorkspace: true });
-    const made = await stage(onEvent, `Creating workspace ${options.workspace}`, () =>
+    const made = await stage(onEvent, "create_workspace", `Creating workspace ${options.workspace}`, () =>
       createWorkspace(client, {
         owner: options.owner,
         name: options.workspace,
@@ -146,7 +146,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
     const versionId = options.templateVersion
       ? await namedVersionId(client, await client.templates.get(ws.template_id, io), options)
       : undefined;
-    const build = await stage(onEvent, `Starting workspace ${ws.name}`, () =>
+    const build = await stage(onEvent, "start", `Starting workspace ${ws.name}`, () =>
       startWorkspace(client, ws, {
         parameters: options.parameters,
         preset: options.preset,
@@ -169,12 +169,12 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   let degraded = false;
   if (options.wait ?? true) {
     if (build.status !== "running") {
-      build = await stage(onEvent, "Building workspace", () =>
+      build = await stage(onEvent, "build", "Building workspace", () =>
         waitForBuild(client, build.id, { signal, onEvent, created: createdItems }),
       );
     }
     const ws = workspace;
-    const ready = await stage(onEvent, "Waiting for the workspace agent", () =>
+    const ready = await stage(onEvent, "agent", "Waiting for the workspace agent", () =>
       waitForAgents(client, ws.id, {
         signal,
         onEvent,

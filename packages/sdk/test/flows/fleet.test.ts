@@ -29,7 +29,7 @@ describe("upMany()", () => {
     let peak = 0;
     const names: string[] = [];
     const onEvent = (e: FleetEvent) => {
-      if (e.type !== "flow" || e.event.type !== "stage" || e.event.stage !== "Building workspace") return;
+      if (e.type !== "flow" || e.event.type !== "stage" || e.event.stage !== "build") return;
       if (e.event.state === "start") peak = Math.max(peak, ++inFlight);
       else inFlight--;
       names.push(e.item);
@@ -123,7 +123,7 @@ describe("upMany()", () => {
     const { fake, client } = await launch({ provisioners: 1, stepDelayMs: 30 });
     const controller = new AbortController();
     const onEvent = (e: FleetEvent) => {
-      if (e.type === "flow" && e.event.type === "stage" && e.event.stage === "Building workspace") {
+      if (e.type === "flow" && e.event.type === "stage" && e.event.stage === "build") {
         if (e.event.state === "start") controller.abort();
       }
     };

@@ -90,7 +90,7 @@ variable "region" {
       dir: TEMPLATE_DIR,
       signal: controller.signal,
       onEvent: (e) => {
-        if (e.type === "stage" && e.stage === "Importing template" && e.state === "start") {
+        if (e.type === "stage" && e.stage === "import" && e.state === "start") {
           setTimeout(() => controller.abort(), 50);
         }
       },
