@@ -81,6 +81,11 @@ export interface CommandDef<A = Record<string, unknown>> {
   args?: Record<string, Options>;
   examples?: readonly (readonly [string, string])[];
   epilogue?: string;
+  /**
+   * The command takes free words after `--` (exec's command): its usage line, which a usage error shows when
+   * `--` is missing (the words would otherwise read as unknown options).
+   */
+  afterDashes?: string;
   /** Nested commands (`templates versions list`); the parent's own handler then only runs when none matches. */
   subcommands?: readonly CommandDef<never>[];
   handler(args: A & GlobalArgs, ctx: Ctx): Promise<void>;

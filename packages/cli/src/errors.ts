@@ -48,3 +48,17 @@ export class InterruptedError extends CliError {
 export class AlreadyReportedError extends CliError {
   override name = "AlreadyReportedError";
 }
+
+/**
+ * The exit status of a command run in a workspace (`exec`), passed on as spt-coder's own. Its output is already on
+ * stdout, so nothing more is printed.
+ */
+export class ExitStatus extends AlreadyReportedError {
+  override name = "ExitStatus";
+  readonly status: number;
+  constructor(status: number) {
+    // A remote status is any byte, not one of spt-coder's own codes.
+    super(`The command exited with status ${status}.`, { exitCode: status as ExitCodeValue });
+    this.status = status;
+  }
+}

@@ -10,7 +10,7 @@ export const ExitCode = {
   usage: 2,
   /** The session token is missing, wrong or not allowed. */
   auth: 3,
-  /** A workspace or template does not exist and cannot be created from here. */
+  /** A workspace, template or agent does not exist (and cannot be created from here), or the workspace is not running. */
   notFound: 4,
   /** A provisioner job (template import or workspace build) failed or was canceled on the server. */
   jobFailed: 5,
@@ -27,7 +27,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [ExitCodeValue, string])[] = [
   [ExitCode.api, "Coder API or network error"],
   [ExitCode.usage, "usage error or invalid input (flags, URL, parameter values)"],
   [ExitCode.auth, "authentication: token missing, invalid or not allowed"],
-  [ExitCode.notFound, "not found / template unavailable"],
+  [ExitCode.notFound, "not found / unavailable (template, agent, workspace not running)"],
   [ExitCode.jobFailed, "provisioner job failed (template import or workspace build)"],
   [ExitCode.interrupted, "interrupted (Ctrl-C)"],
 ];

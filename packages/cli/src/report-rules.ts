@@ -1,6 +1,7 @@
 // The table that maps an error to the CLI's report (exit code, code, message, suggestion): one rule per class,
 // the most specific first. report.ts formats what it gives.
 import {
+  AgentChoiceError,
   AgentNotReadyError,
   ArchiveEncodingError,
   CanceledError,
@@ -11,6 +12,8 @@ import {
   CoderForbiddenError,
   CoderInvalidInputError,
   CoderNotFoundError,
+  ExecError,
+  ExecTimeoutError,
   MissingBuildParametersError,
   MissingTemplateVariablesError,
   NotCoderServerError,
@@ -20,6 +23,7 @@ import {
   TemplateUnavailableError,
   TemplateVersionArchivedError,
   TemplateVersionNotFoundError,
+  WorkspaceNotRunningError,
 } from "@spt-coder/sdk";
 import type { ConfigSource } from "./config.js";
 import { CliError } from "./errors.js";
@@ -167,6 +171,14 @@ const RULES: readonly ReportRule[] = [
     })),
     suggestion: "Pass each one with --var name=value.",
   })),
+  // Before CoderInvalidInputError, which it extends.
+  when([AgentChoiceError], (e) => ({
+    ...noValidations,
+    exitCode: e.reason === "ambiguous" ? ExitCode.usage : ExitCode.notFound,
+    code: { ambiguous: "agent_required", unknown: "agent_not_found", none: "no_agent" }[e.reason],
+    message: e.message,
+    suggestion: e.agents[0] ? `Name one with --agent, e.g. --agent ${e.agents[0]}` : undefined,
+  })),
   when([NotCoderServerError], (e) => ({
     ...noValidations,
     exitCode: ExitCode.usage,
@@ -191,6 +203,26 @@ const RULES: readonly ReportRule[] = [
     ...noValidations,
     exitCode: ExitCode.jobFailed,
     code: e instanceof ProvisionerJobError ? `${e.kind}_failed` : "agent_not_ready",
+    message: e.message,
+  })),
+  when([WorkspaceNotRunningError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.notFound,
+    code: "workspace_not_running",
+    message: e.message,
+    suggestion: `Start it with: spt-coder start ${e.workspace}`,
+  })),
+  when([ExecTimeoutError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.api,
+    code: "exec_timeout",
+    message: e.message,
+    suggestion: "Give it longer with --timeout <seconds>.",
+  })),
+  when([ExecError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.api,
+    code: `exec_${e.reason}`,
     message: e.message,
   })),
   when<CoderAuthError | CoderForbiddenError>([CoderAuthError, CoderForbiddenError], (e, tokenSource) => ({

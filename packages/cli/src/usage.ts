@@ -75,6 +75,13 @@ export function friendlyUsageError(
   const known = commands.map(info);
   const words = argv.filter((a) => !a.startsWith("-"));
   const command = known.find((c) => c.name === words[0]);
+  // A command that takes its own words after `--` (exec): without `--` they read as unknown options.
+  const takesRest = commands.find((c) => c.afterDashes && argv.includes(c.command.split(" ")[0]!));
+  if (takesRest && !argv.includes("--") && /^Unknown arguments?: /.test(message)) {
+    return new UsageError(`spt-coder ${takesRest.command.split(" ")[0]} takes its command after --.`, {
+      suggestion: `Usage: ${takesRest.afterDashes}`,
+    });
+  }
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown) {
     const names = unknown[1]!.split(", ");

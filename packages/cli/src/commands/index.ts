@@ -1,4 +1,5 @@
 import type { CommandDef } from "../command.js";
+import { execCommand } from "./exec.js";
 import { fleetCommand } from "./fleet.js";
 import { listCommand } from "./list.js";
 import { loginCommand } from "./login.js";
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandDef<never>[] = [
   startCommand,
   stopCommand,
   deleteCommand,
+  execCommand,
   fleetCommand,
   presetsCommand,
   restartCommand,
