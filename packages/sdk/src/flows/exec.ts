@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { SOCKET_HANDSHAKE_TIMEOUT_MS, SOCKET_IDLE_TIMEOUT_MS } from "../client/stream.js";
 import type { CoderClient } from "../coder-client.js";
 import { CoderAbortError, CoderApiError, CoderInvalidInputError } from "../errors/base.js";
 import { AgentChoiceError, ExecError, ExecTimeoutError, WorkspaceNotRunningError } from "../errors/exec.js";
@@ -164,8 +165,8 @@ async function runScript(
       command: script,
       width: options.width,
       height: options.height,
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30_000,
-      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? SOCKET_HANDSHAKE_TIMEOUT_MS,
+      idleTimeoutMs: options.idleTimeoutMs ?? SOCKET_IDLE_TIMEOUT_MS,
     },
     (bytes) => {
       try {
