@@ -150,10 +150,10 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
       ).json();
     expect(await attempt([])).toEqual({
       message: 'Unable to validate parameter "repo"',
-      detail: 'parameter validation failed\nParameter "repo" is required but not provided',
+      detail: 'Parameter "repo" is required but not provided',
     });
     expect((await attempt([REPO, { name: "region", value: "asia" }])).detail).toBe(
-      'parameter validation failed\ncan\'t validate build parameter "Region": parameter value must match one of options: [eu us]',
+      'can\'t validate build parameter "Region": parameter value must match one of options: [eu us]',
     );
     expect((await attempt([REPO, { name: "cpu", value: "9" }])).detail).toContain(
       "value 9 is more than the maximum 8",
@@ -216,7 +216,7 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     });
     expect(res.status).toBe(400);
     expect((await res.json()).detail).toBe(
-      'parameter validation failed\nParameter "disk" is not mutable, so it can\'t be updated after creating a workspace.',
+      'Parameter "disk" is not mutable, so it can\'t be updated after creating a workspace.',
     );
   });
 

@@ -117,14 +117,13 @@ function checkActiveVersion(
   throw new ApiError(403, "insert workspace build", "cannot use non-active version: unauthorized");
 }
 
-/** The classic flow reports the first problem only (dynamic templates go through `resolveDynamicValues`). */
+/**
+ * The classic flow reports the first problem only (dynamic templates go through `resolveDynamicValues`); the
+ * detail is the resolver's error as it is, with no prefix.
+ */
 function parameterError(problems: ParameterProblem[]): ApiError {
   const first = problems[0]!;
-  return new ApiError(
-    400,
-    `Unable to validate parameter "${first.name}"`,
-    `parameter validation failed\n${first.reason}`,
-  );
+  return new ApiError(400, `Unable to validate parameter "${first.name}"`, first.reason);
 }
 
 /** Stores the build and its job and starts the job. Agents of the previous build leave the latest build. */
