@@ -93,6 +93,21 @@ describe.each(MODES)("workspace lifecycle (%s)", (mode) => {
     expect(res.status).toBe(201);
   });
 
+  it.each(["failedstop", "autodelete"])(
+    "answers a build whose database reason is %s (codersdk's enum omits it; the server sends it as it is)",
+    async (reason) => {
+      const h = await launch();
+      const { template } = await pushTemplate(h);
+      const ws = await (
+        await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
+      ).json();
+      await waitForBuild(h, ws.latest_build.id);
+      h.state.builds.get(ws.latest_build.id)!.reason = reason;
+      const got = await (await h.api(`/api/v2/workspacebuilds/${ws.latest_build.id}`)).json();
+      expect(got.reason).toBe(reason);
+    },
+  );
+
   it("words the deleted-workspace refusal per transition", async () => {
     const h = await launch();
     const { template } = await pushTemplate(h);

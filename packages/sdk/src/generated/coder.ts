@@ -1097,8 +1097,13 @@ export interface components {
             webpush_public_key?: string;
             workspace_proxy: boolean;
         };
-        /** @enum {string} */
-        BuildReason: "initiator" | "autostart" | "autostop" | "dormancy" | "dashboard" | "cli" | "ssh_connection" | "vscode_connection" | "jetbrains_connection" | "task_auto_pause" | "task_manual_pause" | "task_resume";
+        /**
+         * @description Why a build was made. The server sends its database's value as it is, so `failedstop` (recorded by older
+         *     Coder versions when a failed workspace was stopped) and `autodelete` (a dormant workspace deleted by the
+         *     lifecycle executor) appear too, though codersdk's Go enum does not list them.
+         * @enum {string}
+         */
+        BuildReason: "initiator" | "autostart" | "autostop" | "dormancy" | "failedstop" | "autodelete" | "dashboard" | "cli" | "ssh_connection" | "vscode_connection" | "jetbrains_connection" | "task_auto_pause" | "task_manual_pause" | "task_resume";
         /** @enum {string} */
         CORSBehavior: "simple" | "passthru";
         CreateTemplateRequest: {
