@@ -148,6 +148,9 @@ async function pickPreset(
   return choosePreset(presets, choice);
 }
 
+/** coderd's `template_id` of a version that belongs to no template: the nil UUID, never null or absent. */
+const NO_TEMPLATE = "00000000-0000-0000-0000-000000000000";
+
 /** The flow of the version's template (a version without a template is dynamic, as a new template would be). */
 async function isClassic(
   client: CoderClient,
@@ -155,6 +158,6 @@ async function isClassic(
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   const version = await client.templateVersions.get(versionId, { signal });
-  if (!version.template_id) return false;
+  if (version.template_id === NO_TEMPLATE) return false;
   return (await client.templates.get(version.template_id, { signal })).use_classic_parameter_flow;
 }

@@ -11,7 +11,8 @@ import { ParameterValidationError } from "../../src/errors/flows.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";
-import { startWorkspace, stopWorkspace } from "../../src/flows/workspace.js";
+import { resolveBuildParameters, startWorkspace, stopWorkspace } from "../../src/flows/workspace.js";
+import { followJobLogs } from "../../src/jobs/follow.js";
 import { templateFolder, useLoopbackFake } from "./helpers.js";
 
 interface Case {
@@ -183,6 +184,33 @@ describe("dynamic parameters through up() against the fake", () => {
         message: `Parameter "image" is not mutable, so it can't be updated after creating a workspace.`,
       },
     ]);
+  });
+
+  it("resolves a version that belongs to no template yet as dynamic, without asking for the nil template", async () => {
+    const { client, requests } = await launch();
+    const { version } = await pushTemplate(client, {
+      name: "opt",
+      dir: templateFolder({ "main.tf": OPTIONS_TF }),
+    });
+    // coderd answers such a version with the nil UUID as its template_id (never null), and 404 for that id.
+    const orphan = await client.templateVersions.create(version.organization_id, {
+      file_id: version.job.file_id,
+      storage_method: "file",
+      provisioner: "terraform",
+    });
+    expect(orphan.template_id).toBe("00000000-0000-0000-0000-000000000000");
+    for await (const _ of followJobLogs(client, { job: { kind: "template-version", id: orphan.id } })) {
+      // drained: the import has ended
+    }
+    requests.length = 0;
+    const values = await resolveBuildParameters(client, orphan.id, { size: "large" }, undefined);
+    expect(values).toEqual([
+      { name: "region", value: "eu" },
+      { name: "size", value: "large" },
+      { name: "disk", value: "100" },
+    ]);
+    expect(requests.filter((r) => r.includes("/api/v2/templates/"))).toEqual([]);
+    expect(requests.some((r) => r.endsWith("/dynamic-parameters/evaluate"))).toBe(true);
   });
 
   it("keeps the classic rules for a classic template", async () => {
