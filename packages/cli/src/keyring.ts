@@ -53,15 +53,37 @@ export async function readCoderKeyring(
   platform: NodeJS.Platform,
   run: CommandRunner = runCommand,
 ): Promise<KeyringResult> {
-  let host: string;
-  try {
-    host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`).host.toLowerCase();
-  } catch {
-    return { kind: "absent" };
-  }
+  const hosts = keyringHosts(url);
+  if (hosts.length === 0) return { kind: "absent" };
   const raw = platform === "darwin" ? await readMac(run) : await readWindows(run);
   if (raw.kind !== "found") return raw;
-  return tokenFor(raw.token, host);
+  return tokenFor(raw.token, hosts);
+}
+
+const DEFAULT_PORTS: Record<string, string> = { "https:": "443", "http:": "80" };
+
+/**
+ * The keys `url`'s entry may have, best first. coder keys it by Go's `url.URL.Host`, lower-cased, which keeps a
+ * default port as written (`https://host:443` is `host:443`), where the WHATWG URL drops it (`host`): so the
+ * authority as written comes first, then the same origin with and without its default port.
+ */
+function keyringHosts(url: string): string[] {
+  const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(full);
+  } catch {
+    return [];
+  }
+  const authority = full.slice(full.indexOf("://") + 3).split(/[/?#]/)[0] ?? "";
+  const written = authority
+    .slice(authority.lastIndexOf("@") + 1)
+    .trim()
+    .toLowerCase();
+  const host = parsed.host.toLowerCase();
+  const port = DEFAULT_PORTS[parsed.protocol];
+  const withPort = parsed.port === "" && port ? `${host}:${port}` : host;
+  return [...new Set([written, host, withPort].filter(Boolean))];
 }
 
 /** `security` prints the password, which coder stores as the base64 of the JSON. */
@@ -133,8 +155,8 @@ async function readWindows(run: CommandRunner): Promise<KeyringResult> {
   return { kind: "found", token: text };
 }
 
-/** Picks `host`'s entry from the stored JSON; `found.token` here is the raw JSON text. */
-function tokenFor(json: string, host: string): KeyringResult {
+/** Picks the first of `hosts` with an entry in the stored JSON; `found.token` here is the raw JSON text. */
+function tokenFor(json: string, hosts: string[]): KeyringResult {
   let data: unknown;
   try {
     data = JSON.parse(json);
@@ -144,11 +166,12 @@ function tokenFor(json: string, host: string): KeyringResult {
   if (data === null || typeof data !== "object") {
     return { kind: "unreadable", reason: "the stored value is not the JSON the coder CLI writes" };
   }
-  const entry = (data as Record<string, unknown>)[host];
-  const token = (entry as { api_token?: unknown } | undefined)?.api_token;
-  return typeof token === "string" && token.trim()
-    ? { kind: "found", token: token.trim() }
-    : { kind: "absent" };
+  for (const host of hosts) {
+    const entry = Object.hasOwn(data, host) ? (data as Record<string, unknown>)[host] : undefined;
+    const token = (entry as { api_token?: unknown } | undefined)?.api_token;
+    if (typeof token === "string" && token.trim()) return { kind: "found", token: token.trim() };
+  }
+  return { kind: "absent" };
 }
 
 function firstLine(text: string): string {

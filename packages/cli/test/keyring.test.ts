@@ -160,3 +160,47 @@ describe("the coder CLI's keyring token (Windows, injected runner)", () => {
     expect(broken).toEqual({ kind: "unreadable", reason: "Add-Type : Cannot add type." });
   });
 });
+
+describe("the coder CLI's keyring keys (Go's url.URL.Host, lower-cased)", () => {
+  /** A Windows runner that answers with `entries` as the stored blob. */
+  const holding =
+    (entries: Record<string, { coder_url: string; api_token: string }>): CommandRunner =>
+    async () => ({ code: 0, stdout: Buffer.from(stored(entries)).toString("base64"), stderr: "" });
+
+  it("finds a token stored for https://host:443: Go keeps the default port that the WHATWG URL drops", async () => {
+    const run = holding({
+      "coder.example:443": { coder_url: "https://coder.example:443", api_token: "t443" },
+    });
+    expect(await readCoderKeyring("https://Coder.Example:443", "win32", run)).toEqual({
+      kind: "found",
+      token: "t443",
+    });
+    // The same origin written without its port reaches the same entry, and the other way round.
+    expect(await readCoderKeyring("https://coder.example/", "win32", run)).toEqual({
+      kind: "found",
+      token: "t443",
+    });
+    const plain = holding({ "coder.example": { coder_url: "https://coder.example", api_token: "t" } });
+    expect(await readCoderKeyring("https://coder.example:443", "win32", plain)).toEqual({
+      kind: "found",
+      token: "t",
+    });
+  });
+
+  it("prefers the key as written, and never takes another port's or host's entry", async () => {
+    const run = holding({
+      "coder.example": { coder_url: "https://coder.example", api_token: "bare" },
+      "coder.example:443": { coder_url: "https://coder.example:443", api_token: "written" },
+      "coder.example:8443": { coder_url: "https://coder.example:8443", api_token: "other-port" },
+      "user@coder.example": { coder_url: "x", api_token: "with-user" },
+    });
+    expect(await readCoderKeyring("https://coder.example:443", "win32", run)).toMatchObject({
+      token: "written",
+    });
+    expect(await readCoderKeyring("https://user:pw@coder.example", "win32", run)).toMatchObject({
+      token: "bare",
+    });
+    expect(await readCoderKeyring("http://coder.example:8080", "win32", run)).toEqual({ kind: "absent" });
+    expect(await readCoderKeyring("https://elsewhere.example:443", "win32", run)).toEqual({ kind: "absent" });
+  });
+});
