@@ -140,12 +140,14 @@ describe("spt-coder up", () => {
     ]);
   });
 
-  it("fails with the SDK's remediation when another template is missing and there is no folder (exit 4)", async () => {
+  it("fails with the CLI's advice when another template is missing and there is no folder (exit 4)", async () => {
     const empty = join(home, "empty");
     await mkdir(empty);
     const result = await runCli(["up", "--template", "other", "--repo", REPO], { env: env(), cwd: empty });
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain('error: Template "other" was not found in organization "coder".');
+    expect(result.stderr).toContain(
+      'error: Template "other" was not found in organization "coder", and no template folder was given to push it from.',
+    );
     expect(result.stderr).toMatch(
       /Suggestion: Push it first \(spt-coder push --template other --template-dir/,
     );

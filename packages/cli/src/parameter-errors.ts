@@ -1,13 +1,15 @@
 import type { ParameterProblem } from "@spt-coder/sdk";
+import { UsageError } from "./errors.js";
 
 /** How the user set (or can set) each parameter: `--repo <url>`, `--param name=<value>`, `--param-file`. */
 export type ParameterFlags = Record<string, string>;
 
 /**
  * An SDK `ParameterValidationError` with the flag each value came from, so the report names the flag the user
- * typed. The SDK error stays the cause (and keeps its class for programs reading `cause`).
+ * typed: a {@link UsageError} of the CLI's family (exit 2). The SDK error stays the cause (and keeps its class for
+ * programs reading `cause`).
  */
-export class ParameterInputError extends Error {
+export class ParameterInputError extends UsageError {
   override name = "ParameterInputError";
   readonly problems: ParameterProblem[];
   readonly flags: ParameterFlags;

@@ -14,12 +14,14 @@ import {
   CoderNotFoundError,
   ExecError,
   ExecTimeoutError,
+  InvalidCoderUrlError,
   MissingBuildParametersError,
   MissingTemplateVariablesError,
   NotCoderServerError,
   OrganizationRequiredError,
   ParameterValidationError,
   ProvisionerJobError,
+  TemplateArchiveError,
   TemplateUnavailableError,
   TemplateVersionArchivedError,
   TemplateVersionNotFoundError,
@@ -82,13 +84,6 @@ function internal(error: unknown): ErrorReport {
 
 /** The table, from the most specific class to the most general; anything else is {@link internal}. */
 const RULES: readonly ReportRule[] = [
-  when([CliError], (e) => ({
-    ...noValidations,
-    exitCode: e.exitCode,
-    code: codeName(e.exitCode),
-    message: e.message,
-    suggestion: e.suggestion,
-  })),
   // Every cancellation, mapped once: the SDK's CanceledError family (CoderAbortError) and raw abort reasons.
   {
     matches: isCanceled,
@@ -116,6 +111,31 @@ const RULES: readonly ReportRule[] = [
       suggestion: `Give them with --param name=value (e.g. --param ${e.needs[0]?.parameter.name ?? "name"}=...), or run on a terminal to be asked.`,
     };
   }),
+  // Before CliError: a ParameterInputError is a UsageError that says which flag each value came from.
+  when<ParameterValidationError | ParameterInputError>(
+    [ParameterValidationError, ParameterInputError],
+    (e) => {
+      const flags = e instanceof ParameterInputError ? e.flags : undefined;
+      return {
+        exitCode: ExitCode.usage,
+        code: "invalid_parameters",
+        message: `${e.problems.length} parameter value${e.problems.length === 1 ? " was" : "s were"} rejected before any build started:`,
+        validations: e.problems.map((p) => ({
+          field: p.name,
+          detail: p.allowed ? `${p.message} (allowed: ${p.allowed})` : p.message,
+        })),
+        parameters: e.problems.map((p) => parameterBlock(p, flags)),
+        suggestion: "Fix the values as shown and run the command again.",
+      };
+    },
+  ),
+  when([CliError], (e) => ({
+    ...noValidations,
+    exitCode: e.exitCode,
+    code: codeName(e.exitCode),
+    message: e.message,
+    suggestion: e.suggestion,
+  })),
   when([OrganizationRequiredError], (e) => {
     const names = e.organizations.map((o) => o.name);
     return {
@@ -144,23 +164,6 @@ const RULES: readonly ReportRule[] = [
     validations: [],
     suggestion: `Unarchive it with: spt-coder templates versions unarchive ${e.template} ${e.version} (or leave out --template-version for the active one)`,
   })),
-  when<ParameterValidationError | ParameterInputError>(
-    [ParameterValidationError, ParameterInputError],
-    (e) => {
-      const flags = e instanceof ParameterInputError ? e.flags : undefined;
-      return {
-        exitCode: ExitCode.usage,
-        code: "invalid_parameters",
-        message: `${e.problems.length} parameter value${e.problems.length === 1 ? " was" : "s were"} rejected before any build started:`,
-        validations: e.problems.map((p) => ({
-          field: p.name,
-          detail: p.allowed ? `${p.message} (allowed: ${p.allowed})` : p.message,
-        })),
-        parameters: e.problems.map((p) => parameterBlock(p, flags)),
-        suggestion: "Fix the values as shown and run the command again.",
-      };
-    },
-  ),
   when([MissingTemplateVariablesError], (e) => ({
     exitCode: ExitCode.usage,
     code: "missing_variables",
@@ -184,7 +187,26 @@ const RULES: readonly ReportRule[] = [
     exitCode: ExitCode.usage,
     code: "not_coder",
     message: e.message,
-    suggestion: "Check --url / CODER_URL: it must be the address of a Coder deployment.",
+    suggestion:
+      "Check --url / CODER_URL: it must be the address you open Coder at in a browser; or start a local Coder with `spt-coder server`.",
+  })),
+  when([InvalidCoderUrlError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.usage,
+    code: "invalid_input",
+    message: e.message,
+    suggestion: e.credentials
+      ? "Remove the user:password@ part and pass the session token with --token or CODER_SESSION_TOKEN."
+      : undefined,
+  })),
+  when([TemplateArchiveError], (e) => ({
+    ...noValidations,
+    exitCode: ExitCode.usage,
+    code: "invalid_input",
+    message: e.message,
+    suggestion: e.variablesFile
+      ? `Fix ${e.path ?? "the variables file"}, or move it out of the template folder and pass its values with --var name=value.`
+      : undefined,
   })),
   when([CoderInvalidInputError], (e) => ({
     ...noValidations,
@@ -196,8 +218,10 @@ const RULES: readonly ReportRule[] = [
     ...noValidations,
     exitCode: ExitCode.notFound,
     code: "template_unavailable",
-    message: e.message.replace(e.remediation, "").trim(),
-    suggestion: e.remediation,
+    message: e.message,
+    suggestion:
+      `Push it first (spt-coder push --template ${e.template} --template-dir <folder with main.tf>), ` +
+      "pass --template-dir to let up push it, or pick an existing template with --template.",
   })),
   when<ProvisionerJobError | AgentNotReadyError>([ProvisionerJobError, AgentNotReadyError], (e) => ({
     ...noValidations,

@@ -3,10 +3,12 @@ import {
   CoderAbortError,
   CoderApiError,
   CoderConnectionError,
+  InvalidCoderUrlError,
   MissingTemplateVariablesError,
   NotCoderServerError,
   ParameterValidationError,
   ProvisionerJobError,
+  TemplateArchiveError,
   TemplateUnavailableError,
   type TemplateVersionVariable,
 } from "@spt-coder/sdk";
@@ -93,11 +95,42 @@ describe("reportError", () => {
     expect(text).toBe("error: m400\nd\n1 validation error found\n  name: bad\n");
   });
 
-  it("keeps the remediation of a missing template as the suggestion", () => {
+  it("states a missing template as the SDK's fact and gives the CLI's commands as the suggestion", () => {
     const error = new TemplateUnavailableError("mine", "acme");
     const report = reportError(error);
-    expect(report.message).toBe('Template "mine" was not found in organization "acme".');
-    expect(report.suggestion).toBe(error.remediation);
+    expect(report.message).toBe(
+      'Template "mine" was not found in organization "acme", and no template folder was given to push it from.',
+    );
+    expect(report.suggestion).toBe(
+      "Push it first (spt-coder push --template mine --template-dir <folder with main.tf>), pass --template-dir to let up push it, or pick an existing template with --template.",
+    );
+  });
+
+  it("advises --token for credentials in a URL, and --var for a bad variables file", () => {
+    const url = reportError(new InvalidCoderUrlError("Invalid Coder URL", { credentials: true }));
+    expect(url).toMatchObject({ exitCode: 2, code: "invalid_input" });
+    expect(url.suggestion).toMatch(/--token or CODER_SESSION_TOKEN/);
+    expect(reportError(new InvalidCoderUrlError("Invalid Coder URL")).suggestion).toBeUndefined();
+    const file = new TemplateArchiveError("too big", {
+      dir: "/t",
+      path: "terraform.tfvars",
+      variablesFile: true,
+    });
+    expect(reportError(file).suggestion).toBe(
+      "Fix terraform.tfvars, or move it out of the template folder and pass its values with --var name=value.",
+    );
+    expect(reportError(new TemplateArchiveError("no .tf", { dir: "/t" })).suggestion).toBeUndefined();
+  });
+
+  it("reports a ParameterInputError, a UsageError of the CLI's family, with its parameter blocks", () => {
+    const cause = new ParameterValidationError([
+      { name: "region", message: "not an option", allowed: "one of: eu, us" },
+    ]);
+    const error = new ParameterInputError(cause, { region: "--region <name>" });
+    expect(error).toBeInstanceOf(UsageError);
+    const report = reportError(error);
+    expect(report).toMatchObject({ exitCode: 2, code: "invalid_parameters" });
+    expect(report.parameters?.[0]?.flag).toBe("--region <name>");
   });
 
   it("says what a failed job already created", () => {

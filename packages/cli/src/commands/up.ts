@@ -169,7 +169,7 @@ async function askName(ctx: Ctx): Promise<string> {
 /**
  * The folder `up` may push from: `--template-dir`; for `spt-flow`, the copy shipped with the CLI; for other
  * templates, the current folder when it holds a template. `undefined` means "no folder": a missing template is
- * then an error with the SDK's remediation text.
+ * then the SDK's TemplateUnavailableError, which the report turns into the commands that fix it.
  */
 function resolveTemplateDir(args: UpArgs, ctx: Ctx): string | undefined {
   if (args.templateDir !== undefined) {

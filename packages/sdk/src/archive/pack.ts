@@ -83,7 +83,7 @@ export async function packTemplate(dir: string, options: PackTemplateOptions = {
   const rootListing = listDir(root, root, "", warnings);
   if (!rootListing.some((e) => isTerraformName(e.name))) {
     throw new TemplateArchiveError(
-      `${root} is not a valid template since it has no .tf or .tf.json file at its top level; point --template-dir at the folder that holds main.tf`,
+      `${root} is not a valid template since it has no .tf or .tf.json file at its top level (a template is the folder that holds main.tf)`,
       { dir: root },
     );
   }
@@ -120,7 +120,7 @@ function openRoot(root: string): string {
       cause,
     });
   }
-  throw new TemplateArchiveError(`${root} is a file; point --template-dir at the folder that holds main.tf`, {
+  throw new TemplateArchiveError(`${root} is a file, not a template folder (the folder that holds main.tf)`, {
     dir: root,
   });
 }

@@ -56,8 +56,8 @@ export async function readVariables(options: TemplateFolder): Promise<TemplateVa
     // Refused before a byte is read, as oversized template files are.
     if (info.size > VARIABLES_FILE_LIMIT) {
       throw new TemplateArchiveError(
-        `The variables file ${JSON.stringify(name)} in ${dir} is ${mebibytes(info.size)}; variables files larger than 1 MiB are not read. Move it out of the template folder, or pass the values with --var name=value`,
-        { dir, path: name },
+        `The variables file ${JSON.stringify(name)} in ${dir} is ${mebibytes(info.size)}; variables files larger than 1 MiB are not read. Move it out of the template folder`,
+        { dir, path: name, variablesFile: true },
       );
     }
     let text: string;
@@ -67,6 +67,7 @@ export async function readVariables(options: TemplateFolder): Promise<TemplateVa
       throw new TemplateArchiveError(`Cannot read the variables file ${JSON.stringify(name)} in ${dir}`, {
         dir,
         path: name,
+        variablesFile: true,
         cause,
       });
     }
@@ -116,13 +117,14 @@ export async function parseHclVariables(
     throw new TemplateArchiveError(`Cannot parse ${file}: ${(cause as Error).message ?? cause}`, {
       dir,
       path: file,
+      variablesFile: true,
       cause,
     });
   }
   const fail = (name: string, why: string) =>
     new TemplateArchiveError(
       `Variable ${JSON.stringify(name)} in ${file} ${why}; Coder template variables take strings, numbers, bools or lists of strings written as literals`,
-      { dir, path: file },
+      { dir, path: file, variablesFile: true },
     );
   return Object.entries(parsed).map(([name, value]): [string, string] => {
     if (typeof value === "string") {
@@ -178,6 +180,7 @@ export function parseJsonVariables(text: string, file: string, dir: string): [st
     throw new TemplateArchiveError(`Cannot parse ${file}: ${(cause as Error).message}`, {
       dir,
       path: file,
+      variablesFile: true,
       cause,
     });
   }
@@ -185,6 +188,7 @@ export function parseJsonVariables(text: string, file: string, dir: string): [st
     throw new TemplateArchiveError(`${file} must hold a JSON object of variable names to values`, {
       dir,
       path: file,
+      variablesFile: true,
     });
   }
   return Object.entries(parsed).map(([name, value]): [string, string] => {

@@ -1,4 +1,4 @@
-import { CoderInvalidInputError } from "../errors/base.js";
+import { InvalidCoderUrlError } from "../errors/base.js";
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
 
@@ -8,7 +8,7 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
  * (`localhost`, `127.x.x.x`, `[::1]`), which get `http://` as a local Coder has no certificate. Trailing slashes
  * are stripped so paths can be appended. The result is idempotent: normalising it again gives the same string.
  *
- * @throws {CoderInvalidInputError} for other schemes, credentials, a query or fragment, or an unparsable URL;
+ * @throws {InvalidCoderUrlError} for other schemes, credentials, a query or fragment, or an unparsable URL;
  *   the message says what to type instead.
  */
 export function normalizeCoderUrl(input: string): string {
@@ -41,9 +41,9 @@ export function normalizeCoderUrl(input: string): string {
     throw invalid(input, "it is not a valid URL", "https://coder.example.com");
   }
   if (url.username || url.password) {
-    throw new CoderInvalidInputError(
-      `Invalid Coder URL "${redactUrl(raw)}": credentials in the URL are not supported. ` +
-        "Remove the user:password@ part and pass the session token with --token or CODER_SESSION_TOKEN.",
+    throw new InvalidCoderUrlError(
+      `Invalid Coder URL "${redactUrl(raw)}": credentials in the URL are not supported (Coder takes a session token, which travels apart from the URL).`,
+      { credentials: true },
     );
   }
   if (!url.hostname) throw invalid(input, "it has no host name", "https://coder.example.com");
@@ -79,8 +79,8 @@ function withoutSecrets(raw: string): string {
   return raw.replace(USERINFO, "").replace(/[?#].*$/, "");
 }
 
-function invalid(input: string, why: string, suggestion: string): CoderInvalidInputError {
-  return new CoderInvalidInputError(
+function invalid(input: string, why: string, suggestion: string): InvalidCoderUrlError {
+  return new InvalidCoderUrlError(
     `Invalid Coder URL "${redactUrl(input.trim())}": ${why}. Type the deployment's address, for example ${suggestion}`,
   );
 }

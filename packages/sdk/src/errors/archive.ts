@@ -13,6 +13,8 @@ export interface TemplateArchiveErrorInit {
   dir: string;
   /** The entry concerned (relative, forward slashes), when the problem is one file or folder. */
   path?: string | undefined;
+  /** True when the problem is in a variables file (`terraform.tfvars`, `*.auto.tfvars[.json]`), named by `path`. */
+  variablesFile?: boolean | undefined;
   /** Set when the archive is too big: the biggest files first, at most five. */
   largestFiles?: ArchiveFileSize[] | undefined;
   /** Set when the archive is too big: the size the archive would have had. */
@@ -28,6 +30,8 @@ export class TemplateArchiveError extends CoderInvalidInputError {
   override name = "TemplateArchiveError";
   readonly dir: string;
   readonly path: string | undefined;
+  /** True when the problem is in a variables file, named by `path`: its values can be given another way. */
+  readonly variablesFile: boolean;
   readonly largestFiles: ArchiveFileSize[];
   readonly size: number | undefined;
 
@@ -38,6 +42,7 @@ export class TemplateArchiveError extends CoderInvalidInputError {
     );
     this.dir = init.dir;
     this.path = init.path;
+    this.variablesFile = init.variablesFile ?? false;
     this.largestFiles = init.largestFiles ?? [];
     this.size = init.size;
   }

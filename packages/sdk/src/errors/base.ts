@@ -230,3 +230,14 @@ export class CoderAbortError extends CanceledError {
 export class CoderInvalidInputError extends CoderError {
   override name = "CoderInvalidInputError";
 }
+
+/** What was typed for a Coder deployment is not a URL the SDK accepts; the message shows the form it takes. */
+export class InvalidCoderUrlError extends CoderInvalidInputError {
+  override name = "InvalidCoderUrlError";
+  /** True when it held credentials (`user:password@`): Coder takes a session token instead, never a password. */
+  readonly credentials: boolean;
+  constructor(message: string, options: { credentials?: boolean } = {}) {
+    super(message);
+    this.credentials = options.credentials ?? false;
+  }
+}

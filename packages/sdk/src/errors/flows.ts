@@ -36,15 +36,12 @@ export class TemplateUnavailableError extends CoderError {
   override name = "TemplateUnavailableError";
   readonly template: string;
   readonly organization: string;
-  readonly remediation: string;
   constructor(template: string, organization: string) {
-    const remediation =
-      `Push it first (spt-coder push --template ${template} --template-dir <folder with main.tf>), ` +
-      `pass --template-dir to let up push it, or pick an existing template with --template.`;
-    super(`Template "${template}" was not found in organization "${organization}". ${remediation}`);
+    super(
+      `Template "${template}" was not found in organization "${organization}", and no template folder was given to push it from.`,
+    );
     this.template = template;
     this.organization = organization;
-    this.remediation = remediation;
   }
 }
 
@@ -81,7 +78,7 @@ export class MissingTemplateVariablesError extends CoderFlowError {
   constructor(variables: TemplateVersionVariable[], versionId: string, created: string[]) {
     super(
       [
-        `The template needs ${variables.length} variable${variables.length === 1 ? "" : "s"} with no value; pass each with --var name=value:`,
+        `The template needs ${variables.length} variable${variables.length === 1 ? "" : "s"} with no value:`,
         ...variables.map(
           (v) =>
             `  - ${v.name} (${v.type}${v.sensitive ? ", sensitive" : ""}): ${v.description || "no description"}`,

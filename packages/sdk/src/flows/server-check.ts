@@ -23,8 +23,7 @@ export async function checkCoderServer(
       (error instanceof CoderApiError && error.status < 500 && error.status !== 429);
     if (notCoder) {
       throw new NotCoderServerError(
-        `${client.url} is not a Coder server: GET /api/v2/buildinfo answered ${describe(error)}. ` +
-          "Check the URL (it is the address you open Coder at in a browser), or run `spt-coder server` to start a local Coder.",
+        `${client.url} is not a Coder server: GET /api/v2/buildinfo answered ${describe(error)}.`,
         { cause: error },
       );
     }

@@ -104,7 +104,7 @@ describe("Coder's inclusion rules", () => {
     const error = await packError(dir);
     expect(error).toBeInstanceOf(CoderInvalidInputError);
     expect(error.message).toContain(`${dir} is not a valid template since it has no .tf or .tf.json file`);
-    expect(error.message).toContain("point --template-dir at the folder that holds main.tf");
+    expect(error.message).toContain("(a template is the folder that holds main.tf)");
     expect(error.dir).toBe(dir);
     const json = await makeTree({ "main.tf.json": "{}" });
     expect((await packTemplate(json)).files).toEqual(["main.tf.json"]);
@@ -318,7 +318,7 @@ describe("long names", () => {
     expect(error.dir).toBe(root);
     expect(error.message.length).toBeLessThan(400);
     expect(error.message).toBe(
-      `${root.slice(0, 40)}…${root.slice(-100)} (${root.length} characters) is not a valid template since it has no .tf or .tf.json file at its top level; point --template-dir at the folder that holds main.tf`,
+      `${root.slice(0, 40)}…${root.slice(-100)} (${root.length} characters) is not a valid template since it has no .tf or .tf.json file at its top level (a template is the folder that holds main.tf)`,
     );
   });
 

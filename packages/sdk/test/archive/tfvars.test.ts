@@ -25,8 +25,9 @@ describe("oversized variables files", () => {
     const error = await packTemplate(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemplateArchiveError);
     expect((error as Error).message).toBe(
-      `The variables file "terraform.tfvars" in ${dir} is 286.1 MiB; variables files larger than 1 MiB are not read. Move it out of the template folder, or pass the values with --var name=value`,
+      `The variables file "terraform.tfvars" in ${dir} is 286.1 MiB; variables files larger than 1 MiB are not read. Move it out of the template folder`,
     );
+    expect(error).toMatchObject({ path: "terraform.tfvars", variablesFile: true });
   });
 
   it("still reads one of exactly 1 MiB", async () => {

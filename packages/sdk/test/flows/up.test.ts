@@ -12,12 +12,12 @@ import { REPO, TEMPLATE_DIR, useLoopbackFake } from "./helpers.js";
 describe("up()", () => {
   const launch = useLoopbackFake();
 
-  it("stops with remediation when the template is missing and there is no folder", async () => {
+  it("stops, naming the template and organization, when the template is missing and there is no folder", async () => {
     const { fake, client } = await launch();
     const failure = await up({ client, workspace: "dev", template: "elsewhere" }).catch((e) => e);
     expect(failure).toBeInstanceOf(TemplateUnavailableError);
     expect(failure.message).toMatch(/Template "elsewhere" was not found in organization "coder"/);
-    expect(failure.remediation).toMatch(/--template-dir/);
+    expect(failure).toMatchObject({ template: "elsewhere", organization: "coder" });
     expect(fake.state.files.size + fake.state.workspaces.size).toBe(0);
   });
 
