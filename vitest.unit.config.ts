@@ -15,6 +15,7 @@ export const SPAWNING = [
   "tests/template-kubernetes/**",
   "tests/robustness/hostile-server.test.ts",
   "tests/robustness/race.test.ts",
+  "tests/robustness/exit.test.ts",
   "tests/robustness/bad-input.test.ts",
   "tests/security/cli-secrets.test.ts",
   "packages/fake-coder/test/bin.test.ts",

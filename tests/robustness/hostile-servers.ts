@@ -8,6 +8,7 @@ import { createServer as createNetServer, type Server, type Socket } from "node:
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createGzip } from "node:zlib";
+import type { WebSocketDialer } from "@spt-coder/sdk";
 import WebSocket, { WebSocketServer } from "ws";
 
 /** A running hostile server. */
@@ -432,6 +433,70 @@ export function inProcessFetch(answer: (path: string) => unknown): typeof fetch 
   return async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const body = JSON.stringify(answer(new URL(request.url).pathname));
-    return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+    const headers = { "content-type": "application/json", "x-coder-build-version": "v2.36.0" };
+    return new Response(body, { status: 200, headers });
+  };
+}
+
+/** A {@link floodDialer}: what it delivered, and the events a test waits on. */
+export interface Flood {
+  dialer: WebSocketDialer;
+  /** Frames handed to the reader so far. */
+  readonly delivered: number;
+  /** Resolves at the reader's first `pause()`, or when every frame was delivered without one. */
+  readonly pausedOrDone: Promise<"paused" | "done">;
+}
+
+/**
+ * A WebSocket dialer that opens at once and offers `count` text frames (`frame(i)`, i from 1) as fast as the
+ * reader takes them, a hundred per turn of the event loop, then closes with 1000. It stops while the reader has
+ * paused it, as a server's sends wait in the network's buffers, so what the reader holds is what it read.
+ */
+export function floodDialer(count: number, frame: (i: number) => string): Flood {
+  let delivered = 0;
+  let settle: (how: "paused" | "done") => void = () => {};
+  const pausedOrDone = new Promise<"paused" | "done">((resolve) => {
+    settle = resolve;
+  });
+  const dialer: WebSocketDialer = (_url, _options, handlers) => {
+    let paused = false;
+    let closed = false;
+    const pump = () => {
+      for (let n = 0; n < 100 && !paused && !closed && delivered < count; n++) {
+        delivered++;
+        handlers.message(Buffer.from(frame(delivered)), false);
+      }
+      if (closed || paused) return;
+      if (delivered < count) setImmediate(pump);
+      else {
+        settle("done");
+        handlers.closed(1000, "");
+      }
+    };
+    setImmediate(() => {
+      handlers.open();
+      pump();
+    });
+    return {
+      send() {},
+      pause() {
+        paused = true;
+        settle("paused");
+      },
+      resume() {
+        paused = false;
+        setImmediate(pump);
+      },
+      close() {
+        closed = true;
+      },
+    };
+  };
+  return {
+    dialer,
+    get delivered() {
+      return delivered;
+    },
+    pausedOrDone,
   };
 }

@@ -16,11 +16,13 @@ if (major < 20 || (major === 20 && minor < 19)) {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else {
-  const { main, processIo } = await import("./main.js");
+  const { main, processIo, exitWhenWritten } = await import("./main.js");
+  // A reader that goes away (`| head`) is no reason to crash with EPIPE: what is left is simply not read.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
   const code = await main(args, await processIo());
   process.exitCode = code;
-  // Idle keep-alive sockets or a stray timer must not hold the exit; an unref'd timer only fires if they do.
-  setTimeout(() => process.exit(code), 200).unref();
+  // Idle keep-alive sockets or a stray timer must not hold the exit, but only once the output is all written.
+  await exitWhenWritten(code, [process.stdout, process.stderr], (c) => process.exit(c));
 }
 
 /**

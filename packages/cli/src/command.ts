@@ -32,6 +32,11 @@ export interface Ctx {
   stdout(text: string): void;
   /** Progress, logs, warnings, prompts. */
   stderr(text: string): void;
+  /**
+   * Resolves once stdout and stderr can take more: a command printing a stream of lines (logs) awaits it after
+   * each, so a stalled reader holds the command, and its memory stays bounded.
+   */
+  drained(): Promise<void>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly home: string;

@@ -19,9 +19,11 @@ export async function runFlow<T>(
 ): Promise<T> {
   const renderer = new StageRenderer({ sink: ctx.lines(), colors: ctx.colors, verbose: ctx.verbose });
   let phase: Phase = "other";
+  // The SDK awaits what a log event returns: a stalled reader of stderr holds the flow's reading of the logs.
   const onEvent = (event: FlowEvent) => {
     phase = nextPhase(phase, event);
     renderer.handle(event);
+    return ctx.drained();
   };
   const scope = ctx.trapInterrupts(() => {
     const again = ctx.colors.dim("(Ctrl-C again to exit now)");

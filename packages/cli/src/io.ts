@@ -1,4 +1,5 @@
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
+import type { WebSocketDialer } from "@spt-coder/sdk";
 import type { SpawnFn } from "./command.js";
 import type { ConfirmFn, PromptFn } from "./ui/prompt.js";
 
@@ -14,12 +15,19 @@ export interface Io {
   home: string;
   isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
   columns?: number | undefined;
+  /**
+   * Resolves once stdout and stderr can take more (at once when they can): a command that prints a stream of
+   * lines awaits it, so a stalled reader holds the command instead of an ever-growing buffer. Tests may leave it
+   * out.
+   */
+  drained?(): Promise<void>;
   /** Subscribes to SIGINT; returns the unsubscribe function. */
   onInterrupt(listener: () => void): () => void;
   /** Hard exit (second Ctrl-C). */
   exit(code: number): never;
   /** Test hooks. */
   fetch?: typeof fetch;
+  webSocket?: WebSocketDialer;
   prompt?: PromptFn;
   confirm?: ConfirmFn;
   spawn?: SpawnFn;
@@ -41,10 +49,56 @@ export async function processIo(): Promise<Io> {
       stderr: isatty(2),
     },
     columns: process.stdout.columns,
+    drained: drainedOf([process.stdout, process.stderr]),
     onInterrupt(listener) {
       process.on("SIGINT", listener);
       return () => process.off("SIGINT", listener);
     },
     exit: (code) => process.exit(code),
   };
+}
+
+/** `Io.drained` over these streams. */
+export function drainedOf(streams: readonly Writable[]): () => Promise<void> {
+  return () => Promise.all(streams.map(room)).then(() => {});
+}
+
+/** Resolves when `stream` is below its high-water mark again, or can no longer be written. */
+function room(stream: Writable): Promise<void> {
+  if (!stream.writableNeedDrain || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    stream.on("drain", done).on("close", done).on("error", done);
+  });
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the system (or the reader went away). */
+function written(stream: Writable): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("close", done).off("error", done);
+      resolve();
+    };
+    stream.on("close", done).on("error", done);
+    stream.write("", done); // called after every write before it
+  });
+}
+
+/**
+ * Ends the process with `code` once stdout and stderr hold nothing unwritten, however long a slow reader takes
+ * (`list -o json | (sleep 2; wc -c)` lost all but 64 KiB when the exit came 200 ms after the command). Only then
+ * may a stray keep-alive socket or timer be cut short: after `graceMs`, `exit` ends what is left.
+ */
+export async function exitWhenWritten(
+  code: number,
+  streams: readonly Writable[],
+  exit: (code: number) => void,
+  graceMs = 200,
+): Promise<void> {
+  await Promise.all(streams.map(written));
+  setTimeout(() => exit(code), graceMs).unref();
 }

@@ -20,7 +20,7 @@ import { VERSION } from "./version.js";
 import { asksForHelp, skipEagerHelp } from "./yargs-help.js";
 
 export type { Io } from "./io.js";
-export { processIo } from "./io.js";
+export { exitWhenWritten, processIo } from "./io.js";
 
 /**
  * Runs the CLI once and resolves with the exit code; never calls `process.exit` itself (except `io.exit` on a
@@ -197,6 +197,7 @@ function createContext(io: Io, args: GlobalArgs, json: boolean, state: RunState)
   return {
     stdout: (text) => io.stdout.write(text),
     stderr: (text) => io.stderr.write(text),
+    drained: () => io.drained?.() ?? Promise.resolve(),
     env: io.env,
     cwd: io.cwd,
     home: io.home,
@@ -231,6 +232,7 @@ function createContext(io: Io, args: GlobalArgs, json: boolean, state: RunState)
         url,
         ...(token ? { token } : {}),
         ...(io.fetch ? { fetch: io.fetch } : {}),
+        ...(io.webSocket ? { webSocket: io.webSocket } : {}),
         userAgent: `spt-coder/${VERSION}`,
         onWarning: (w) => warn(w.message),
         ...requestTimeout(args),

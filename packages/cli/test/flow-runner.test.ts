@@ -15,6 +15,7 @@ function stubCtx() {
     colors: createColors(false),
     verbose: false,
     stderr: (text: string) => (stderr += text),
+    drained: () => Promise.resolve(),
     lines: () => ({ line: (text: string) => (stderr += `${text}\n`), status: () => {}, close: () => {} }),
     trapInterrupts: (first?: () => void) => {
       onFirst = first;

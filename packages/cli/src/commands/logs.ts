@@ -45,6 +45,7 @@ export const logsCommand = defineCommand<LogsArgs>({
       for await (const log of stream) {
         if (json) collected.push(log);
         else renderer.handle({ type: "log", source: "build", log });
+        await ctx.drained();
       }
       // The last stage of a finished build ends when its job completed, not when we finished reading.
       const completed = (await session.client.builds.get(build.id)).job.completed_at;

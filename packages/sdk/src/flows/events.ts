@@ -54,8 +54,11 @@ export type FlowEvent =
   | { type: "warning"; code: string; message: string }
   | { type: "info"; message: string };
 
-/** Receives flow events; must not throw. */
-export type FlowEventHandler = (event: FlowEvent) => void;
+/**
+ * Receives flow events; must not throw. It may return a promise: for `log` events the flow waits for it before
+ * reading on, so a consumer that prints to a slow reader slows the reading instead of queueing without bound.
+ */
+export type FlowEventHandler = (event: FlowEvent) => unknown;
 
 /**
  * Runs `work` as the stage `id`, shown as `label`: emits `start`, then `done` or `failed` with the elapsed time,

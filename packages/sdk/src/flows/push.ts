@@ -287,7 +287,7 @@ async function followImport(
   try {
     for await (const log of stream) {
       tail.add(log);
-      options.onEvent?.({ type: "log", source: "import", log });
+      await options.onEvent?.({ type: "log", source: "import", log });
     }
   } catch (error) {
     if (error instanceof CoderAbortError) {

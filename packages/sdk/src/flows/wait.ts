@@ -34,7 +34,7 @@ export async function waitForBuild(
   });
   for await (const log of stream) {
     tail.add(log);
-    options.onEvent?.({ type: "log", source: "build", log });
+    await options.onEvent?.({ type: "log", source: "build", log });
   }
   const build =
     (stream.latest as WorkspaceBuild | undefined) ??

@@ -175,7 +175,13 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
       await sleep(interval, signal).catch(() => {});
       if (settled || signal.aborted) break;
       if (isJobTerminal(await fetchJob())) {
-        await Promise.race([open.finished, sleep(graceMs, signal).catch(() => {})]);
+        // The stream gets a grace period to end on its own; one that still brings logs, or is paused because its
+        // reader is behind, is not cut off: only a grace period without a new log ends it.
+        for (let seen = -1; !settled && !signal.aborted && seen !== lastId; ) {
+          seen = lastId;
+          await queue.room();
+          await Promise.race([open.finished, sleep(graceMs, signal).catch(() => {})]);
+        }
         if (!settled) open.close();
         break;
       }
