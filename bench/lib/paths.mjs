@@ -20,6 +20,7 @@ export const NEEDS = {
   "fleet-many": [SDK_DIST, FAKE_DIST],
   "fake-start": [FAKE_BIN],
   "cli-dispatch": [CLI_DIST, FAKE_DIST],
+  "log-queue": [SDK_DIST],
 };
 
 /** The built files that are missing. */

@@ -17,6 +17,7 @@ export const SECTIONS = [
   ["fake-start", "6. Fake Coder start (issue 3)"],
   ["install-size", "7. Installed size (tests/install/registry.mjs)"],
   ["cli-dispatch", "8. CLI dispatch: one command beyond its requests"],
+  ["log-queue", "9. A long log through `followJobLogs` (issue 26)"],
 ];
 
 const INTRO = `# Benchmark results
