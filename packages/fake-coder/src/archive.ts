@@ -3,7 +3,7 @@
  * converting zip uploads to tar the way `coderd/files.go` does.
  */
 import { posix } from "node:path";
-import { crc32, inflateRawSync } from "node:zlib";
+import { crc32, createInflateRaw } from "node:zlib";
 import * as tar from "tar-stream";
 
 /** Each extracted file is copied up to 10 MiB; the rest is cut off silently (provisionersdk). */
@@ -85,58 +85,85 @@ export async function writeTar(files: ArchiveFile[]): Promise<Uint8Array<ArrayBu
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** What went wrong converting a zip upload; coderd answers 400 or 413 with these messages. */
+/**
+ * What went wrong converting a zip upload, as `coderd/files.go` answers it: a zip it cannot open is a 400, a
+ * failure while converting it to tar a 500 with Go's error as the detail.
+ */
 export class ZipError extends Error {
   constructor(
-    readonly status: 400 | 413,
+    readonly status: 400 | 500,
     message: string,
+    readonly detail: string,
   ) {
     super(message);
   }
 }
 
+const notAZip = () => new ZipError(400, "Incomplete .zip archive file.", "zip: not a valid zip file");
+const conversion = (detail: string) => new ZipError(500, "Internal error processing .zip archive.", detail);
+
 /**
- * Converts a zip to a list of files (coderd's `archive.CreateTarFromZip`), within `maxBytes` of expanded content.
- * Only stored and deflated entries are supported, as Go's archive/zip does by default.
+ * Converts a zip to a list of files (coderd's `archive.CreateTarFromZip`). Only stored and deflated entries are
+ * supported, as Go's archive/zip does by default. `maxBytes` bounds each entry, not the whole: Go copies at most
+ * that much of an entry into the tar (`io.CopyN`), so a longer entry makes the next tar header fail ("missed
+ * writing"), and the last one is stored cut short.
  */
-export function readZip(data: Uint8Array, maxBytes: number): ArchiveFile[] {
+export async function readZip(data: Uint8Array, maxBytes: number): Promise<ArchiveFile[]> {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const eocd = findEndOfCentralDirectory(buf);
-  if (eocd < 0) throw new ZipError(400, "Incomplete .zip archive file.");
+  if (eocd < 0) throw notAZip();
   const count = buf.readUInt16LE(eocd + 10);
   let offset = buf.readUInt32LE(eocd + 16);
   const files: ArchiveFile[] = [];
-  let total = 0;
+  let missed = 0;
   try {
     for (let i = 0; i < count; i++) {
-      if (buf.readUInt32LE(offset) !== 0x02014b50) throw new ZipError(400, "Invalid .zip archive contents.");
+      if (buf.readUInt32LE(offset) !== 0x02014b50) throw notAZip();
       const method = buf.readUInt16LE(offset + 10);
       const compressedSize = buf.readUInt32LE(offset + 20);
+      const size = buf.readUInt32LE(offset + 24);
       const nameLength = buf.readUInt16LE(offset + 28);
       const extraLength = buf.readUInt16LE(offset + 30);
       const commentLength = buf.readUInt16LE(offset + 32);
       const localOffset = buf.readUInt32LE(offset + 42);
       const name = buf.toString("utf8", offset + 46, offset + 46 + nameLength);
       offset += 46 + nameLength + extraLength + commentLength;
+      if (missed > 0) throw conversion(`archive/tar: missed writing ${missed} bytes`);
       if (name.endsWith("/")) continue;
       const localNameLength = buf.readUInt16LE(localOffset + 26);
       const localExtraLength = buf.readUInt16LE(localOffset + 28);
       const start = localOffset + 30 + localNameLength + localExtraLength;
       const raw = buf.subarray(start, start + compressedSize);
-      if (raw.byteLength !== compressedSize) throw new ZipError(400, "Incomplete .zip archive file.");
-      let content: Buffer;
-      if (method === 0) content = raw;
-      else if (method === 8) content = inflateRawSync(raw);
-      else throw new ZipError(400, "Invalid .zip archive contents.");
-      total += content.byteLength;
-      if (total > maxBytes) throw new ZipError(413, "Expanded .zip archive exceeds maximum size.");
+      if (raw.byteLength !== compressedSize) throw conversion("unexpected EOF");
+      if (method !== 0 && method !== 8) throw conversion("zip: unsupported compression algorithm");
+      const content = method === 0 ? raw.subarray(0, maxBytes) : await inflate(raw, maxBytes);
+      missed = Math.max(0, size - maxBytes);
       files.push({ path: name, data: new Uint8Array(content) });
     }
   } catch (err) {
     if (err instanceof ZipError) throw err;
-    throw new ZipError(400, "Invalid .zip archive contents.");
+    throw notAZip();
   }
   return files;
+}
+
+/** Inflates at most `maxBytes` of a deflated entry; the rest is never read, as with `io.CopyN`. */
+async function inflate(raw: Buffer, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = createInflateRaw();
+  stream.end(raw);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const kept = chunk.subarray(0, maxBytes - total);
+      chunks.push(kept);
+      total += kept.byteLength;
+      if (total >= maxBytes) break;
+    }
+  } catch {
+    throw conversion("flate: corrupt input");
+  }
+  return Buffer.concat(chunks);
 }
 
 function findEndOfCentralDirectory(buf: Buffer): number {

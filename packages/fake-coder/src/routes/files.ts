@@ -14,6 +14,10 @@ export const MAX_FILE_BYTES = 10 * (10 << 20);
 const TAR = "application/x-tar";
 const ZIP_TYPES = ["application/zip", "application/x-zip-compressed"];
 
+function tooLarge(): ApiError {
+  return new ApiError(400, "Failed to read file from request.", "http: request body too large");
+}
+
 /** Routes of this group. */
 export const fileRoutes: Route[] = [
   {
@@ -25,15 +29,16 @@ export const fileRoutes: Route[] = [
       if (contentType !== TAR && !ZIP_TYPES.includes(contentType)) {
         throw new ApiError(400, `Unsupported content type header "${contentType}".`);
       }
+      // `http.MaxBytesReader` fails the read past the limit, and the handler answers that as a bad request.
       const declared = Number(request.headers.get("content-length") ?? "0");
-      if (declared > MAX_FILE_BYTES) throw new ApiError(413, "Request body too large.");
+      if (declared > MAX_FILE_BYTES) throw tooLarge();
       let data = new Uint8Array(await request.arrayBuffer());
-      if (data.byteLength > MAX_FILE_BYTES) throw new ApiError(413, "Request body too large.");
+      if (data.byteLength > MAX_FILE_BYTES) throw tooLarge();
       if (ZIP_TYPES.includes(contentType)) {
         try {
-          data = await writeTar(readZip(data, MAX_FILE_BYTES));
+          data = await writeTar(await readZip(data, MAX_FILE_BYTES));
         } catch (err) {
-          if (err instanceof ZipError) throw new ApiError(err.status, err.message);
+          if (err instanceof ZipError) throw new ApiError(err.status, err.message, err.detail);
           throw err;
         }
       }

@@ -50,9 +50,10 @@ export interface paths {
          * Upload a template archive as the raw request body.
          * @description The body is the archive bytes themselves, not multipart. `Content-Type` is compared
          *     exactly (no parameters) against the three media types below; anything else is a 400.
-         *     Zips are converted to tar on the server. The size limit is 100 MiB, but a provisioner only
-         *     accepts a job whose payload (archive included) is at most 4 MiB, and the Coder CLI caps
-         *     template tars at 1 MiB. Deduplication is per (sha256 of the stored bytes, uploader).
+         *     Zips are converted to tar on the server. A body over 100 MiB is a 400 ("Failed to read file
+         *     from request.", never a 413); a zip is converted entry by entry, each up to 100 MiB, and a
+         *     failed conversion is a 500. A provisioner only accepts a job whose payload (archive included)
+         *     is at most 4 MiB, and the Coder CLI caps template tars at 1 MiB. Deduplication is per (sha256 of the stored bytes, uploader).
          *     This route has its own rate limit of 12 requests per minute.
          */
         post: operations["uploadFile"];
@@ -2151,16 +2152,6 @@ export interface components {
                 "application/json": components["schemas"]["Response"];
             };
         };
-        /** @description The body, or a zip once expanded, is over the limit. */
-        PayloadTooLarge: {
-            headers: {
-                "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Response"];
-            };
-        };
         /** @description The job is not in the expected state. */
         PreconditionFailed: {
             headers: {
@@ -2369,7 +2360,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             default: components["responses"]["Error"];
         };
