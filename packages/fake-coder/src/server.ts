@@ -30,11 +30,14 @@ export interface RunningFakeCoder {
   close(): Promise<void>;
 }
 
-/** Reads a request body, keeping at most one byte more than the largest accepted upload. */
+/**
+ * Reads a request body, keeping at most one byte more than the largest accepted upload, and nothing when its
+ * declared length is already over it (the route refuses it by that length; the bytes are only drained).
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   if (req.method === "GET" || req.method === "HEAD") return undefined;
   const chunks: Buffer[] = [];
-  let size = 0;
+  let size = Number(req.headers["content-length"] ?? 0) > MAX_FILE_BYTES ? MAX_FILE_BYTES + 1 : 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     if (size > MAX_FILE_BYTES) continue;
     chunks.push(chunk);
