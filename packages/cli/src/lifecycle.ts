@@ -1,15 +1,8 @@
 import type { UpdateParameterNeed, Workspace, WorkspaceBuild } from "@spt-coder/sdk";
 import type { Ctx, Sdk } from "./command.js";
 import { CliError, UsageError } from "./errors.js";
-import { parsePairs, readParamFile } from "./params.js";
 import type { Session } from "./session.js";
 import { renderJson } from "./ui/table.js";
-
-/** `--param` / `--param-file`, as `up` spells them. */
-export const paramArgs = {
-  param: { type: "string", array: true, describe: "Parameter value name=value (repeatable)" },
-  "param-file": { type: "string", describe: "YAML or JSON file of parameter values" },
-} as const;
 
 /** `--template-version NAME`. */
 export const templateVersionArg = {
@@ -18,17 +11,6 @@ export const templateVersionArg = {
     describe: "Template version name to build instead of the one Coder's rules pick (try before promoting)",
   },
 } as const;
-
-/** The values of `--param-file` then `--param` (later wins). */
-export async function parameterFlags(args: {
-  param?: string[] | undefined;
-  paramFile?: string | undefined;
-}): Promise<Record<string, string>> {
-  return {
-    ...(args.paramFile ? await readParamFile(args.paramFile) : {}),
-    ...parsePairs("--param", args.param),
-  };
-}
 
 /**
  * Asks for what a new template version needs, one prompt per parameter, as `coder update` does; without a

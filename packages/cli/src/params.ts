@@ -1,5 +1,29 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "./errors.js";
+import type { ParameterFlags } from "./parameter-errors.js";
+
+/** `--param` / `--param-file`: the one definition of every command that takes parameter values. */
+export const paramArgs = {
+  param: { type: "string", array: true, describe: "Parameter value name=value (repeatable)" },
+  "param-file": { type: "string", describe: "YAML or JSON file of parameter values" },
+} as const;
+
+/**
+ * The values of `--param-file` then `--param` (later wins), with the flag each value came from, so that an error
+ * names the one the user typed.
+ */
+export async function parameterInputs(args: {
+  param?: readonly unknown[] | undefined;
+  paramFile?: string | undefined;
+}): Promise<{ values: Record<string, string>; flags: ParameterFlags }> {
+  const fromFile = args.paramFile ? await readParamFile(args.paramFile) : {};
+  const fromFlags = parsePairs("--param", args.param);
+  const flags: ParameterFlags = {};
+  for (const name of Object.keys(fromFile))
+    flags[name] = `the "${name}" entry of --param-file ${args.paramFile}`;
+  for (const name of Object.keys(fromFlags)) flags[name] = `--param ${name}=<value>`;
+  return { values: { ...fromFile, ...fromFlags }, flags };
+}
 
 /**
  * Parses repeated `name=value` flags (`--param`, `--var`), splitting on the first `=` as the coder CLI does.

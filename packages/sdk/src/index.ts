@@ -45,7 +45,7 @@ export {
 export { resolveOrganization } from "./flows/organization.js";
 export { type PushTemplateOptions, type PushTemplateResult, pushTemplate } from "./flows/push.js";
 export { checkCoderServer } from "./flows/server-check.js";
-export { type UpOptions, type UpResult, up } from "./flows/up.js";
+export { type PushConfirmation, type UpOptions, type UpResult, up } from "./flows/up.js";
 export { findUpdateParameterNeeds } from "./flows/update-parameters.js";
 export {
   type AgentsReady,

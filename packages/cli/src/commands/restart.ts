@@ -1,6 +1,7 @@
 import { defineCommand } from "../command.js";
 import { runFlow } from "../flow-runner.js";
-import { confirmOrStop, needsPrompter, paramArgs, parameterFlags, reportBuild } from "../lifecycle.js";
+import { confirmOrStop, needsPrompter, reportBuild } from "../lifecycle.js";
+import { paramArgs, parameterInputs } from "../params.js";
 import { openSession } from "../session.js";
 import { findWorkspace } from "../workspaces.js";
 import { outputArg, type WorkspaceArgs, waitArg, workspacePositional, yesArg } from "./shared.js";
@@ -29,7 +30,7 @@ export const restartCommand = defineCommand<RestartArgs>({
     const session = await openSession(ctx, args);
     const sdk = await ctx.sdk();
     const workspace = await findWorkspace(session, args.workspace);
-    const parameters = await parameterFlags(args);
+    const parameters = (await parameterInputs(args)).values;
     await confirmOrStop(
       ctx,
       args.yes,

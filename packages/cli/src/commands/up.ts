@@ -1,11 +1,16 @@
 import { resolve } from "node:path";
-import { DEFAULT_TEMPLATE, ParameterValidationError, type UpResult } from "@spt-coder/sdk";
+import {
+  DEFAULT_TEMPLATE,
+  ParameterValidationError,
+  type PushConfirmation,
+  type UpResult,
+} from "@spt-coder/sdk";
 import { type Ctx, defineCommand, type Sdk } from "../command.js";
 import { CliError, UsageError } from "../errors.js";
 import { runFlow } from "../flow-runner.js";
 import { workspaceNameFromRepo } from "../names.js";
 import { type ParameterFlags, ParameterInputError } from "../parameter-errors.js";
-import { parsePairs, readParamFile } from "../params.js";
+import { paramArgs, parameterInputs, parsePairs } from "../params.js";
 import { openSession, type Session } from "../session.js";
 import { hasTerraformFiles, shippedTemplateDir, templateDirProblem } from "../template-dir.js";
 import { renderJson, renderTable } from "../ui/table.js";
@@ -46,8 +51,7 @@ export const upCommand = defineCommand<UpArgs>({
     },
     repo: { type: "string", describe: "Git repository URL (sets the repo_url parameter)" },
     name: { type: "string", describe: "Workspace name (default: derived from the repository name)" },
-    param: { type: "string", array: true, describe: "Parameter value name=value (repeatable)" },
-    "param-file": { type: "string", describe: "YAML or JSON file of parameter values" },
+    ...paramArgs,
     preset: {
       type: "string",
       describe:
@@ -92,8 +96,8 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
     throw new UsageError("--repo needs a git repository URL, e.g. --repo https://github.com/org/repo.");
   }
   const repo = args.repo ?? (demo ? DEMO_REPO : undefined);
-  const fileValues = args.paramFile ? await readParamFile(args.paramFile) : {};
-  const parameters = collectParameters(args, repo, fileValues);
+  const inputs = await parameterInputs(args);
+  const parameters = withRepo(args, repo, inputs.values);
   const variables = parsePairs("--var", args.var);
   const name = args.name ?? (repo ? workspaceNameFromRepo(repo) : undefined) ?? (await askName(ctx));
   const templateDir = resolveTemplateDir(args, ctx);
@@ -105,14 +109,17 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
         org: undefined,
       }
     : await openSession(ctx, { url: args.url, token: args.token, org: args.org }, { askUrl: true });
-  if (templateDir && ctx.canPrompt && !args.yes && !demo) {
-    await confirmPush(ctx, session, args.template, name, templateDir);
-  }
   const sdk = await ctx.sdk();
-  const flags = parameterFlags(args, fileValues);
+  // repo_url is named by --repo, which sets it, unless only --param or --param-file did.
+  const flags: ParameterFlags = { repo_url: "--repo <git url>", ...inputs.flags };
+  if (args.repo !== undefined) flags.repo_url = "--repo <git url>";
   const result = await runFlow(ctx, { workspace: name }, (signal, onEvent) =>
     sdk.up({
       client: session.client,
+      // openSession checked the URL before it sent the token; the demo's fake was not checked.
+      serverChecked: demo === undefined,
+      confirmPush:
+        ctx.canPrompt && !args.yes && !demo ? (push) => confirmPush(ctx, session, push) : undefined,
       org: session.org,
       template: args.template,
       templateDir,
@@ -132,12 +139,13 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
   printResult(ctx, sdk, args, session, result);
 }
 
-function collectParameters(
+/** The parameter values with `--repo` as `repo_url`, refusing a `--param repo_url=` that says otherwise. */
+function withRepo(
   args: UpArgs,
   repo: string | undefined,
-  fileValues: Record<string, string>,
+  values: Record<string, string>,
 ): Record<string, string> {
-  const parameters = { ...fileValues, ...parsePairs("--param", args.param) };
+  const parameters = { ...values };
   if (repo !== undefined) {
     if (args.param?.some((p) => String(p).startsWith("repo_url=")) && parameters.repo_url !== repo) {
       throw new UsageError("--repo and --param repo_url=... disagree; give one of them.");
@@ -145,16 +153,6 @@ function collectParameters(
     parameters.repo_url = repo;
   }
   return parameters;
-}
-
-/** Which flag set each parameter, so an error names the one the user typed; `repo_url` defaults to `--repo`. */
-function parameterFlags(args: UpArgs, fileValues: Record<string, string>): ParameterFlags {
-  const flags: ParameterFlags = { repo_url: "--repo <git url>" };
-  for (const name of Object.keys(fileValues))
-    flags[name] = `the "${name}" entry of --param-file ${args.paramFile}`;
-  for (const name of Object.keys(parsePairs("--param", args.param))) flags[name] = `--param ${name}=<value>`;
-  if (args.repo !== undefined) flags.repo_url = "--repo <git url>";
-  return flags;
 }
 
 async function askName(ctx: Ctx): Promise<string> {
@@ -182,15 +180,14 @@ function resolveTemplateDir(args: UpArgs, ctx: Ctx): string | undefined {
   return hasTerraformFiles(ctx.cwd) ? ctx.cwd : undefined;
 }
 
-/** On a terminal, asks before uploading a folder, as `coder templates push` does (`Upload "<dir>"?`). */
-async function confirmPush(ctx: Ctx, session: Session, template: string, name: string, dir: string) {
-  const sdk = await ctx.sdk();
-  if (await session.client.workspaces.getByName("me", name)) return;
-  const org = await sdk.resolveOrganization(session.client, session.org);
-  if (await session.client.templates.getByName(org.id, template)) return;
-  const shown = dir.startsWith(ctx.home) ? `~${dir.slice(ctx.home.length)}` : dir;
+/**
+ * On a terminal, asks before uploading a folder, as `coder templates push` does (`Upload "<dir>"?`). The flow
+ * calls it once it found the template missing, so nothing is looked up twice.
+ */
+async function confirmPush(ctx: Ctx, session: Session, push: PushConfirmation): Promise<void> {
+  const shown = push.dir.startsWith(ctx.home) ? `~${push.dir.slice(ctx.home.length)}` : push.dir;
   const ok = await ctx.confirm(
-    `Template "${template}" is not on ${session.url}. Upload "${shown}" to create it?`,
+    `Template "${push.template}" is not on ${session.url}. Upload "${shown}" to create it?`,
     true,
   );
   if (!ok) throw new CliError("Canceled: nothing was created.", { exitCode: 1 });

@@ -1,13 +1,7 @@
 import { defineCommand } from "../command.js";
 import { runFlow } from "../flow-runner.js";
-import {
-  confirmOrStop,
-  needsPrompter,
-  paramArgs,
-  parameterFlags,
-  templateVersionArg,
-  versionIdByName,
-} from "../lifecycle.js";
+import { confirmOrStop, needsPrompter, templateVersionArg, versionIdByName } from "../lifecycle.js";
+import { paramArgs, parameterInputs } from "../params.js";
 import { openSession } from "../session.js";
 import { renderJson } from "../ui/table.js";
 import { findWorkspace } from "../workspaces.js";
@@ -39,7 +33,7 @@ export const updateCommand = defineCommand<UpdateArgs>({
     const session = await openSession(ctx, args);
     const sdk = await ctx.sdk();
     const workspace = await findWorkspace(session, args.workspace);
-    const parameters = await parameterFlags(args);
+    const parameters = (await parameterInputs(args)).values;
     const versionId = args.templateVersion
       ? await versionIdByName(session, sdk, workspace, args.templateVersion)
       : undefined;

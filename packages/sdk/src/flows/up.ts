@@ -3,7 +3,7 @@ import { type CoderClient, createCoderClient } from "../coder-client.js";
 import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "../errors/flows.js";
 import { TemplateVersionArchivedError, TemplateVersionNotFoundError } from "../errors/lifecycle.js";
 import { assertValidName, DEFAULT_TEMPLATE } from "../names.js";
-import type { AutomaticUpdates, Template, Workspace, WorkspaceBuild } from "../types.js";
+import type { AutomaticUpdates, Organization, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
 import { type FlowEventHandler, stage } from "./events.js";
 import { resolveOrganization } from "./organization.js";
@@ -12,11 +12,29 @@ import { checkCoderServer } from "./server-check.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
 import { createWorkspace, startWorkspace, stopWorkspace } from "./workspace.js";
 
+/** A template push {@link up} is about to make: the template is missing and `templateDir` holds it. */
+export interface PushConfirmation {
+  template: string;
+  organization: Organization;
+  dir: string;
+}
+
 /** Options of {@link up}. Give `url` and `token`, or a ready `client`. */
 export interface UpOptions {
   url?: string | undefined;
   token?: string | undefined;
   client?: CoderClient | undefined;
+  /**
+   * The caller already ran {@link checkCoderServer} on this deployment (as the CLI does before it sends a token):
+   * the flow does not ask `/buildinfo` again.
+   */
+  serverChecked?: boolean | undefined;
+  /**
+   * Called once the flow knows the template is missing and before anything is uploaded: resolve to push it from
+   * `templateDir`, reject to stop (the flow then throws that error; nothing was created). Without it the flow
+   * pushes.
+   */
+  confirmPush?: ((push: PushConfirmation) => Promise<void>) | undefined;
   /** Organization name or id; default: the default organization. */
   org?: string | undefined;
   /** Template name; default {@link DEFAULT_TEMPLATE}. */
@@ -90,7 +108,9 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   const io = { signal };
   const templateName = options.template ?? DEFAULT_TEMPLATE;
 
-  await stage(onEvent, "check_server", "Checking the Coder server", () => checkCoderServer(client, io));
+  if (!options.serverChecked) {
+    await stage(onEvent, "check_server", "Checking the Coder server", () => checkCoderServer(client, io));
+  }
   let workspace = await client.workspaces.getByName(options.owner ?? "me", options.workspace, io);
   let created = false;
   let templateCreated = false;
@@ -106,6 +126,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
     );
     if (!template) {
       if (!options.templateDir) throw new TemplateUnavailableError(templateName, org.name);
+      await options.confirmPush?.({ template: templateName, organization: org, dir: options.templateDir });
       onEvent?.({
         type: "info",
         message: `Template "${templateName}" is missing; pushing it from ${options.templateDir}`,
