@@ -5,9 +5,6 @@
 import { ApiError, type Validation } from "./http.js";
 import { uuidParseError } from "./ids.js";
 
-/** `httpapi.DefaultMaxRequestBodyBytes`. */
-const MAX_BODY_BYTES = 4 << 20;
-
 /** The Go types the fake's request structs use. */
 export type FieldType = "string" | "uuid" | "bool" | "int" | "map" | "pairs" | "object";
 
@@ -82,20 +79,16 @@ function checkField(struct: string, field: string, value: unknown, type: FieldTy
   }
 }
 
-/** Reads and type-checks a JSON body against a Go struct's field list; unknown fields are ignored. */
+/**
+ * Reads and type-checks a JSON body against a Go struct's field list; unknown fields are ignored. Like
+ * `httpapi.Read`, it sets no size limit (a real Coder f524e00d read a 5 MiB body).
+ */
 export async function readBody<T>(
   request: Request,
   struct: string,
   fields: Record<string, FieldType>,
 ): Promise<T> {
   const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > MAX_BODY_BYTES) {
-    throw new ApiError(
-      413,
-      "Request body too large.",
-      `Maximum request body size is ${MAX_BODY_BYTES} bytes.`,
-    );
-  }
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(bytes).toString("utf8"));

@@ -99,7 +99,7 @@ describe.each(MODES)("schedules and versions (%s)", (mode) => {
     const manual = await put(h, `/api/v2/workspaces/${ws.id}/extend`, {
       deadline: new Date(Date.now() + 7_200_000).toISOString(),
     });
-    expect(manual.status).toBe(400);
+    expect(manual.status).toBe(409);
     expect((await manual.json()).message).toBe("Workspace shutdown is manual.");
     h.state.latestBuild(h.state.workspaces.get(ws.id)!).deadline = new Date(
       Date.now() + 600_000,

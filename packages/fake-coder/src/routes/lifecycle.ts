@@ -4,14 +4,39 @@
  */
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
 import { ApiError, forbidden, json } from "../http.js";
-import { jobStatus } from "../jobs/status.js";
 import type { Route, RouteContext } from "../router.js";
 import type { TemplateVersionRecord } from "../state.js";
 import { isOwner, versionParam, workspaceParam } from "./common.js";
 import { checkSchedule, checkTtl } from "./workspaces.js";
 
 const NO_CONTENT = () => new Response(null, { status: 204 });
-const HALF_HOUR_MS = 29 * 60_000;
+/** coderd refuses a new deadline before now + 29 minutes, and words it as 30. */
+const SOON_MS = 29 * 60_000;
+/** Go's `time.RFC3339` layout, as its parse errors quote it. */
+const RFC3339 = "2006-01-02T15:04:05Z07:00";
+
+/**
+ * The request's `deadline` as Go decodes a `time.Time`: missing is the zero time, which the `required` tag
+ * refuses; a string that is not RFC 3339 fails the JSON decoding (the detail is Go's for a value that does not
+ * start with a year).
+ */
+function readDeadline(value: unknown): number {
+  if (value === undefined || value === null) {
+    throwIfInvalid([tagFailure("deadline", "required", "0001-01-01 00:00:00 +0000 UTC")]);
+  }
+  const text = String(value);
+  const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text)
+    ? Date.parse(text)
+    : Number.NaN;
+  if (Number.isNaN(parsed)) {
+    throw new ApiError(
+      400,
+      "Request body must be valid JSON.",
+      `parsing time ${JSON.stringify(text)} as "${RFC3339}": cannot parse ${JSON.stringify(text)} as "2006"`,
+    );
+  }
+  return parsed;
+}
 
 /** The latest build of every live workspace pins its version: coderd's ArchiveUnusedTemplateVersions skips those. */
 function versionInUse(ctx: RouteContext, version: TemplateVersionRecord): boolean {
@@ -103,23 +128,27 @@ export const lifecycleRoutes: Route[] = [
     pattern: "/api/v2/workspaces/{workspace}/extend",
     handler: async (ctx) => {
       const workspace = workspaceParam(ctx);
-      const req = await readBody<{ deadline?: string }>(ctx.request, "PutExtendWorkspaceRequest", {
+      const req = await readBody<{ deadline?: unknown }>(ctx.request, "PutExtendWorkspaceRequest", {
         deadline: "string",
       });
-      const wanted = Date.parse(req.deadline ?? "");
-      throwIfInvalid(Number.isNaN(wanted) ? [tagFailure("deadline", "required", req.deadline ?? "")] : []);
+      const wanted = readDeadline(req.deadline);
       const { state } = ctx.core;
       const build = state.latestBuild(workspace);
       const job = state.job(build.jobId);
-      if (build.transition !== "start" || jobStatus(job) !== "succeeded") {
-        throw new ApiError(400, "Workspace must be started, cannot extend.");
+      // coderd's order: the transition, then whether the job ended (a failed start passes), then the deadline.
+      if (build.transition !== "start") {
+        throw new ApiError(409, `Workspace must be started, current status: ${build.transition}`);
       }
-      if (!build.deadline) throw new ApiError(400, "Workspace shutdown is manual.");
-      if (wanted < Date.now() + HALF_HOUR_MS) {
+      if (!job.completedAt) throw new ApiError(409, "Workspace is still building!");
+      if (!build.deadline) throw new ApiError(409, "Workspace shutdown is manual.");
+      if (wanted < Date.now() + SOON_MS) {
         throw new ApiError(
           400,
           "Cannot extend workspace: new deadline must be at least 30 minutes in the future",
         );
+      }
+      if (wanted < Date.parse(job.completedAt)) {
+        throw new ApiError(400, "Cannot extend workspace: new deadline must be before workspace start time");
       }
       build.deadline = new Date(wanted).toISOString();
       return json(200, { message: `Deadline updated to ${build.deadline.replace(/\.\d{3}Z$/, "Z")}.` });

@@ -1032,7 +1032,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Move the running build's deadline; at least 30 minutes ahead, only for a started workspace with a deadline. */
+        /**
+         * Move the running build's deadline; at least 30 minutes ahead, only for a started workspace with a deadline.
+         * @description A workspace whose latest build is not a start, whose start is still building, or that stops by hand
+         *     (no deadline) is a 409 with its own message; a deadline less than 29 minutes ahead is a 400.
+         */
         put: operations["extendWorkspaceDeadline"];
         post?: never;
         delete?: never;
