@@ -2,21 +2,30 @@ import { UsageError } from "./errors.js";
 
 const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
+/** The machine's time zone as this process sees it (the system setting, e.g. `/etc/localtime`), else UTC. */
+export function machineZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
 /**
  * Parses `coder schedule start`'s words into Coder's weekly cron: `<time> [<days>] [<location>]`, e.g.
  * `9:30AM Mon-Fri Europe/Paris`. Time is `15:04`, `3:04PM` or `3PM`; days are `*`, a range (`Mon-Fri`) or a list
- * (`Mon,Wed,Fri`), default every day; the location is an IANA zone, default `$TZ`, else UTC.
- * Returns `CRON_TZ=<zone> <minute> <hour> * * <days>`.
+ * (`Mon,Wed,Fri`), default every day; the location is an IANA zone. Without one, as coder does: `$TZ` when it is
+ * set (set but empty: UTC), else the machine's zone (`localZone`). A `$TZ` that names no zone is refused, where
+ * coder falls back to UTC without a word. Returns `CRON_TZ=<zone> <minute> <hour> * * <days>`.
  */
 export function parseAutostart(
   words: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  localZone: () => string = machineZone,
 ): string {
   const [time, ...rest] = words;
   if (!time) throw scheduleError("a start time is missing");
   const { hour, minute } = parseTime(time);
   let days = "*";
-  let zone = env.TZ || "UTC";
+  // coder's tz.TimezoneIANA; a machine zone it could not name is UTC there too.
+  const local = env.TZ === undefined ? localZone() : undefined;
+  let zone = local === undefined ? env.TZ || "UTC" : knownZone(local) ? local : "UTC";
   for (const word of rest) {
     if (isDays(word))
       days =
@@ -52,13 +61,19 @@ function isDays(word: string): boolean {
     .every((part) => part.split("-").every((d) => DAY_NAMES.includes(d)) && part.split("-").length <= 2);
 }
 
-function isZone(word: string): boolean {
+/** A zone the ICU data knows (`EST5EDT` too). */
+function knownZone(name: string): boolean {
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: word });
-    return word.includes("/") || word.toUpperCase() === "UTC";
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
   } catch {
     return false;
   }
+}
+
+/** A word that reads as a zone: known, and `Area/Place` or UTC, so it is not taken for something else. */
+function isZone(word: string): boolean {
+  return knownZone(word) && (word.includes("/") || word.toUpperCase() === "UTC");
 }
 
 /**
