@@ -3471,7 +3471,9 @@ export interface operations {
                 /**
                  * @description What the agent runs: with the user's shell (`$SHELL -c`), or, when it starts with `#!`,
                  *     with that interpreter; empty starts a login shell. It travels in the URL, so it must
-                 *     hold no secret.
+                 *     hold no secret. coderd hands it to the agent in a start message (a 16-bit length, then
+                 *     JSON) that the agent reads with one read: over about 1200 bytes the message may arrive
+                 *     cut, and the session then ends without output.
                  */
                 command?: string;
                 /** @description Rows (default 80; taken modulo 65536). */
