@@ -75,7 +75,8 @@ export function inProcessWebSocket(core: Core): InProcessWebSocket {
             later(() => handlers.message(copy, true));
           },
           close: (code, reason) => end(() => handlers.closed(code, reason)),
-          terminate: () => end(() => handlers.closed(1006, "", "the fake dropped the connection")),
+          // As a connection closed without a close frame reads at the client: 1006, no error.
+          terminate: () => end(() => handlers.closed(1006, "")),
         },
         result.stream,
         core.faults.takeStreamDrop(result.path)?.afterFrames,

@@ -21,6 +21,8 @@ export interface StreamSink {
   /** A binary frame (the terminal's output). */
   sendBytes(data: Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Ends the connection without a close frame, as coderd ends a terminal whose session ended. */
+  drop(): void;
 }
 
 /**

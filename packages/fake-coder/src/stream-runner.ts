@@ -58,6 +58,9 @@ export function runStream(
       finish();
       socket.close(code, reason);
     },
+    drop() {
+      if (open) cut();
+    },
   };
   if (dropAfter === 0) cut();
   else {

@@ -3,8 +3,10 @@
  * them. A session is keyed by agent and `reconnect` id: attaching to a running one replays its last 64 KiB and
  * then follows it; a session whose command ended is gone, so the same id starts the command again, as the real
  * agent does. The command runs in the fake shell (`shell/`), which asks the fake's `exec` option what each
- * command does. The terminal translates LF to CRLF until `stty -onlcr`, echoes Ctrl-C as `^C` and ends the
- * session on it (SIGINT to the foreground group), and closes every connection with 1000 when the command ends.
+ * command does. The terminal's modes, as `stty` sets them: output processing (LF → CRLF), echo of what is typed,
+ * and signals (Ctrl-C echoes `^C` and ends the session, as SIGINT ends the foreground group); `raw` turns off the
+ * first and the last, `sane` turns all on. When the command ends, every connection is ended without a close
+ * frame, as coderd does (the client sees 1006).
  */
 import { runShell, type ScriptedResult, SessionEnded, type ShellIo } from "./shell/run.js";
 
@@ -37,7 +39,7 @@ export type FakeExecOption = FakeExecHandler | Record<string, ScriptedResult>;
 /** Where a session's output goes: one connection. */
 export interface TerminalSink {
   sendBytes(data: Uint8Array): void;
-  close(code: number, reason: string): void;
+  drop(): void;
 }
 
 /** What starting a session needs. */
@@ -98,7 +100,10 @@ class Session {
   private readonly sinks = new Set<TerminalSink>();
   private readonly controller = new AbortController();
   private replay: Uint8Array = new Uint8Array(0);
-  private onlcr = true;
+  private readonly modes = { opost: true, onlcr: true, echo: true, isig: true };
+  /** What was typed and not read yet, and a reader waiting for more. */
+  private typed = Buffer.alloc(0);
+  private reader: { bytes: number; resolve: (text: string) => void } | undefined;
   private ended = false;
 
   constructor(
@@ -109,7 +114,7 @@ class Session {
 
   attach(sink: TerminalSink): TerminalAttachment {
     if (this.replay.length > 0) this.send(sink, this.replay);
-    if (this.ended) sink.close(1000, "");
+    if (this.ended) sink.drop();
     else this.sinks.add(sink);
     return {
       input: (data) => this.input(data),
@@ -122,9 +127,8 @@ class Session {
     const { command, env } = this.init;
     const io: ShellIo = {
       write: (text) => this.write(text),
-      setOnlcr: (on) => {
-        this.onlcr = on;
-      },
+      stty: (settings) => this.stty(settings),
+      read: (bytes) => this.read(bytes),
       signal: this.controller.signal,
       script: (line, argv, commandEnv) =>
         ask(line, {
@@ -151,30 +155,65 @@ class Session {
     this.end();
   }
 
-  /** Ends the session: every connection is closed normally, as coderd does when the agent's side ends. */
+  /** Ends the session: every connection is ended, without a close frame, as coderd does. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
     this.controller.abort();
     this.forget();
-    for (const sink of this.sinks) sink.close(1000, "");
+    for (const sink of this.sinks) sink.drop();
     this.sinks.clear();
+  }
+
+  private stty(settings: string[]): void {
+    for (const setting of settings) {
+      const on = !setting.startsWith("-");
+      const name = setting.replace(/^-/, "");
+      if (name === "raw") {
+        // `raw` is no output processing and no signals (and no line editing, which the fake has not).
+        this.modes.opost = !on;
+        this.modes.isig = !on;
+      } else if (name === "cooked") {
+        this.modes.opost = this.modes.isig = on;
+      } else if (name === "sane")
+        Object.assign(this.modes, { opost: true, onlcr: true, echo: true, isig: true });
+      else if (name in this.modes) this.modes[name as keyof typeof this.modes] = on;
+    }
   }
 
   private input(data: string): void {
     if (this.ended) return;
     for (const c of data) {
-      if (c === "\u0003") {
-        this.write("^C");
+      if (c === "\u0003" && this.modes.isig) {
+        if (this.modes.echo) this.write("^C");
         this.end();
         return;
       }
+      if (this.modes.echo) this.write(c);
+      this.typed = Buffer.concat([this.typed, Buffer.from(c)]);
     }
+    this.deliver();
+  }
+
+  private read(bytes: number): Promise<string> {
+    return new Promise((resolve) => {
+      this.reader = { bytes, resolve };
+      this.deliver();
+    });
+  }
+
+  private deliver(): void {
+    const reader = this.reader;
+    if (!reader || this.typed.length < reader.bytes) return;
+    this.reader = undefined;
+    reader.resolve(this.typed.subarray(0, reader.bytes).toString("utf8"));
+    this.typed = this.typed.subarray(reader.bytes);
   }
 
   private write(text: string): void {
     if (this.ended || text === "") return;
-    const bytes = Buffer.from(this.onlcr ? text.replace(/\n/g, "\r\n") : text);
+    const crlf = this.modes.opost && this.modes.onlcr;
+    const bytes = Buffer.from(crlf ? text.replace(/\n/g, "\r\n") : text);
     const joined = Buffer.concat([this.replay, bytes]);
     this.replay = joined.subarray(Math.max(0, joined.length - REPLAY_BYTES));
     for (const sink of this.sinks) this.send(sink, bytes);

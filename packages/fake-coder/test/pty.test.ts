@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { FakeCoderOptions } from "../src/core.js";
 import type { InProcessSocketHandlers, InProcessWebSocket } from "../src/in-process-socket.js";
+import type { FakeExecHandler, FakeExecOption } from "../src/terminals.js";
 import {
   type AnyJson,
   createWorkspace,
@@ -103,23 +104,41 @@ async function connectedAgent(h: Harness): Promise<{ agentId: string; workspace:
   return { agentId, workspace };
 }
 
-const RECONNECT = "6e4ff2a6-9a4e-4b4d-9c61-58cf0b1d3f2a";
-const pty = (agentId: string, command: string, reconnect = RECONNECT) =>
+/** A terminal URL; a fresh session unless a `reconnect` id is given (the workspace is shared by the tests). */
+const pty = (agentId: string, command: string, reconnect: string = randomUUID()) =>
   `/api/v2/workspaceagents/${agentId}/pty?reconnect=${reconnect}&width=80&height=24&command=${encodeURIComponent(command)}`;
 
 describe.each(MODES)("the agent's terminal (%s)", (mode) => {
   const launch = useMode(mode);
-  const start = async (options: FakeCoderOptions = {}) => {
-    const h = await launch(options);
+  // One fake and one workspace for the file (a build per test is slow on a loaded machine): small frames, a
+  // member, and the current test's script. A test that needs other options gets a fake of its own.
+  let script: FakeExecHandler = () => undefined;
+  let shared: Awaited<ReturnType<typeof setUp>>;
+  const setUp = async (h: Harness) => {
     const { agentId, workspace } = await connectedAgent(h);
-    const cookie = { Cookie: `coder_session_token=${h.token}` };
-    return { h, agentId, workspace, cookie };
+    return { h, agentId, workspace, cookie: { Cookie: `coder_session_token=${h.token}` } };
+  };
+  beforeAll(async () => {
+    const h = await launch(
+      { ptyFrameBytes: 3, users: [{ username: "bob" }], exec: (command, ctx) => script(command, ctx) },
+      () => {},
+    );
+    shared = await setUp(h);
+  }, 60_000);
+  afterAll(() => shared.h.close());
+  beforeEach(() => {
+    script = () => undefined;
+  });
+  const start = async (options: { exec?: FakeExecOption } = {}) => {
+    if (typeof options.exec === "object") return setUp(await launch({ exec: options.exec }));
+    if (options.exec) script = options.exec;
+    return shared;
   };
 
-  it("runs a command with $SHELL -c, sends LF as CRLF in frames of ptyFrameBytes, and closes with 1000", async () => {
-    const { h, agentId, cookie } = await start({ ptyFrameBytes: 3 });
+  it("runs a command with $SHELL -c, sends LF as CRLF in frames of ptyFrameBytes, and ends without a close frame", async () => {
+    const { h, agentId, cookie } = await start();
     const t = open(h, pty(agentId, "echo hello; echo world"), cookie);
-    expect(await t.ended).toEqual({ code: 1000, reason: "" });
+    expect(await t.ended).toEqual({ code: 1006, reason: "" });
     expect(t.output()).toBe("hello\r\nworld\r\n");
     expect(Math.max(...t.frames.map((f) => f.length))).toBe(3);
   });
@@ -191,11 +210,11 @@ describe.each(MODES)("the agent's terminal (%s)", (mode) => {
     const t = open(h, pty(agentId, "sleep 600"), cookie);
     await t.sees("waiting");
     t.type("\u0003");
-    expect(await t.ended).toEqual({ code: 1000, reason: "" });
+    expect(await t.ended).toEqual({ code: 1006, reason: "" });
     expect(t.output()).toBe("waiting\r\n^C");
     expect(interrupted).toBe(true);
 
-    const u = open(h, pty(agentId, "sleep 600", "0b3c3c6e-5d0b-4a59-9c1e-1c2d3e4f5a6b"), cookie);
+    const u = open(h, pty(agentId, "sleep 600"), cookie);
     await u.sees("waiting");
     u.sendText(JSON.stringify({ data: "\u0003" }));
     expect(await u.ended).toEqual({
@@ -215,15 +234,16 @@ describe.each(MODES)("the agent's terminal (%s)", (mode) => {
         return { output: "done\n" };
       },
     });
-    const first = open(h, pty(agentId, "job"), cookie);
+    const id = randomUUID();
+    const first = open(h, pty(agentId, "job", id), cookie);
     await first.sees("run 1");
     first.close();
-    const again = open(h, pty(agentId, "job"), cookie);
+    const again = open(h, pty(agentId, "job", id), cookie);
     await again.sees("run 1\r\n");
     release.shift()?.();
-    expect(await again.ended).toEqual({ code: 1000, reason: "" });
+    expect(await again.ended).toEqual({ code: 1006, reason: "" });
     expect(again.output()).toBe("run 1\r\ndone\r\n");
-    const rerun = open(h, pty(agentId, "job"), cookie);
+    const rerun = open(h, pty(agentId, "job", id), cookie);
     await rerun.sees("run 2");
     release.shift()?.();
     await rerun.ended;
@@ -231,7 +251,7 @@ describe.each(MODES)("the agent's terminal (%s)", (mode) => {
   });
 
   it("refuses as coderd does: no token (JSON 404), another user or unknown agent (HTML 404), bad id, bad query", async () => {
-    const { h, agentId, cookie } = await start({ users: [{ username: "bob" }] });
+    const { h, agentId, cookie } = await start();
     const refused = async (path: string, headers: Record<string, string>) => {
       const ended = (await open(h, path, headers).ended) as {
         status: number;
@@ -263,12 +283,45 @@ describe.each(MODES)("the agent's terminal (%s)", (mode) => {
       [pty(agentId, "true"), { "Coder-Session-Token": h.token }],
       [`${pty(agentId, "true")}&coder_session_token=${h.token}`, {}],
     ] as const) {
-      expect(await open(h, path, headers).ended).toEqual({ code: 1000, reason: "" });
+      expect(await open(h, path, headers).ended).toEqual({ code: 1006, reason: "" });
     }
     const plain = await h.api(pty(agentId, "true"));
     expect(plain.status).toBe(426);
   });
 
+  it("takes typed input: echoed when cooked; after stty raw -echo, read by head -c as data, Ctrl-C too", async () => {
+    const { h, agentId, cookie } = await start();
+    const cooked = open(
+      h,
+      pty(agentId, `#!/bin/sh\nprintf ready\nc=$(head -c 4)\nprintf '[%s]' "$c"`),
+      cookie,
+    );
+    await cooked.sees("ready");
+    cooked.type("abcd");
+    await cooked.ended;
+    expect(cooked.output()).toBe("readyabcd[abcd]");
+    const script = `#!/bin/sh\nstty raw -echo\nprintf ready\nc=$(head -c 3)\nstty sane\nprintf '[%s]\\n' "$c"`;
+    const raw = open(h, pty(agentId, script), cookie);
+    await raw.sees("ready");
+    raw.type("x\u0003y");
+    await raw.ended;
+    expect(raw.output()).toBe("ready[x\u0003y]\r\n");
+  });
+
+  it("ends at once, without a word, when the start message is too long for the agent's one read", async () => {
+    const { h, agentId, cookie } = await start();
+    const t = open(h, pty(agentId, `echo ${"x".repeat(1100)}`), cookie);
+    expect(await t.ended).toEqual({ code: 1006, reason: "" });
+    expect(t.frames).toEqual([]);
+  });
+
+  it("ends the session on a scripted hangup, before the rest of the script", async () => {
+    const { h, agentId, cookie } = await start({ exec: { die: { output: "bye\n", hangup: true } } });
+    const t = open(h, pty(agentId, "#!/bin/sh\ndie\necho never"), cookie);
+    expect(await t.ended).toEqual({ code: 1006, reason: "" });
+    expect(t.output()).toBe("bye\r\n");
+  });
+  // Last: it stops the shared workspace.
   it("answers 502 (HTML) when the agent is not connected", async () => {
     const { h, agentId, cookie, workspace } = await start();
     const stop = await h.api(`/api/v2/workspaces/${workspace.id}/builds`, {
@@ -279,12 +332,5 @@ describe.each(MODES)("the agent's terminal (%s)", (mode) => {
     const ended = (await open(h, pty(agentId, "true"), cookie).ended) as { status: number; body: string };
     expect(ended.status).toBe(502);
     expect(ended.body).toContain("Agent state is &quot;disconnected&quot;, not &quot;connected&quot;");
-  });
-
-  it("ends the session on a scripted hangup, before the rest of the script", async () => {
-    const { h, agentId, cookie } = await start({ exec: { die: { output: "bye\n", hangup: true } } });
-    const t = open(h, pty(agentId, "#!/bin/sh\ndie\necho never"), cookie);
-    expect(await t.ended).toEqual({ code: 1000, reason: "" });
-    expect(t.output()).toBe("bye\r\n");
   });
 });

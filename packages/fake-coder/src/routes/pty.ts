@@ -6,10 +6,18 @@
  */
 import { agentStatus } from "../agents.js";
 import { tokenFromRequest, userForToken } from "../auth.js";
-import { ApiError, htmlPage, json, NOT_FOUND_MESSAGE, type Validation } from "../http.js";
+import { ApiError, goJson, htmlPage, json, NOT_FOUND_MESSAGE, type Validation } from "../http.js";
 import { isUuid } from "../ids.js";
 import type { FollowStream, Route, RouteContext } from "../router.js";
 import type { TerminalAttachment } from "../terminals.js";
+
+/**
+ * The largest start message the fake's agent takes: coderd sends the agent a 16-bit length and the JSON, and the
+ * agent reads the JSON with one `Read`, so a message longer than one TCP segment over the tailnet may arrive cut
+ * and the session ends without a word. Real agents lose some messages over about 1200 bytes; the fake ends every
+ * one over this size, stricter rather than random.
+ */
+export const MAX_START_MESSAGE_BYTES = 1100;
 
 /** Routes of this group. */
 export const ptyRoutes: Route[] = [
@@ -62,14 +70,29 @@ function openTerminal(ctx: RouteContext): Response | FollowStream {
   const height = size("height");
   const width = size("width");
   if (problems.length > 0) throw new ApiError(400, "Invalid query parameters.", undefined, problems);
+  const command = query.get("command") ?? "";
+  const start = {
+    ID: reconnect,
+    Height: height,
+    Width: width,
+    Command: command,
+    Container: "",
+    ContainerUser: "",
+  };
+  const startBytes =
+    2 + Buffer.byteLength(goJson({ ...start, BackendType: query.get("backend_type") ?? "" })) - 1;
   let attachment: TerminalAttachment | undefined;
   return {
     kind: "follow",
     attach(sink) {
+      if (startBytes > MAX_START_MESSAGE_BYTES) {
+        sink.drop(); // the agent could not read the start message: no session, no word
+        return () => {};
+      }
       attachment = ctx.core.terminals.attach(
         `${agent.id}/${reconnect.toLowerCase()}`,
         {
-          command: query.get("command") ?? "",
+          command,
           width,
           height,
           env: {
@@ -99,7 +122,7 @@ function openTerminal(ctx: RouteContext): Response | FollowStream {
         message = JSON.parse(data) as typeof message;
       } catch {
         // The agent stops reading on bad input and lets go of the connection; the session goes on.
-        sink.close(1000, "");
+        sink.drop();
         return;
       }
       if (typeof message.data === "string") attachment?.input(message.data);

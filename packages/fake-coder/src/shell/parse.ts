@@ -1,14 +1,14 @@
 /**
  * The fake agent's shell, part one: a parser for the small subset of POSIX `sh` a command line may use in the
  * fake. No shell runs inside the fake; commands are scripted by its users (see `run.ts`). Supported: words with
- * single and double quotes and backslashes, `$name`, `${name}`, `${name:-default}`, `$?`, variable assignments
- * before a command, `;`, newlines, `&&`, `||`, `#` comments (a shebang line is one), and redirections of a file
- * descriptor to or from a file (`<`, `>`, `>>`, `2>`) or to another descriptor (`2>&1`). Pipes, `&`, subshells and
- * command substitution are not: they are a syntax error naming what is missing.
+ * single and double quotes and backslashes, `$name`, `${name}`, `${name:-default}`, `$?`, command substitution
+ * `$(…)`, variable assignments before a command, `;`, newlines, `&&`, `||`, `#` comments (a shebang line is one),
+ * and redirections of a file descriptor to or from a file (`<`, `>`, `>>`, `2>`) or to another descriptor (`2>&1`).
+ * Pipes, `&`, subshells and backquotes are not: they are a syntax error naming what is missing.
  */
 
-/** A piece of a word: literal text, or a parameter to expand (with its `:-` default). */
-export type Segment = { text: string } | { param: string; fallback?: string };
+/** A piece of a word: literal text, a parameter to expand (with its `:-` default), or a command's output. */
+export type Segment = { text: string } | { param: string; fallback?: string } | { command: string };
 /** A word before expansion. */
 export type Word = Segment[];
 
@@ -40,8 +40,7 @@ const UNSUPPORTED: Record<string, string> = {
   "&": "background jobs",
   "(": "subshells",
   ")": "subshells",
-  "`": "command substitution",
-  "$(": "command substitution",
+  "`": "backquotes (use $(…))",
 };
 
 /** Parses a command line into the lists it runs, in order. */
@@ -162,10 +161,13 @@ function readWord(source: string, start: number): [Word, number] {
   return [word, i];
 }
 
-/** Reads `$?`, `$name`, `${name}` or `${name:-default}` at `i` (a lone `$` is literal). */
+/** Reads `$?`, `$name`, `${name}`, `${name:-default}` or `$(command)` at `i` (a lone `$` is literal). */
 function readParam(source: string, i: number, word: Word, literal: (text: string) => void): number {
-  if (source.startsWith("$(", i))
-    throw new ShellSyntaxError("the fake shell does not support command substitution");
+  if (source.startsWith("$(", i)) {
+    const close = closingParen(source, i + 2);
+    word.push({ command: source.slice(i + 2, close) });
+    return close + 1;
+  }
   if (source[i + 1] === "?") {
     word.push({ param: "?" });
     return i + 2;
@@ -185,4 +187,20 @@ function readParam(source: string, i: number, word: Word, literal: (text: string
   }
   word.push({ param: name });
   return i + 1 + name.length;
+}
+
+/** The index of the `)` that closes a `$(` whose inside starts at `from` (quotes and nesting respected). */
+function closingParen(source: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "'" || c === '"') {
+      const end = source.indexOf(c, i + 1);
+      if (end < 0) break;
+      i = end;
+    } else if (c === "\\") i++;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  throw new ShellSyntaxError('Syntax error: end of file unexpected (expecting ")")');
 }

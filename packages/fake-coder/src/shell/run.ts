@@ -1,7 +1,7 @@
 /**
  * The fake agent's shell, part two: runs what `parse.ts` read. Builtins: `echo`, `printf`, `true`, `false`, `:`,
- * `exit`, `export`, `stty` (only `-onlcr`/`onlcr` change anything: the terminal's LF → CRLF translation), and
- * `<shell> -c <command line>` for any `sh`-like program. Every other command, and every `-c` command line, is
+ * `exit`, `export`, `stty` (the terminal's modes, see terminals.ts), `head -c N` (N bytes typed into the terminal),
+ * and `<shell> -c <command line>` for any `sh`-like program. Every other command, and every `-c` command line, is
  * first offered to the fake's user through `script`; what they leave (`undefined`) is "not found" (127), as dash
  * says it.
  */
@@ -21,8 +21,10 @@ export interface ScriptedResult {
 export interface ShellIo {
   /** Writes to the terminal. */
   write(text: string): void;
-  /** `stty [-]onlcr`. */
-  setOnlcr(on: boolean): void;
+  /** `stty <settings>`. */
+  stty(settings: string[]): void;
+  /** The next `bytes` bytes typed into the terminal, once they have been. */
+  read(bytes: number): Promise<string>;
   /** Ctrl-C, or the session's end. */
   signal: AbortSignal;
   /** The fake's user decides what `command` does; `argv` is set for a simple command, not a `-c` line. */
@@ -78,26 +80,36 @@ class Shell {
     }
   }
 
-  private expand(word: Word): string {
-    return word
-      .map((s) => {
-        if ("text" in s) return s.text;
+  /** A word's text; a command substitution runs its command and takes its output, trailing newlines cut. */
+  private async expand(word: Word, substituted: { status?: number }): Promise<string> {
+    let text = "";
+    for (const s of word) {
+      if ("text" in s) text += s.text;
+      else if ("command" in s) {
+        let output = "";
+        substituted.status = await runShell(s.command, this.env, { ...this.io, write: (t) => (output += t) });
+        text += output.replace(/\n+$/, "");
+      } else {
         const value = s.param === "?" ? String(this.status) : this.env[s.param];
-        return s.fallback !== undefined && !value ? s.fallback : (value ?? "");
-      })
-      .join("");
+        text += s.fallback !== undefined && !value ? s.fallback : (value ?? "");
+      }
+    }
+    return text;
   }
 
   private async run(command: SimpleCommand): Promise<number> {
-    const assigned = Object.fromEntries(command.assignments.map((a) => [a.name, this.expand(a.value)]));
-    const argv = command.words.map((w) => this.expand(w));
+    const substituted: { status?: number } = {};
+    const assigned: Record<string, string> = {};
+    for (const a of command.assignments) assigned[a.name] = await this.expand(a.value, substituted);
+    const argv: string[] = [];
+    for (const w of command.words) argv.push(await this.expand(w, substituted));
     if (argv.length === 0) {
       Object.assign(this.env, assigned);
-      return 0;
+      return substituted.status ?? 0;
     }
     const outputs: Record<number, boolean> = { 1: true, 2: true };
     for (const r of command.redirects) {
-      const target = this.expand(r.target);
+      const target = await this.expand(r.target, substituted);
       if (r.op === ">&") outputs[r.fd] = outputs[Number(target)] ?? true;
       else if (target === "/dev/null") outputs[r.fd] = false;
       else {
@@ -134,8 +146,13 @@ class Shell {
         }
         return 0;
       case "stty":
-        for (const arg of args) if (arg === "-onlcr" || arg === "onlcr") this.io.setOnlcr(arg === "onlcr");
+        this.io.stty(args);
         return 0;
+      case "head":
+        if (args[0] === "-c" && /^\d+$/.test(args[1] ?? "")) {
+          out(await this.interruptible(this.io.read(Number(args[1]))));
+          return 0;
+        }
     }
     const shell = SHELLS.has(name.split("/").pop() ?? "") && args[0] === "-c";
     if (shell && args[1] === undefined) {
@@ -154,14 +171,19 @@ class Shell {
   }
 
   /** Asks the fake's user, unless Ctrl-C comes first. */
-  private async scripted(command: string, argv: string[] | undefined, env: Record<string, string>) {
+  private scripted(command: string, argv: string[] | undefined, env: Record<string, string>) {
+    return this.interruptible(Promise.resolve(this.io.script(command, argv, env)));
+  }
+
+  /** `pending`, or SessionEnded when the session ends first. */
+  private interruptible<T>(pending: Promise<T>): Promise<T> {
     const { signal } = this.io;
-    if (signal.aborted) throw new SessionEnded("interrupted");
+    if (signal.aborted) return Promise.reject(new SessionEnded("interrupted"));
     const interrupted = new Promise<never>((_, reject) =>
       signal.addEventListener("abort", () => reject(new SessionEnded("interrupted")), { once: true }),
     );
     interrupted.catch(() => {});
-    return Promise.race([Promise.resolve(this.io.script(command, argv, env)), interrupted]);
+    return Promise.race([pending, interrupted]);
   }
 }
 
