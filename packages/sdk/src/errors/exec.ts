@@ -3,11 +3,13 @@ import { CoderError, CoderInvalidInputError, CoderTimeoutError } from "./base.js
 
 /**
  * Why a command run with `exec` has no exit status:
- * - `not_started`: the session ended before the script ran (the agent could not start `/bin/sh`, e.g. on Windows);
- * - `no_exit_status`: the script started but its session ended before it printed the status (the shell was killed,
- *   the agent stopped);
+ * - `not_started`: the terminal closed before the script ran (the agent could not start `/bin/sh`, e.g. on
+ *   Windows, or `stty` for a long command), or the connection ended then;
+ * - `no_exit_status`: the script started, and the terminal closed before it printed the status (the shell was
+ *   killed, the agent stopped, or the connection ended: coderd closes a finished session without a close frame,
+ *   so the two look alike);
  * - `agent_unreachable`: coderd could not reach the agent (it closed the socket with 1011);
- * - `connection_lost`: the connection to coderd broke, or stayed silent past the idle deadline;
+ * - `connection_lost`: no upgrade or no frame within the deadlines, or a socket error;
  * - `refused`: coderd answered the upgrade with an error page instead of a terminal.
  *
  * In every case but `not_started` and `refused` the command may have run, and may still be running.

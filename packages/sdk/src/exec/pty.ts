@@ -5,11 +5,14 @@ import type { CoderClient } from "../coder-client.js";
 
 /** How a terminal connection ended. */
 export type PtyEnd =
-  /** The server closed it with a close frame (1000 when the agent's session ended). */
+  /**
+   * The server ended it. coderd ends a terminal whose session ended without a close frame (1006 here): that
+   * looks the same as a connection cut on the way, so it tells nothing about why.
+   */
   | { kind: "closed"; code: number; reason: string }
   /** The upgrade was answered with a plain HTTP response. */
   | { kind: "refused"; answer: RefusedUpgrade }
-  /** No upgrade in time, no frame or ping for too long, or the connection broke without a close frame. */
+  /** No upgrade in time, no frame or ping for too long, or a socket error (a reset). */
   | { kind: "lost"; reason: string };
 
 /** What opening one terminal needs. */
@@ -34,6 +37,11 @@ export interface PtyConnection {
 
 /** Frames coderd relays are the agent's reads (up to 32 KiB through its copy loop); a larger one is refused. */
 const MAX_FRAME_BYTES = 1024 * 1024;
+/**
+ * Input goes out in frames of at most this many characters: JSON-escaped they stay under 32 KiB (6 bytes a
+ * character at worst), the read limit of coderd's WebSocket library.
+ */
+const INPUT_FRAME_CHARS = 4096;
 
 /**
  * Opens coderd's reconnecting-PTY WebSocket (`GET /api/v2/workspaceagents/{id}/pty`) on a fresh `reconnect` id,
@@ -85,17 +93,19 @@ export function openPty(client: CoderClient, options: PtyOptions, onData: (bytes
       },
       refused: (answer) => settle({ kind: "refused", answer }),
       closed: (code, reason, error) =>
-        settle(
-          code === 1006
-            ? { kind: "lost", reason: error ?? "the connection ended without a close frame" }
-            : { kind: "closed", code, reason },
-        ),
+        settle(code === 1006 && error ? { kind: "lost", reason: error } : { kind: "closed", code, reason }),
     },
   );
   return {
     ended,
     type(data: string) {
-      socket?.send(Buffer.from(JSON.stringify({ data })));
+      for (let at = 0; at < data.length; ) {
+        let end = Math.min(at + INPUT_FRAME_CHARS, data.length);
+        // Never between the halves of a surrogate pair: Go would read each half as U+FFFD.
+        if (end < data.length && /[\ud800-\udbff]/.test(data[end - 1] ?? "")) end -= 1;
+        socket?.send(Buffer.from(JSON.stringify({ data: data.slice(at, end) })));
+        at = end;
+      }
     },
     close() {
       socket?.close();

@@ -1,12 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { SOCKET_HANDSHAKE_TIMEOUT_MS, SOCKET_IDLE_TIMEOUT_MS } from "../client/stream.js";
 import type { CoderClient } from "../coder-client.js";
-import { CoderAbortError, CoderApiError, CoderInvalidInputError } from "../errors/base.js";
-import { AgentChoiceError, ExecError, ExecTimeoutError, WorkspaceNotRunningError } from "../errors/exec.js";
+import { CoderAbortError, CoderInvalidInputError } from "../errors/base.js";
+import { AgentChoiceError, ExecTimeoutError, WorkspaceNotRunningError } from "../errors/exec.js";
 import { AgentNotReadyError } from "../errors/flows.js";
 import { MarkerScanner } from "../exec/markers.js";
+import { failure, KeptOutput } from "../exec/outcome.js";
 import { openPty, type PtyEnd } from "../exec/pty.js";
-import { execScript } from "../exec/script.js";
+import {
+  commandLine,
+  inlineScript,
+  MAX_START_MESSAGE_BYTES,
+  startMessageBytes,
+  typedScript,
+} from "../exec/script.js";
 import type { Workspace, WorkspaceAgent } from "../types.js";
 import { agentsOf } from "./wait.js";
 
@@ -50,10 +57,10 @@ export interface ExecResult {
 }
 
 /**
- * The most bytes the command may take, JSON-encoded as coderd hands it to the agent: the agent reads its start
- * message behind a 16-bit length, so the message must stay under 64 KiB with the other fields.
+ * The longest command line, in UTF-8 bytes. One that does not fit in the agent's start message is typed into the
+ * terminal instead, and reaches the user's shell as one argument (`-c`), which Linux caps at 128 KiB.
  */
-export const MAX_EXEC_COMMAND_BYTES = 60_000;
+export const MAX_EXEC_COMMAND_BYTES = 100_000;
 
 const CTRL_C = "\u0003";
 
@@ -82,14 +89,28 @@ export async function exec(
   const fresh = await client.workspaces.get(workspace.id, { signal: options.signal });
   const agent = chooseAgent(fresh, options.agent);
   const nonce = randomBytes(16).toString("hex");
-  const script = execScript(command, nonce, options.raw ?? false);
-  const encoded = Buffer.byteLength(JSON.stringify(script)) + 5 * (script.match(/[<>&]/g)?.length ?? 0);
-  if (encoded > MAX_EXEC_COMMAND_BYTES) {
+  const raw = options.raw ?? false;
+  const line = commandLine(command);
+  const bytes = Buffer.byteLength(line);
+  if (bytes > MAX_EXEC_COMMAND_BYTES) {
     throw new CoderInvalidInputError(
-      `The command is too long for Coder's terminal: ${encoded} bytes once encoded, at most ${MAX_EXEC_COMMAND_BYTES}.`,
+      `The command is too long: ${bytes} bytes, at most ${MAX_EXEC_COMMAND_BYTES} (the shell takes it as one argument).`,
     );
   }
-  const run = await runScript(client, agent, script, nonce, { ...options, width, height });
+  // A long command line would not reach the agent whole in its start message: it is typed in after the start.
+  const inline = inlineScript(line, nonce, raw);
+  const typed = startMessageBytes(inline, width, height) > MAX_START_MESSAGE_BYTES;
+  const script = typed ? typedScript(bytes, nonce, raw) : inline;
+  const run = await runScript(
+    client,
+    agent,
+    { script, nonce, input: typed ? line : undefined },
+    {
+      ...options,
+      width,
+      height,
+    },
+  );
   return { ...run, workspace: fresh, agent, durationMs: performance.now() - startedAt };
 }
 
@@ -138,11 +159,17 @@ type Stop =
   | { kind: "abort" }
   | { kind: "error"; error: unknown };
 
+/** What the agent runs, its nonce, and what to type once it has started (a long command line). */
+interface Run {
+  script: string;
+  nonce: string;
+  input: string | undefined;
+}
+
 async function runScript(
   client: CoderClient,
   agent: WorkspaceAgent,
-  script: string,
-  nonce: string,
+  { script, nonce, input }: Run,
   options: ExecOptions & { width: number; height: number },
 ): Promise<Pick<ExecResult, "exitCode" | "output" | "outputTruncated">> {
   options.signal?.throwIfAborted();
@@ -154,6 +181,7 @@ async function runScript(
     kept.add(text);
     options.onOutput?.(text);
   };
+  let pending = input;
   let stop: (reason: Stop) => void = () => {};
   const stopped = new Promise<Stop>((resolve) => {
     stop = resolve;
@@ -173,6 +201,10 @@ async function runScript(
         emit(decoder.decode(scanner.push(bytes), { stream: true }));
       } catch (error) {
         stop({ kind: "error", error }); // the caller's onOutput threw
+      }
+      if (scanner.started && pending !== undefined) {
+        pty.type(pending);
+        pending = undefined;
       }
       if (scanner.exitCode !== undefined) stop({ kind: "status", exitCode: scanner.exitCode });
     },
@@ -211,86 +243,5 @@ async function runScript(
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
-  }
-}
-
-/** The error for a connection that ended without the exit marker. */
-function failure(end: PtyEnd, where: string, agentId: string, started: boolean, output: string): Error {
-  if (end.kind === "refused") {
-    const { status, body } = end.answer;
-    const json = parseJson(body);
-    if (typeof json?.message === "string" && json.message) {
-      return CoderApiError.from({
-        status,
-        message: json.message,
-        detail: typeof json.detail === "string" ? json.detail : undefined,
-        method: "GET",
-        path: `/api/v2/workspaceagents/${agentId}/pty`,
-      });
-    }
-    const title = /<title>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
-    return new ExecError(
-      `coderd refused the terminal of ${where} (HTTP ${status}${title ? `: ${title}` : ""}).`,
-      {
-        reason: "refused",
-        output,
-        status,
-      },
-    );
-  }
-  if (end.kind === "lost") {
-    return new ExecError(
-      `The connection to the terminal of ${where} was lost (${end.reason}); the command may still be running.`,
-      { reason: "connection_lost", output },
-    );
-  }
-  const said = end.reason ? `: ${end.reason}` : "";
-  if (end.code === 1011) {
-    return new ExecError(`coderd could not reach ${where} (close ${end.code}${said}).`, {
-      reason: "agent_unreachable",
-      output,
-      closeCode: end.code,
-    });
-  }
-  return started
-    ? new ExecError(
-        `The terminal session of ${where} ended before the command's exit status was printed (close ${end.code}${said}): the shell was killed or the agent stopped.`,
-        { reason: "no_exit_status", output, closeCode: end.code },
-      )
-    : new ExecError(
-        `The terminal session of ${where} ended before the command started (close ${end.code}${said}): the agent could not run /bin/sh.`,
-        { reason: "not_started", output, closeCode: end.code },
-      );
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The output kept for the result: the first `limit` bytes. */
-class KeptOutput {
-  truncated = false;
-  private readonly parts: string[] = [];
-  private bytes = 0;
-  constructor(private readonly limit: number) {}
-  add(text: string): void {
-    if (this.truncated) return;
-    const size = Buffer.byteLength(text);
-    if (this.bytes + size <= this.limit) {
-      this.parts.push(text);
-      this.bytes += size;
-      return;
-    }
-    const room = Buffer.from(text).subarray(0, this.limit - this.bytes);
-    this.parts.push(new TextDecoder().decode(room).replace(/\uFFFD$/, ""));
-    this.truncated = true;
-  }
-  text(): string {
-    return this.parts.join("");
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MarkerScanner } from "../../src/exec/markers.js";
-import { execScript } from "../../src/exec/script.js";
+import { inlineScript, typedScript } from "../../src/exec/script.js";
 
 const NONCE = "0123456789abcdef0123456789abcdef";
 const START = `\x1espt-start:${NONCE}\x1e`;
@@ -58,11 +58,10 @@ describe("MarkerScanner", () => {
   });
 
   it("is not ended by the script printing itself, as ps, set -x or /proc/PID/cmdline would show it", () => {
-    for (const raw of [false, true]) {
-      const script = execScript("echo hi", NONCE, raw);
+    for (const script of [inlineScript("echo hi", NONCE, false), typedScript(7, NONCE, true)]) {
       const traced = script
         .split("\n")
-        .map((line) => `+ ${line}\n`)
+        .map((line: string) => `+ ${line}\n`)
         .join("");
       const { output, scanner } = scan(`${START}${script}\n${traced}${exit(3)}`);
       expect(output).toBe(`${script}\n${traced}`);

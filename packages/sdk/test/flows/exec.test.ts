@@ -131,7 +131,8 @@ describe("exec against the fake", () => {
     script = () => ({ output: "partial\n", hangup: true });
     const error = await exec(client, workspace, "killed").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecError);
-    expect(error).toMatchObject({ reason: "no_exit_status", output: "partial\n", closeCode: 1000 });
+    // coderd ends a finished session without a close frame: 1006 at the client, as the fake does.
+    expect(error).toMatchObject({ reason: "no_exit_status", output: "partial\n", closeCode: 1006 });
   });
 
   it("sends Ctrl-C and throws ExecTimeoutError when the command outlives timeoutMs", async () => {
@@ -184,12 +185,23 @@ describe("exec against the fake", () => {
     expect(new URL(ptyUrls[0] ?? "").searchParams.get("backend_type")).toBe("buffered");
   });
 
+  it("types a command line too long for the agent's start message into the terminal", async () => {
+    // The line is `printf %s 'ab😀…'`: character 4095 is the first half of a surrogate pair, where an input frame
+    // of 4096 characters would end; the pair must reach the shell whole.
+    const long = `ab${"😀".repeat(3000)}`;
+    const result = await exec(client, workspace, ["printf", "%s", long]);
+    expect(result).toMatchObject({ exitCode: 0, output: long });
+    const sent = new URL(ptyUrls.at(-1) ?? "").searchParams.get("command") ?? "";
+    expect(sent).toContain("head -c 12014"); // 14 bytes + 3000 × 4
+    expect(sent).not.toContain("😀");
+  });
+
   it("refuses bad input before any request: an empty or oversized command, a bad terminal size", async () => {
     await expect(exec(client, workspace, "  ")).rejects.toBeInstanceOf(CoderInvalidInputError);
     await expect(exec(client, workspace, [])).rejects.toBeInstanceOf(CoderInvalidInputError);
     await expect(exec(client, workspace, ["a\0b"])).rejects.toBeInstanceOf(CoderInvalidInputError);
     await expect(exec(client, workspace, "x", { width: 0 })).rejects.toThrow(/width/);
-    await expect(exec(client, workspace, "x".repeat(MAX_EXEC_COMMAND_BYTES))).rejects.toThrow(/too long/);
+    await expect(exec(client, workspace, "x".repeat(MAX_EXEC_COMMAND_BYTES + 1))).rejects.toThrow(/too long/);
     expect(ptyUrls).toEqual([]);
   });
 });
@@ -289,7 +301,7 @@ describe("exec when the terminal ends without a status", () => {
     expect((html as Error).message).toContain("Application Unavailable");
   });
 
-  it("is connection_lost, with the output so far, when the connection breaks without a close frame", async () => {
+  it("cannot tell a connection cut without a close frame from a session that ended: no_exit_status", async () => {
     script = async (_command, ctx) => {
       ctx.write("before the drop\n");
       await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
@@ -299,6 +311,17 @@ describe("exec when the terminal ends without a status", () => {
     fake.faults.dropStream({ path: "/api/v2/workspaceagents/*/pty", afterFrames: 2 });
     const error = await exec(client, workspace, "drop").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecError);
-    expect(error).toMatchObject({ reason: "connection_lost", output: "before the drop\n" });
+    expect(error).toMatchObject({ reason: "no_exit_status", output: "before the drop\n", closeCode: 1006 });
+  });
+
+  it("is connection_lost when nothing comes within the idle deadline (coderd pings every 15 s)", async () => {
+    script = async (_command, ctx) => {
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+      return undefined;
+    };
+    const error = await exec(client, workspace, "silent", { idleTimeoutMs: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecError);
+    expect(error).toMatchObject({ reason: "connection_lost" });
+    expect((error as Error).message).toContain("no frame or ping for 50 ms");
   });
 });
