@@ -63,7 +63,6 @@ export {
   type CreateWorkspaceOptions,
   createWorkspace,
   deleteWorkspace,
-  resolveBuildParameters,
   restartWorkspace,
   type StartOptions,
   startVersionFor,

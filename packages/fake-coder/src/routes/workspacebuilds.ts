@@ -1,10 +1,10 @@
 /** Workspace builds (`coderd/workspacebuilds.go`): create start/stop/delete, list, read, logs, cancel, parameters. */
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
-import { commitBuild, planBuild } from "../build/builder.js";
 import { ApiError, json, notFound, type Validation } from "../http.js";
 import { jobStatus } from "../jobs/status.js";
 import type { Route } from "../router.js";
 import type { Transition, VariableValue } from "../state.js";
+import { commitBuild, planBuild } from "../workspace-builds/builder.js";
 import {
   buildParam,
   canReadWorkspace,

@@ -1,6 +1,5 @@
 /** Workspaces: create (with its first build), search, lookup by id and by owner/name, watch (`coderd/workspaces.go`). */
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
-import { commitBuild, planBuild } from "../build/builder.js";
 import { ApiError, goJson, json, notFound, type Validation } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { nameInvalidReason } from "../names.js";
@@ -12,6 +11,7 @@ import type {
   VariableValue,
   WorkspaceRecord,
 } from "../state.js";
+import { commitBuild, planBuild } from "../workspace-builds/builder.js";
 import {
   canReadOrg,
   canReadWorkspace,

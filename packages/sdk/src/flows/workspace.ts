@@ -20,31 +20,6 @@ export interface BuildOptions {
   onEvent?: FlowEventHandler | undefined;
 }
 
-/**
- * Resolves `inputs` for a build of a template version with the template's flow (classic rules, or the server's
- * dynamic evaluation; see `resolveBuild`, which also applies presets) and returns the values to send.
- * `previous` are the values of the last build, for immutability and monotonic checks. Throws
- * `ParameterValidationError` before anything is built.
- */
-export async function resolveBuildParameters(
-  client: CoderClient,
-  templateVersionId: string,
-  inputs: Record<string, string>,
-  previous: WorkspaceBuildParameter[] | undefined,
-  signal?: AbortSignal,
-  options: { classic?: boolean; owner?: string; onEvent?: FlowEventHandler } = {},
-): Promise<WorkspaceBuildParameter[]> {
-  const resolved = await resolveBuild(client, {
-    templateVersionId,
-    inputs,
-    previous,
-    preset: false,
-    signal,
-    ...options,
-  });
-  return resolved.values;
-}
-
 /** Options of builds that may move a workspace to another template version (start, update, restart). */
 export interface StartOptions extends BuildOptions {
   /** Build this template version (an id) instead of the one Coder's rules pick. */

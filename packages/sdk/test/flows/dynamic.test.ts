@@ -8,10 +8,11 @@ import {
 } from "../../../../tests/support/dynamic-templates.js";
 import { createCoderClient } from "../../src/coder-client.js";
 import { ParameterValidationError } from "../../src/errors/flows.js";
+import { resolveBuild } from "../../src/flows/build-parameters.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { waitForBuild } from "../../src/flows/wait.js";
-import { resolveBuildParameters, startWorkspace, stopWorkspace } from "../../src/flows/workspace.js";
+import { startWorkspace, stopWorkspace } from "../../src/flows/workspace.js";
 import { followJobLogs } from "../../src/jobs/follow.js";
 import { templateFolder, useLoopbackFake } from "./helpers.js";
 
@@ -203,7 +204,12 @@ describe("dynamic parameters through up() against the fake", () => {
       // drained: the import has ended
     }
     requests.length = 0;
-    const values = await resolveBuildParameters(client, orphan.id, { size: "large" }, undefined);
+    const { values } = await resolveBuild(client, {
+      templateVersionId: orphan.id,
+      inputs: { size: "large" },
+      previous: undefined,
+      preset: false,
+    });
     expect(values).toEqual([
       { name: "region", value: "eu" },
       { name: "size", value: "large" },
