@@ -73,7 +73,9 @@ export function planBuild(
   if (previous && jobActive(state.job(previous.jobId)))
     throw new ApiError(409, "A workspace build is already active.");
   checkActiveVersion(ctx, template, version, transition);
-  const preset = requestedPreset(version, input.presetId);
+  // A create without a preset takes the one its request's values match (coderd's postWorkspaces), and applies it.
+  const preset =
+    requestedPreset(version, input.presetId) ?? (workspace ? undefined : matchingPreset(version, input.values));
   if (isDynamic(template.useClassicParameterFlow, version)) {
     // Every transition of a dynamic template resolves parameters, so a parameter error can refuse a stop.
     const parameters = resolveDynamicValues(ctx, {

@@ -1,7 +1,8 @@
 /**
  * Parameter resolution for builds of dynamic templates, and presets on builds: the request's preset must belong
- * to the version; without one, a preset whose values all equal the resolved values is recorded, as coderd does
- * (that is also how a prebuilt workspace would be claimed).
+ * to the version; without one, the preset that matches is recorded, as coderd does (that is also how a prebuilt
+ * workspace would be claimed): on create, first against the values the request gave, then against the values
+ * the build resolved.
  */
 import { diagnosticsText } from "../dynamic/diagnostics.js";
 import { ownerData } from "../dynamic/owner.js";
@@ -27,16 +28,20 @@ export function requestedPreset(
   return preset;
 }
 
-/** The preset whose values all appear, unchanged, among `values`. */
+/**
+ * `FindMatchingPresetID`: of the presets whose values all appear, unchanged, among `values`, the one that sets
+ * the most parameters (the first of equals). A preset that sets none matches any values.
+ */
 export function matchingPreset(
   version: TemplateVersionRecord,
   values: VariableValue[],
 ): PresetRecord | undefined {
-  return version.parsed?.presets?.find(
-    (p) =>
-      p.parameters.length > 0 &&
-      p.parameters.every((pv) => values.some((v) => v.name === pv.name && v.value === pv.value)),
-  );
+  let best: PresetRecord | undefined;
+  for (const p of version.parsed?.presets ?? []) {
+    const matches = p.parameters.every((pv) => values.some((v) => v.name === pv.name && v.value === pv.value));
+    if (matches && (!best || p.parameters.length > best.parameters.length)) best = p;
+  }
+  return best;
 }
 
 /** True when builds of this version resolve parameters by rendering the template (not classic, and parsed). */
