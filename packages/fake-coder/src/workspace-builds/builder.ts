@@ -75,7 +75,8 @@ export function planBuild(
   checkActiveVersion(ctx, template, version, transition);
   // A create without a preset takes the one its request's values match (coderd's postWorkspaces), and applies it.
   const preset =
-    requestedPreset(version, input.presetId) ?? (workspace ? undefined : matchingPreset(version, input.values));
+    requestedPreset(version, input.presetId) ??
+    (workspace ? undefined : matchingPreset(version, input.values));
   if (isDynamic(template.useClassicParameterFlow, version)) {
     // Every transition of a dynamic template resolves parameters, so a parameter error can refuse a stop.
     const parameters = resolveDynamicValues(ctx, {

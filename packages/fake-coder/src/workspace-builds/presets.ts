@@ -38,7 +38,9 @@ export function matchingPreset(
 ): PresetRecord | undefined {
   let best: PresetRecord | undefined;
   for (const p of version.parsed?.presets ?? []) {
-    const matches = p.parameters.every((pv) => values.some((v) => v.name === pv.name && v.value === pv.value));
+    const matches = p.parameters.every((pv) =>
+      values.some((v) => v.name === pv.name && v.value === pv.value),
+    );
     if (matches && (!best || p.parameters.length > best.parameters.length)) best = p;
   }
   return best;
