@@ -105,7 +105,7 @@ describe("lifecycle commands against the fake", () => {
     });
   });
 
-  it("start on a template that requires the active version builds the active one", async () => {
+  it("start on a template that requires the active version keeps the last one for an owner, as coder start does", async () => {
     const { fake, push, cli, json } = await setup();
     const v1 = await push();
     await cli(["up", "--template", "small", "--name", "ws", "-o", "json"]);
@@ -113,8 +113,8 @@ describe("lifecycle commands against the fake", () => {
     const v2 = await push("# v2");
     fake.state.templates.get(v1.template.id)!.requireActiveVersion = true;
     const build = await json(["start", "ws"]);
-    expect(build.template_version_id).toBe(v2.version.id);
-    expect(build.template_version_id).not.toBe(v1.version.id);
+    expect(build.template_version_id).toBe(v1.version.id);
+    expect(build.template_version_id).not.toBe(v2.version.id);
   });
 
   it("stops with the organizations listed when the user has two and gave no --org", async () => {

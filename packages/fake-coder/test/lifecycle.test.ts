@@ -85,12 +85,30 @@ describe.each(MODES)("workspace lifecycle (%s)", (mode) => {
     expect((await ok.json()).template_version_id).toBe(v2.id);
   });
 
-  it("lets a template admin start on an old version even when the active one is required", async () => {
-    const h = await launch({ users: [{ username: "alice" }] });
+  it("lets an owner and a template admin start on an old version even when the active one is required", async () => {
+    const h = await launch({
+      users: [{ username: "alice" }, { username: "carol", roles: ["member", "template-admin"] }],
+    });
     const { template, v1, workspace } = await outdatedWorkspace(h);
     h.state.templates.get(template.id)!.requireActiveVersion = true;
     const res = await build(h, workspace.id, { transition: "start", template_version_id: v1.id });
     expect(res.status).toBe(201);
+    await waitForBuild(h, (await res.json()).id);
+    await waitForBuild(h, (await (await build(h, workspace.id, { transition: "stop" })).json()).id);
+    const carol = h.state.tokenOf("carol");
+    const mine = await (
+      await h.api("/api/v2/users/me/workspaces", {
+        method: "POST",
+        token: carol,
+        json: { template_id: template.id, name: "hers", rich_parameter_values: [REPO] },
+      })
+    ).json();
+    await waitForBuild(h, mine.latest_build.id);
+    await waitForBuild(h, (await (await build(h, mine.id, { transition: "stop" }, carol)).json()).id);
+    const again = await build(h, mine.id, { transition: "start", template_version_id: v1.id }, carol);
+    expect(again.status).toBe(201);
+    const me = await (await h.api("/api/v2/users/me", { token: carol })).json();
+    expect(me.roles).toEqual([{ name: "template-admin", display_name: "Template Admin" }]);
   });
 
   it.each(["failedstop", "autodelete"])(

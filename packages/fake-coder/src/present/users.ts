@@ -3,7 +3,11 @@ import type { MinimalUser, Organization, User } from "../api-types.js";
 import { nowIso } from "../ids.js";
 import type { OrganizationRecord, UserRecord } from "../state.js";
 
-const ROLE_NAMES: Record<string, string> = { owner: "Owner", member: "Member" };
+const ROLE_NAMES: Record<string, string> = {
+  owner: "Owner",
+  member: "Member",
+  "template-admin": "Template Admin",
+};
 
 /** `codersdk.User` for a user record; site roles only (`member` is implicit). */
 export function presentUser(user: UserRecord): User {

@@ -1,7 +1,10 @@
 /** Who: users and organizations. */
 
-/** Site roles the fake knows. `owner` may do everything, `member` only its own things. */
-export type SiteRole = "owner" | "member";
+/**
+ * Site roles the fake knows. `owner` may do everything, `member` only its own things; `template-admin` is a
+ * member who may also update templates, which exempts it from `require_active_version`.
+ */
+export type SiteRole = "owner" | "member" | "template-admin";
 
 /** A user. */
 export interface UserRecord {

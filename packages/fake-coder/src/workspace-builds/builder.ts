@@ -107,7 +107,7 @@ export function planBuild(
 
 /**
  * dbauthz's InsertWorkspaceBuild: a start on a template that requires the active version must use it unless the
- * caller may update the template (owners here). The handler maps the authorization error to a 403.
+ * caller may update the template (owners and template admins). The handler maps the authorization error to a 403.
  */
 function checkActiveVersion(
   ctx: RouteContext,
@@ -116,7 +116,8 @@ function checkActiveVersion(
   transition: Transition,
 ): void {
   if (transition !== "start" || !template.requireActiveVersion) return;
-  if (version.id === template.activeVersionId || ctx.core.state.isOwner(ctx.user)) return;
+  const mayUpdateTemplate = ctx.core.state.isOwner(ctx.user) || ctx.user.roles.includes("template-admin");
+  if (version.id === template.activeVersionId || mayUpdateTemplate) return;
   throw new ApiError(403, "insert workspace build", "cannot use non-active version: unauthorized");
 }
 

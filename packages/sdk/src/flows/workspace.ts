@@ -32,14 +32,13 @@ export interface StartOptions extends BuildOptions {
 }
 
 /**
- * The version `coder start` builds: the template's active version when the workspace follows it
- * (`automatic_updates: always`) or the template requires it (`template_require_active_version`), else the last
- * build's.
+ * The version `coder start` tries first: the template's active version when the workspace follows it
+ * (`automatic_updates: always`), else the last build's, even when the template requires the active version
+ * (`template_require_active_version`): owners and template admins may still build the old one, and coderd
+ * refuses everyone else with a 403, which {@link startWorkspace} answers by building the active version.
  */
 export function startVersionFor(workspace: Workspace): string {
-  if (workspace.automatic_updates === "always" || workspace.template_require_active_version) {
-    return workspace.template_active_version_id;
-  }
+  if (workspace.automatic_updates === "always") return workspace.template_active_version_id;
   return workspace.latest_build.template_version_id;
 }
 

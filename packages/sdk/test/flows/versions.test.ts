@@ -106,17 +106,19 @@ describe("template versions, updates and start's version choice", () => {
     expect((await client.workspaces.get(workspace.id)).outdated).toBe(false);
   });
 
-  it("start keeps the last build's version, unless automatic updates or the template ask for the active one", async () => {
+  it("start keeps the last build's version, unless automatic updates ask for the active one", async () => {
     const { client, fake, workspace, v1 } = await onV1("eu");
     const v2 = await push(client, REGION(["eu", "us"]).replace('default = "eu"', 'default = "us"'));
     const stop = await stopWorkspace(client, workspace);
     await waitForBuild(client, stop.id);
     let stopped = await client.workspaces.get(workspace.id);
     expect(startVersionFor(stopped)).toBe(v1.version.id);
-
+    // A template that requires the active version changes nothing here: coder start tries the last build's
+    // version first, and only a 403 moves it (owners and template admins are allowed the old one).
     fake.state.templates.get(stopped.template_id)!.requireActiveVersion = true;
     stopped = await client.workspaces.get(workspace.id);
-    expect(startVersionFor(stopped)).toBe(v2.version.id);
+    expect(stopped.template_require_active_version).toBe(true);
+    expect(startVersionFor(stopped)).toBe(v1.version.id);
     fake.state.templates.get(stopped.template_id)!.requireActiveVersion = false;
 
     await client.workspaces.setAutomaticUpdates(workspace.id, "always");
@@ -126,26 +128,42 @@ describe("template versions, updates and start's version choice", () => {
     expect(start.template_version_id).toBe(v2.version.id);
   });
 
-  it("retries a start refused by policy (403) on the active version, with coder's warning", async () => {
-    const h = await launch({ users: [{ username: "alice" }] });
+  it("starts on the old version for an owner and a template admin, and on the active one after a member's 403", async () => {
+    const h = await launch({
+      users: [{ username: "alice" }, { username: "carol", roles: ["member", "template-admin"] }],
+    });
     const owner = h.client;
-    await push(owner, REGION(["eu", "us"]));
+    const v1 = await push(owner, REGION(["eu", "us"]));
     const { createCoderClient } = await import("../../src/coder-client.js");
-    const alice = createCoderClient({ url: h.fake.url, token: h.fake.state.tokenOf("alice") });
-    const made = await up({ client: alice, workspace: "dev", template: "small" });
+    const as = (user: string) => createCoderClient({ url: h.fake.url, token: h.fake.state.tokenOf(user) });
+    const stoppedOn = async (client: CoderClient, name: string) => {
+      const made = await up({ client, workspace: name, template: "small" });
+      await waitForBuild(client, (await stopWorkspace(client, made.workspace)).id);
+      return client.workspaces.get(made.workspace.id);
+    };
+    const workspaces = {
+      admin: await stoppedOn(owner, "mine"),
+      carol: await stoppedOn(as("carol"), "hers"),
+      alice: await stoppedOn(as("alice"), "dev"),
+    };
     const v2 = await push(
       owner,
       REGION(["eu", "us"]).replace("mutable = true", "mutable = true\n  order = 2"),
     );
-    const stop = await stopWorkspace(alice, made.workspace);
-    await waitForBuild(alice, stop.id);
-    h.fake.state.templates.get(made.workspace.template_id)!.requireActiveVersion = true;
-    // A stale workspace object that does not know the policy yet: the server refuses, the SDK retries.
-    const stale = {
-      ...(await alice.workspaces.get(made.workspace.id)),
-      template_require_active_version: false,
-    };
-    const start = await startWorkspace(alice, stale, { onEvent: h.onEvent });
+    h.fake.state.templates.get(v1.template.id)!.requireActiveVersion = true;
+
+    for (const user of ["admin", "carol"] as const) {
+      const client = user === "admin" ? owner : as(user);
+      const start = await startWorkspace(client, await client.workspaces.get(workspaces[user].id), {
+        onEvent: h.onEvent,
+      });
+      expect(start.template_version_id).toBe(v1.version.id);
+    }
+    expect(h.events).not.toContainEqual(expect.objectContaining({ code: "active-version-required" }));
+    const alice = as("alice");
+    const start = await startWorkspace(alice, await alice.workspaces.get(workspaces.alice.id), {
+      onEvent: h.onEvent,
+    });
     expect(start.template_version_id).toBe(v2.version.id);
     expect(h.events).toContainEqual(expect.objectContaining({ code: "active-version-required" }));
   });
