@@ -231,3 +231,19 @@ export async function forgetOwnToken(env: ConfigInputs["env"], home: string): Pr
   await saveOwnConfig(env, home, rest);
   return true;
 }
+
+/** What to fix when Coder rejected the token, named by where the token came from. */
+export function rejectedTokenHint(source: ConfigSource | undefined): string {
+  switch (source) {
+    case "environment":
+      return "The token came from the environment variable CODER_SESSION_TOKEN: set it to a valid token, or unset it to use the one `spt-coder login <url>` stores.";
+    case "flag":
+      return "The token came from --token: pass a valid one, or leave it out after `spt-coder login <url>`.";
+    case "spt-coder config":
+      return "The token stored by `spt-coder login` was rejected (expired?): run `spt-coder login <url>` again.";
+    case "coder config":
+      return "The token stored by `coder login` was rejected (expired?): run `spt-coder login <url>`, or pass --token.";
+    default:
+      return "Check the session token: run `spt-coder login <url>`, or pass --token / CODER_SESSION_TOKEN.";
+  }
+}

@@ -39,3 +39,21 @@ export function exitCodeHelp(): string {
     ...EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padStart(3)}  ${text}`),
   ].join("\n");
 }
+
+/** The `code` of an error report for a CLI error's exit code: `usage`, `auth`, `not_found`, ... */
+export function exitCodeName(exitCode: ExitCodeValue): string {
+  switch (exitCode) {
+    case ExitCode.usage:
+      return "usage";
+    case ExitCode.auth:
+      return "auth";
+    case ExitCode.notFound:
+      return "not_found";
+    case ExitCode.jobFailed:
+      return "job_failed";
+    case ExitCode.interrupted:
+      return "interrupted";
+    default:
+      return "error";
+  }
+}

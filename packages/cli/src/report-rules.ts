@@ -27,9 +27,9 @@ import {
   TemplateVersionNotFoundError,
   WorkspaceNotRunningError,
 } from "@spt-coder/sdk";
-import type { ConfigSource } from "./config.js";
+import { type ConfigSource, rejectedTokenHint } from "./config.js";
 import { CliError } from "./errors.js";
-import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import { ExitCode, type ExitCodeValue, exitCodeName } from "./exit-codes.js";
 import { type ParameterBlock, ParameterInputError, parameterBlock } from "./parameter-errors.js";
 
 /** An error as the CLI reports it: text on stderr, or `{ "error": … }` with `-o json`. */
@@ -132,7 +132,7 @@ const RULES: readonly ReportRule[] = [
   when([CliError], (e) => ({
     ...noValidations,
     exitCode: e.exitCode,
-    code: codeName(e.exitCode),
+    code: exitCodeName(e.exitCode),
     message: e.message,
     suggestion: e.suggestion,
   })),
@@ -276,22 +276,6 @@ export function classify(error: unknown, tokenSource: ConfigSource | undefined):
   return RULES.find((rule) => rule.matches(error))?.report(error, tokenSource) ?? internal(error);
 }
 
-/** What to fix when Coder rejected the token, named by where the token came from. */
-function rejectedTokenHint(source: ConfigSource | undefined): string {
-  switch (source) {
-    case "environment":
-      return "The token came from the environment variable CODER_SESSION_TOKEN: set it to a valid token, or unset it to use the one `spt-coder login <url>` stores.";
-    case "flag":
-      return "The token came from --token: pass a valid one, or leave it out after `spt-coder login <url>`.";
-    case "spt-coder config":
-      return "The token stored by `spt-coder login` was rejected (expired?): run `spt-coder login <url>` again.";
-    case "coder config":
-      return "The token stored by `coder login` was rejected (expired?): run `spt-coder login <url>`, or pass --token.";
-    default:
-      return "Check the session token: run `spt-coder login <url>`, or pass --token / CODER_SESSION_TOKEN.";
-  }
-}
-
 function apiParts(error: CoderApiError): Omit<ErrorReport, "exitCode" | "code"> {
   return {
     message: error.apiMessage,
@@ -299,21 +283,4 @@ function apiParts(error: CoderApiError): Omit<ErrorReport, "exitCode" | "code"> 
     validations: error.validations,
     status: error.status,
   };
-}
-
-function codeName(exitCode: ExitCodeValue): string {
-  switch (exitCode) {
-    case ExitCode.usage:
-      return "usage";
-    case ExitCode.auth:
-      return "auth";
-    case ExitCode.notFound:
-      return "not_found";
-    case ExitCode.jobFailed:
-      return "job_failed";
-    case ExitCode.interrupted:
-      return "interrupted";
-    default:
-      return "error";
-  }
 }

@@ -11,7 +11,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
 const CLI_WORDS = /(?:^|[\s("'`=])--[a-z][a-z-]+|\bspt-coder [a-z]/;
 
 /** The text of every string and template literal in `source`, with its line. */
-export function literals(file: string, source: string): { line: number; text: string }[] {
+function literals(file: string, source: string): { line: number; text: string }[] {
   const found: { line: number; text: string }[] = [];
   const visit = (node: ts.Node) => {
     if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {

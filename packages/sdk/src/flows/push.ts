@@ -11,6 +11,7 @@ import { createOnce } from "./create-once.js";
 import { type FlowEventHandler, queuedEvents, stage } from "./events.js";
 import { findVersion, newVersionName } from "./find-version.js";
 import { resolveOrganization } from "./organization.js";
+import { activeTags, sameTags, warnUnmatchedProvisioners } from "./provisioner-tags.js";
 
 /** Options of {@link pushTemplate}. Give `dir` (packed with Coder's rules) or a ready `archive`. */
 export interface PushTemplateOptions {
@@ -235,39 +236,6 @@ async function madeFromSameFiles(
   if (active.job.file_id === archive.fileId) return true;
   const theirs = await client.files.download(active.job.file_id, io);
   return theirs.length === archive.bytes.length && theirs.every((byte, i) => byte === archive.bytes[i]);
-}
-
-/** Tags as the user gives them against a version's stored tags, which Coder completes with `scope` and `owner`. */
-function sameTags(given: Record<string, string>, stored: Record<string, string>): boolean {
-  const strip = (tags: Record<string, string>) =>
-    Object.entries(tags)
-      .filter(([k]) => (k !== "scope" && k !== "owner") || k in given)
-      .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify(strip(given)) === JSON.stringify(strip(stored));
-}
-
-/** The coder CLI reuses the active version's provisioner tags when none are given. */
-async function activeTags(client: CoderClient, template: Template, io: { signal?: AbortSignal | undefined }) {
-  const active = await client.templateVersions.get(template.active_version_id, io);
-  return active.job.tags ?? {};
-}
-
-function warnUnmatchedProvisioners(version: TemplateVersion, onEvent: FlowEventHandler | undefined) {
-  const matched = version.matched_provisioners;
-  if (version.job.status !== "pending" || !matched) return;
-  if (matched.count === 0) {
-    onEvent?.({
-      type: "warning",
-      code: "no-provisioners",
-      message: "The import is queued, but no provisioner accepts its tags; it will wait until one does.",
-    });
-  } else if (matched.available === 0) {
-    onEvent?.({
-      type: "warning",
-      code: "provisioners-stale",
-      message: "Provisioners that accept the tags have not been seen recently; the import may wait.",
-    });
-  }
 }
 
 /** Follows the import; on abort cancels the job on the server first. Throws typed errors on failure. */
