@@ -29,16 +29,22 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 describe("spt-coder exec, the built CLI against the fake", () => {
-  it("runs kvm-ok and exits with its status; -o json says the same", async () => {
+  it("runs kvm-ok and exits with its status", async () => {
     const text = await runCli(["exec", "app", "--", "kvm-ok"], { env });
     expect(text).toMatchObject({
       code: 1,
       stdout: "INFO: /dev/kvm exists\nKVM acceleration can NOT be used\n",
       stderr: "",
     });
+  });
+
+  it("-o json gives the output and the status, and exits with it", async () => {
     const json = await runCli(["exec", "app", "-o", "json", "--", "kvm-ok"], { env });
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ workspace: "admin/app", agent: "main", exit_code: 1 });
+  });
+
+  it("passes several words as arguments", async () => {
     const words = await runCli(["exec", "app", "--", "sh", "-c", "echo done; exit 7"], { env });
     expect(words).toMatchObject({ code: 7, stdout: "done\n" });
   });
