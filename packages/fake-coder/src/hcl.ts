@@ -5,6 +5,7 @@
  * literals in parameter defaults.
  */
 import type { ArchiveFile } from "./archive.js";
+import { blockSite } from "./hcl-sites.js";
 import type { TemplateVariable } from "./template-model.js";
 
 /** A Terraform syntax error; `message` reads like Terraform's diagnostic (`file:line,col: summary; detail`). */
@@ -144,12 +145,8 @@ function variableText(value: unknown): string {
 
 /** Where a block starts in its file: hcl2json loses source order, which Coder keeps for variables. */
 function position(files: ParsedFile[], kind: string, name: string): [number, number] {
-  const re = new RegExp(`(^|\\n)\\s*${kind}\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`);
-  for (let i = 0; i < files.length; i++) {
-    const m = re.exec(files[i]!.source);
-    if (m) return [i, m.index];
-  }
-  return [files.length, 0];
+  const site = blockSite(files, kind, [name]);
+  return site ? [site.index, site.offset] : [files.length, 0];
 }
 
 /**

@@ -137,7 +137,8 @@ export class JobEngine {
       const injected = this.injectedFailure(job, stage.name, transition);
       const failure = injected ?? (await stage.run?.());
       if (failure) {
-        this.log(job, "provisioner", "error", stage.name, failure.error);
+        for (const line of failure.logs ?? [failure.error])
+          this.log(job, "provisioner", "error", stage.name, line);
         this.finish(job, failure, true);
         return;
       }

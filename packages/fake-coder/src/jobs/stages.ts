@@ -6,10 +6,11 @@ import { newId, nowIso } from "../ids.js";
 import type { ResourceRecord, Transition } from "../state.js";
 import type { ParsedTemplate } from "../template-model.js";
 
-/** Why a job failed: the `error` and `error_code` it ends with. */
+/** Why a job failed: the `error` and `error_code` it ends with, and the error lines it logs (default: `error`). */
 export interface Failure {
   error: string;
   code?: string;
+  logs?: string[];
 }
 
 /** One stage of a job (a log stage name in Coder's output). */

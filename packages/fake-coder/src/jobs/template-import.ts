@@ -4,8 +4,15 @@
  */
 import { ArchiveError, type ArchiveFile, readTar } from "../archive.js";
 import { readDynamicParts } from "../dynamic/import.js";
-import { HclSyntaxError, isTopLevelTerraform, parseTemplateFiles, readVariables } from "../hcl.js";
+import {
+  HclSyntaxError,
+  isTopLevelTerraform,
+  type ParsedFile,
+  parseTemplateFiles,
+  readVariables,
+} from "../hcl.js";
 import { nowIso } from "../ids.js";
+import { importBlockFailure } from "../parameter-blocks.js";
 import { parameterDefinitionProblem, resolveBuildParameters } from "../parameters.js";
 import type { FakeState, JobRecord, TemplateVersionRecord } from "../state.js";
 import type { ParsedTemplate } from "../template-model.js";
@@ -24,6 +31,7 @@ import { jobStatus } from "./status.js";
 export function templateImport(state: FakeState, version: TemplateVersionRecord): JobPlan {
   const job = state.job(version.jobId);
   let files: ArchiveFile[] = [];
+  let sources: ParsedFile[] = [];
   let parsed: ParsedTemplate | undefined;
   const stages: Stage[] = [
     { name: "Setting up" },
@@ -35,6 +43,7 @@ export function templateImport(state: FakeState, version: TemplateVersionRecord)
         files = result.files;
         try {
           const docs = await parseTemplateFiles(files);
+          sources = docs;
           const variables = readVariables(docs);
           const values = new Map<string, string>();
           const missing: string[] = [];
@@ -73,6 +82,8 @@ export function templateImport(state: FakeState, version: TemplateVersionRecord)
               "template import provision for start: plan: No configuration files: Plan requires configuration to be present.",
           };
         }
+        const blockFailure = importBlockFailure(sources);
+        if (blockFailure) return blockFailure;
         for (const p of parsed?.parameters ?? []) {
           const problem = parameterDefinitionProblem(p);
           if (problem) {

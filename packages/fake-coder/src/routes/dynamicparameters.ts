@@ -37,12 +37,24 @@ function ownerOf(ctx: RouteContext, id: string): UserRecord | undefined {
   return user.id === ctx.user.id || ctx.user.roles.includes("owner") ? user : undefined;
 }
 
+/**
+ * A version whose import did not succeed has no Terraform values: coderd falls back to its static renderer, which
+ * knows no owner and has the stored rich parameters (none), and says why.
+ */
+const WITHOUT_METADATA = {
+  severity: "warning",
+  summary: "This template version is missing required metadata to support dynamic parameters.",
+  detail: "To restore full functionality, please re-import the terraform as a new template version.",
+  extra: { code: "" },
+} as const;
+
 function evaluate(
   version: TemplateVersionRecord,
   owner: UserRecord | undefined,
   id: number,
   inputs: Record<string, string>,
 ): DynamicParametersResponse {
+  if (!version.parsed) return { id, diagnostics: [WITHOUT_METADATA], parameters: [] };
   if (!owner)
     return {
       id,

@@ -2,9 +2,8 @@
  * Template versions (`coderd/templateversions.go`): create (which starts the import job), read, logs, cancel,
  * variables, rich parameters, resources, presets, external auth and dry runs.
  */
-import { ArchiveError, readTar } from "../archive.js";
 import { readBody, tagFailure, throwIfInvalid } from "../body.js";
-import { HclSyntaxError, parseTemplateFiles } from "../hcl.js";
+import { previewCheck } from "../dynamic/preview-check.js";
 import { ApiError, forbidden, json, notFound } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { generateVersionName, versionNameInvalidReason } from "../names.js";
@@ -55,26 +54,6 @@ function validate(req: CreateTemplateVersionRequest): void {
   throwIfInvalid(failures);
   if (req.file_id && req.example_id)
     throw new ApiError(400, "You cannot specify both an example_id and a file_id.");
-}
-
-/**
- * Templates on the dynamic-parameter flow have their Terraform parsed during the POST (`coder/preview`), so bad
- * HCL is a 400 there and no job is created. Archive problems are left to the import job.
- */
-async function parseSynchronously(data: Uint8Array): Promise<void> {
-  let files: Awaited<ReturnType<typeof readTar>>;
-  try {
-    files = await readTar(data);
-  } catch (err) {
-    if (err instanceof ArchiveError) return;
-    throw err;
-  }
-  try {
-    await parseTemplateFiles(files);
-  } catch (err) {
-    if (err instanceof HclSyntaxError) throw new ApiError(400, "Unable to parse workspace tags", err.message);
-    throw err;
-  }
 }
 
 function cancelJob(ctx: RouteContext, job: JobRecord): Response {
@@ -137,7 +116,7 @@ export const templateVersionRoutes: Route[] = [
           [{ field: "name", detail: UNIQUE }],
         );
       }
-      if (!template?.useClassicParameterFlow) await parseSynchronously(file.data);
+      if (!template?.useClassicParameterFlow) await previewCheck(file.data);
       let name = req.name || generateVersionName();
       while (!req.name && siblings.some((v) => v.name === name)) name = generateVersionName();
       const job = ctx.core.jobs.create({
