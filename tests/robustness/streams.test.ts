@@ -2,29 +2,26 @@
 // for an agent that was ready after a second), an upgrade never answered, frames that are `null` or not logs, ids
 // like 1e308, a frame far over the size cap. The clock is vitest's, moved only once the network has done its part:
 // waits are measured in the SDK's own time, never slept.
-
-import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
+import type { RunningFakeCoder } from "@spt-coder/fake-coder";
 import {
   CoderMalformedResponseError,
   CoderResponseTooLargeError,
   createCoderClient,
   followJobLogs,
-  up,
   waitForAgents,
 } from "@spt-coder/sdk";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { watchWorkspace } from "../../packages/sdk/src/flows/watch.js";
-import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
-import { addSecret, cliEnv, tempHome } from "../e2e/helpers.js";
+import { cliEnv, tempHome } from "../e2e/helpers.js";
 import { runCli } from "./cli-in-process.js";
 import {
   inProcessFetch,
   type Rewrites,
-  rewritingProxy,
   type StreamServer,
   streamServer,
   type UpgradeBehaviour,
 } from "./hostile-servers.js";
+import { fakeWithWorkspace, proxyOf } from "./proxied-fake.js";
 
 const servers: StreamServer[] = [];
 afterEach(async () => {
@@ -249,25 +246,20 @@ describe("a frame over the size cap", () => {
 
 describe("through the CLI, a proxy that breaks the log stream of a real build", () => {
   let fake: RunningFakeCoder | undefined;
-  afterEach(async () => {
+  // Once for the block, with the time a loaded machine needs: the first fake of a worker loads the HCL parser.
+  beforeAll(async () => {
+    fake = await fakeWithWorkspace();
+  }, 60_000);
+  afterAll(async () => {
     await fake?.close();
-    fake = undefined;
   });
 
   async function logsThrough(rewrites: Rewrites) {
-    fake = await startFakeCoder({ stepDelayMs: 2 });
-    addSecret(fake.token);
-    const client = createCoderClient({ url: fake.url, token: fake.token });
-    await up({
-      client,
-      template: "tiny",
-      templateDir: templateFolder({ "main.tf": minimalTemplate() }),
-      workspace: "dev",
-    });
-    const proxy = await rewritingProxy(fake.url, rewrites);
+    const running = fake!;
+    const proxy = await proxyOf(running, rewrites);
     servers.push(proxy as StreamServer);
     const home = await tempHome();
-    const env = cliEnv(home, { CODER_URL: proxy.url, CODER_SESSION_TOKEN: fake.token, NO_COLOR: "1" });
+    const env = cliEnv(home, { CODER_URL: proxy.url, CODER_SESSION_TOKEN: running.token, NO_COLOR: "1" });
     return runCli(["logs", "dev"], { env });
   }
 

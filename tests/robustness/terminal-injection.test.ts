@@ -8,13 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
 import { addSecret, cliEnv, tempHome } from "../e2e/helpers.js";
 import { type InProcessOptions, runCli } from "./cli-in-process.js";
-import {
-  ALL_TERMINAL_ATTACKS,
-  type HostileServer,
-  rewriteStrings,
-  rewritingProxy,
-  strayControls,
-} from "./hostile-servers.js";
+import { ALL_TERMINAL_ATTACKS, type HostileServer, strayControls } from "./hostile-servers.js";
+import { proxyOf, stringRewrites } from "./proxied-fake.js";
 
 /** Free text a server sends and the CLI shows; names are poisoned on workspaces, templates and versions only. */
 const SHOWN = new Set([
@@ -73,10 +68,7 @@ beforeAll(async () => {
     name: "tiny",
     dir: templateFolder({ "main.tf": withParameter("region") + zoneParameter() }),
   });
-  proxy = await rewritingProxy(fake.url, {
-    json: (body) => rewriteStrings(body, poison),
-    frame: (data) => [JSON.stringify(rewriteStrings(JSON.parse(data), poison))],
-  });
+  proxy = await proxyOf(fake, stringRewrites(poison));
   home = await tempHome();
 }, 60_000);
 

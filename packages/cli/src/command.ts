@@ -64,6 +64,13 @@ export interface Ctx {
     token?: string | undefined;
     org?: string | undefined;
   }): Promise<ResolvedConfig>;
+  /**
+   * Never prints the credentials inside these values (a URL's password, a token as a URL's user), however they
+   * come back: for values read from files; the command line's are known already.
+   */
+  keepSecrets(values: Iterable<string>): void;
+  /** All of standard input, as text (a token piped in); at most 64 KiB. */
+  readStdin(): Promise<string>;
   /** A client with the CLI's hooks: warnings on stderr, request traces with `--verbose`. */
   connect(opts: { url: string; token?: string | undefined }): Promise<CoderClient>;
   /** Starts Ctrl-C handling; call `dispose()` when the operation ends. */

@@ -108,7 +108,7 @@ async function keyringToken(
   if (result.kind === "unreadable") {
     const where = platform === "darwin" ? "macOS keychain" : "Windows Credential Manager";
     warnings.push(
-      `The coder CLI keeps its session token in the ${where} (item "coder-v2-credentials"), and it could not be read: ${result.reason.replace(/\.$/, "")}. Pass --token, set CODER_SESSION_TOKEN, or run \`spt-coder login\` instead.`,
+      `The coder CLI keeps its session token in the ${where} (item "coder-v2-credentials"), and it could not be read: ${result.reason.replace(/\.$/, "")}. Set CODER_SESSION_TOKEN, or run \`spt-coder login\` instead.`,
     );
   }
   return undefined;
@@ -242,8 +242,8 @@ export function rejectedTokenHint(source: ConfigSource | undefined): string {
     case "spt-coder config":
       return "The token stored by `spt-coder login` was rejected (expired?): run `spt-coder login <url>` again.";
     case "coder config":
-      return "The token stored by `coder login` was rejected (expired?): run `spt-coder login <url>`, or pass --token.";
+      return "The token stored by `coder login` was rejected (expired?): run `spt-coder login <url>`, or set CODER_SESSION_TOKEN.";
     default:
-      return "Check the session token: run `spt-coder login <url>`, or pass --token / CODER_SESSION_TOKEN.";
+      return "Check the session token: run `spt-coder login <url>`, or set CODER_SESSION_TOKEN.";
   }
 }

@@ -7,7 +7,7 @@ import { type ConfigSource, resolveConfig } from "./config.js";
 import { UsageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 import type { Io } from "./io.js";
-import type { GuardedOutput, OutputPolicy } from "./output.js";
+import { type GuardedOutput, keepSecret, type OutputPolicy } from "./output.js";
 import { createColors, shouldUseColor } from "./ui/colors.js";
 import { createLineSink } from "./ui/lines.js";
 import { createConfirm, createPrompt, type PromptFn } from "./ui/prompt.js";
@@ -32,6 +32,9 @@ export function createContext(io: Io, args: GlobalArgs, json: boolean, state: Ru
     stderr: colors.enabled,
   };
   const { control, printable } = state.output;
+  const secret = (kind: "token" | "value", values: Iterable<unknown>) =>
+    keepSecret(state.policy, kind, values);
+  secret("token", [args.token]);
   const canPrompt = io.isTTY.stdin && io.isTTY.stderr && !json;
   let prompt: PromptFn | undefined = io.prompt;
   const getPrompt = (): PromptFn => {
@@ -81,11 +84,15 @@ export function createContext(io: Io, args: GlobalArgs, json: boolean, state: Ru
     sdk: loadSdk,
     resolveConfig: async (flags) => {
       const config = await resolveConfig({ flags, env: io.env, home: io.home });
+      secret("token", [config.token?.value]);
       state.tokenSource = config.token?.source;
       for (const warning of config.warnings) warn(warning);
       return config;
     },
+    keepSecrets: (values) => secret("value", values),
+    readStdin: () => readAll(io.stdin()),
     connect: async ({ url, token }) => {
+      secret("token", [token]);
       const { createCoderClient } = await loadSdk();
       return createCoderClient({
         url,
@@ -163,4 +170,16 @@ function trapInterrupts(io: Io, onFirst?: () => void): InterruptScope {
     },
     dispose: off,
   };
+}
+
+/** The most a command reads from standard input (a token piped in is a few dozen bytes). */
+const MAX_STDIN_BYTES = 64 * 1024;
+
+async function readAll(input: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of input) {
+    text += String(chunk);
+    if (text.length > MAX_STDIN_BYTES) throw new UsageError("Standard input is larger than a session token.");
+  }
+  return text;
 }

@@ -28,7 +28,10 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
   ],
   login: [
     ["spt-coder login https://coder.example.com", "Check the URL, paste a token, store both"],
-    ["spt-coder login https://coder.example.com --token $TOKEN", "Without a terminal (CI)"],
+    [
+      'printf %s "$CODER_TOKEN" | spt-coder login https://coder.example.com --token-stdin',
+      "Without a terminal (CI); the token never shows in `ps`",
+    ],
   ],
   server: [
     ["spt-coder server", "Is Docker there? Print the docker run that starts a local Coder"],

@@ -7,7 +7,7 @@ import { UsageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportFailure } from "./failure.js";
 import type { Io } from "./io.js";
-import { guardOutput, type OutputPolicy } from "./output.js";
+import { guardOutput, keepSecret, type OutputPolicy } from "./output.js";
 import { buildCli } from "./registry.js";
 import { shouldUseColor } from "./ui/colors.js";
 import { friendlyUsageError } from "./usage.js";
@@ -27,7 +27,11 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   const colour = (isTTY: boolean) => shouldUseColor({ flag: colourFlag, env: rawIo.env, isTTY });
   const policy: OutputPolicy = {
     colour: { stdout: colour(rawIo.isTTY.stdout), stderr: colour(rawIo.isTTY.stderr) },
+    secrets: new Set(),
   };
+  // Secrets known before the flags are parsed: the token in the environment, and whatever the command line holds.
+  keepSecret(policy, "token", [rawIo.env.CODER_SESSION_TOKEN]);
+  keepSecret(policy, "value", argv);
   const output = guardOutput(rawIo, policy);
   const io = output.io;
   const state: RunState = { output, policy };

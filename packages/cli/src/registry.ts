@@ -27,7 +27,12 @@ export function buildCli(
     .exitProcess(false)
     .wrap(Math.min(110, io.columns ?? 100))
     .option("url", { type: "string", describe: "Coder deployment URL [env: CODER_URL]", global: true })
-    .option("token", { type: "string", describe: "Session token [env: CODER_SESSION_TOKEN]", global: true })
+    .option("token", {
+      type: "string",
+      describe:
+        "Session token; other users see it in `ps`: prefer CODER_SESSION_TOKEN [env: CODER_SESSION_TOKEN]",
+      global: true,
+    })
     .option("verbose", {
       type: "boolean",
       default: false,

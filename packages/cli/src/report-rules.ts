@@ -196,7 +196,7 @@ const RULES: readonly ReportRule[] = [
     code: "invalid_input",
     message: e.message,
     suggestion: e.credentials
-      ? "Remove the user:password@ part and pass the session token with --token or CODER_SESSION_TOKEN."
+      ? "Remove the user:password@ part and give the session token in CODER_SESSION_TOKEN (or `spt-coder login <url> --token-stdin`)."
       : undefined,
   })),
   when([TemplateArchiveError], (e) => ({

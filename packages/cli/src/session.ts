@@ -90,7 +90,7 @@ async function sessionToken(ctx: Ctx, config: ResolvedConfig, url: string): Prom
   }
   if (!ctx.canPrompt) {
     throw new AuthRequiredError("You are not logged in: no session token was given.", {
-      suggestion: `Run \`spt-coder login ${url}\`, pass --token, or set CODER_SESSION_TOKEN.`,
+      suggestion: `Run \`spt-coder login ${url}\`, or set CODER_SESSION_TOKEN.`,
     });
   }
   ctx.stderr(`Open ${url.replace(/\/+$/, "")}/cli-auth in a browser to get a session token.\n`);

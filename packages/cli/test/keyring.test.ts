@@ -80,7 +80,7 @@ describe("the coder CLI's keyring token (macOS, through a fake security on PATH)
     const config = await resolveConfig({ flags: {}, env: {}, home, platform: "darwin" });
     expect(config.token).toBeUndefined();
     expect(config.warnings).toEqual([
-      'The coder CLI keeps its session token in the macOS keychain (item "coder-v2-credentials"), and it could not be read: security: User interaction is not allowed. Pass --token, set CODER_SESSION_TOKEN, or run `spt-coder login` instead.',
+      'The coder CLI keeps its session token in the macOS keychain (item "coder-v2-credentials"), and it could not be read: security: User interaction is not allowed. Set CODER_SESSION_TOKEN, or run `spt-coder login` instead.',
     ]);
   });
 

@@ -4,11 +4,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
 import { createCoderClient, pushTemplate } from "@spt-coder/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimalTemplate } from "../../sdk/test/flows/helpers.js";
-import { stripUserinfo } from "../src/redact.js";
+import { redact, secretsIn, stripUserinfo } from "../src/redact.js";
 import { run } from "./helpers.js";
 
 let fake: RunningFakeCoder;
@@ -73,6 +74,34 @@ describe("credentials a user typed are never echoed", () => {
     );
   });
 
+  it("strips a URL's userinfo percent-encoded inside another, and never past the encoded path", () => {
+    expect(
+      stripUserinfo("see https://x/?next=https%3A%2F%2Fbob%3At0ps3cret%40mirror.example.org%2Fx now"),
+    ).toBe("see https://x/?next=https%3A%2F%2Fmirror.example.org%2Fx now");
+    expect(stripUserinfo("https%3A%2F%2Fhost%2Fa%40b")).toBe("https%3A%2F%2Fhost%2Fa%40b");
+  });
+
+  it("knows the secret of a typed value in every spelling: a quote, percent-encoding, scp form, a token user", () => {
+    const secrets = new Set([
+      ...secretsIn('https://bob:t0p"s3cret@mirror.example.org/x', "value"),
+      ...secretsIn("https://bob:t0p%40s3cret@mirror.example.org/x", "value"),
+      ...secretsIn("git:t0pSc4pSecret@git.example.org:org/repo.git", "value"),
+      ...secretsIn("https://ghp_0123456789abcdef@github.com/o/r", "value"),
+    ]);
+    const printed = [
+      'value "https://bob:t0p"s3cret@mirror.example.org/x" rejected',
+      JSON.stringify({ repo: 'https://bob:t0p"s3cret@mirror.example.org/x' }),
+      "https://bob:t0p@s3cret@mirror.example.org/x and t0p%40s3cret",
+      "clone git:t0pSc4pSecret@git.example.org:org/repo.git failed",
+      "token ghp_0123456789abcdef in a log",
+    ].map((text) => redact(text, secrets));
+    for (const line of printed) expect(line).not.toMatch(/t0p|Sc4p|ghp_0123/);
+    expect(printed[3]).toBe("clone git:***@git.example.org:org/repo.git failed");
+    // A user name is no secret, nor are short values: "dev" stays "dev".
+    expect(secretsIn("https://alice:hunter22@host/x", "value")).not.toContain("alice");
+    expect(secretsIn("https://a:dev@host/x", "value")).toEqual([]);
+  });
+
   it("up --repo with credentials: the workspace gets the URL, the output never shows the secret", async () => {
     const repo = "https://alice:hunter2-s3cret@git.example.com/org/creds.git";
     for (const output of ["text", "json"]) {
@@ -89,26 +118,34 @@ describe("credentials a user typed are never echoed", () => {
     }
   });
 
-  it("a parameter value that is a URL with userinfo, echoed in an error, is shown without it", async () => {
-    const value = "https://bob:t0ps3cret@mirror.example.org/x";
-    for (const output of ["text", "json"]) {
-      const result = await cli([
-        "up",
-        "-t",
-        "plain",
-        "--name",
-        "p",
-        "--param",
-        `mirror=${value}`,
-        "-o",
-        output,
-      ]);
-      expect(result.code).toBe(2);
-      const printed = result.stderr + result.stdout;
-      expect(printed).toContain("https://mirror.example.org/x");
-      expect(printed).not.toContain("t0ps3cret");
-    }
-  });
+  it.each([
+    ["a URL", "https://bob:t0ps3cret@mirror.example.org/x"],
+    ["a URL whose password has a quote", 'https://bob:t0p"s3cret@mirror.example.org/x'],
+    ["a URL percent-encoded whole", "https%3A%2F%2Fbob%3At0ps3cret%40mirror.example.org%2Fx"],
+    ["a git remote in scp form", "bob:t0ps3cret@mirror.example.org:org/x.git"],
+  ])(
+    "a parameter value that is %s with credentials, echoed in an error, is shown without them",
+    async (_kind, value) => {
+      for (const output of ["text", "json"]) {
+        const result = await cli([
+          "up",
+          "-t",
+          "plain",
+          "--name",
+          "p",
+          "--param",
+          `mirror=${value}`,
+          "-o",
+          output,
+        ]);
+        expect(result.code).toBe(2);
+        const printed = result.stderr + result.stdout;
+        expect(printed).toContain("mirror.example.org");
+        expect(printed).toContain("does not match");
+        expect(printed).not.toContain("s3cret");
+      }
+    },
+  );
 });
 
 describe("bad input says what is wrong and what to type", () => {
@@ -185,11 +222,33 @@ describe("bad input says what is wrong and what to type", () => {
     expect(fromFlag.stderr).not.toContain("CODER_SESSION_TOKEN:");
   });
 
-  it("login without a terminal and without a token says how to pass one", async () => {
+  it("login without a terminal and without a token says how to pass one that never shows in ps", async () => {
     const result = await cli(["login", fake.url], { env: { NO_COLOR: "1" } });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("login needs a terminal to paste the session token");
-    expect(result.stderr).toContain(`spt-coder login ${fake.url} --token <token>`);
+    expect(result.stderr).toContain(`printf %s "$TOKEN" | spt-coder login ${fake.url} --token-stdin`);
+    expect(result.stderr).toContain("CODER_SESSION_TOKEN");
+    expect(result.stderr).not.toContain("--token <");
+  });
+
+  it("login --token-stdin reads the token piped in, and stores it", async () => {
+    const home = mkdtempSync(join(tmpdir(), "spt-login-"));
+    const result = await cli(["login", fake.url, "--token-stdin"], {
+      env: { NO_COLOR: "1" },
+      home,
+      stdin: () => Readable.from([`${fake.token}\n`]),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("You're authenticated");
+    const again = await cli(["whoami", "-o", "json"], { env: { NO_COLOR: "1" }, home });
+    expect(again.code, again.stderr).toBe(0);
+    const empty = await cli(["login", fake.url, "--token-stdin"], {
+      env: { NO_COLOR: "1" },
+      home,
+      stdin: () => Readable.from([]),
+    });
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain("No session token came on standard input.");
   });
 
   it("an unchanged push says so once", async () => {

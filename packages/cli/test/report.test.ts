@@ -106,10 +106,10 @@ describe("reportError", () => {
     );
   });
 
-  it("advises --token for credentials in a URL, and --var for a bad variables file", () => {
+  it("advises CODER_SESSION_TOKEN (never --token, seen in ps) for credentials in a URL, and --var for a bad variables file", () => {
     const url = reportError(new InvalidCoderUrlError("Invalid Coder URL", { credentials: true }));
     expect(url).toMatchObject({ exitCode: 2, code: "invalid_input" });
-    expect(url.suggestion).toMatch(/--token or CODER_SESSION_TOKEN/);
+    expect(url.suggestion).toMatch(/CODER_SESSION_TOKEN \(or `spt-coder login <url> --token-stdin`\)/);
     expect(reportError(new InvalidCoderUrlError("Invalid Coder URL")).suggestion).toBeUndefined();
     const file = new TemplateArchiveError("too big", {
       dir: "/t",

@@ -71,6 +71,8 @@ export const fleetCommand = defineCommand<FleetArgs>({
     const sdk = await ctx.sdk();
     const path = resolve(ctx.cwd, args.file);
     const file = await readFleetFile(path, sdk.nameProblem);
+    for (const spec of file.specs)
+      ctx.keepSecrets([...Object.values(spec.parameters ?? {}), ...Object.values(spec.variables ?? {})]);
     const specs = file.specs.map(withShippedTemplate);
     const prefix = args.prune ? (file.prunePrefix ?? (file.name ? `${file.name}-` : undefined)) : undefined;
     if (args.prune && !prefix)

@@ -1,4 +1,4 @@
-import { defineCommand } from "../command.js";
+import { type Ctx, defineCommand } from "../command.js";
 import { ownConfigFile, saveOwnConfig } from "../config.js";
 import { AuthRequiredError, UsageError } from "../errors.js";
 import { openSession } from "../session.js";
@@ -8,6 +8,7 @@ import { orgArg, outputArg } from "./shared.js";
 interface LoginArgs {
   target?: string;
   org?: string;
+  tokenStdin: boolean;
   output: "text" | "json";
 }
 
@@ -24,23 +25,32 @@ export const loginCommand = defineCommand<LoginArgs>({
   positionals: {
     target: { type: "string", describe: "Coder URL (default: --url, CODER_URL, or the stored one)" },
   },
-  args: { ...orgArg, ...outputArg(["text", "json"]) },
+  args: {
+    ...orgArg,
+    "token-stdin": {
+      type: "boolean",
+      default: false,
+      describe: "Read the session token from standard input (unlike --token, it never shows in `ps`)",
+    },
+    ...outputArg(["text", "json"]),
+  },
   async handler(args, ctx) {
     if (args.target !== undefined && args.url !== undefined && args.target !== args.url) {
       throw new UsageError("Give the URL once: as the argument or with --url.");
     }
     const url = args.target ?? args.url;
+    const token = args.tokenStdin ? await tokenFromStdin(ctx, args.token) : args.token;
     const sdk = await ctx.sdk();
     let session = await openSession(
       ctx,
-      { url, token: args.token, org: args.org },
+      { url, token, org: args.org },
       { askUrl: true, offerSave: false },
     ).catch((error: unknown) => {
       // Without a terminal nobody can paste a token: say what works in a script or CI instead.
       if (!(error instanceof AuthRequiredError) || ctx.canPrompt) throw error;
       const target = url ?? "<url>";
       throw new AuthRequiredError("login needs a terminal to paste the session token, and none was given.", {
-        suggestion: `Pass it: \`spt-coder login ${target} --token <token>\`, or \`CODER_SESSION_TOKEN=<token> spt-coder login ${target}\` (get a token at ${target}/cli-auth).`,
+        suggestion: `Pipe it in: \`printf %s "$TOKEN" | spt-coder login ${target} --token-stdin\`, or set CODER_SESSION_TOKEN (get a token at ${target}/cli-auth).`,
       });
     });
     let user: Awaited<ReturnType<typeof session.client.users.me>> | undefined;
@@ -70,3 +80,16 @@ export const loginCommand = defineCommand<LoginArgs>({
     );
   },
 });
+
+/** `--token-stdin`: the token piped in, trimmed; with `--token` too, or with nothing piped in, a usage error. */
+async function tokenFromStdin(ctx: Ctx, flag: string | undefined): Promise<string> {
+  if (flag !== undefined) throw new UsageError("Give the token once: with --token-stdin or with --token.");
+  if (ctx.isTTY.stdin) {
+    throw new UsageError("--token-stdin reads a token piped in, and standard input is a terminal.", {
+      suggestion: 'Pipe it: printf %s "$TOKEN" | spt-coder login <url> --token-stdin',
+    });
+  }
+  const token = (await ctx.readStdin()).trim();
+  if (!token) throw new AuthRequiredError("No session token came on standard input.");
+  return token;
+}

@@ -30,7 +30,9 @@ export const restartCommand = defineCommand<RestartArgs>({
     const session = await openSession(ctx, args);
     const sdk = await ctx.sdk();
     const workspace = await findWorkspace(session, args.workspace);
-    const parameters = (await parameterInputs(args)).values;
+    const inputs = await parameterInputs(args);
+    ctx.keepSecrets(Object.values(inputs.values));
+    const parameters = inputs.values;
     await confirmOrStop(
       ctx,
       args.yes,

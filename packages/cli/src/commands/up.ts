@@ -97,6 +97,7 @@ async function runUp(args: UpArgs & { url?: string; token?: string }, ctx: Ctx, 
   }
   const repo = args.repo ?? (demo ? DEMO_REPO : undefined);
   const inputs = await parameterInputs(args);
+  ctx.keepSecrets(Object.values(inputs.values));
   const parameters = withRepo(args, repo, inputs.values);
   const variables = parsePairs("--var", args.var);
   const name = args.name ?? (repo ? workspaceNameFromRepo(repo) : undefined) ?? (await askName(ctx));

@@ -33,7 +33,9 @@ export const updateCommand = defineCommand<UpdateArgs>({
     const session = await openSession(ctx, args);
     const sdk = await ctx.sdk();
     const workspace = await findWorkspace(session, args.workspace);
-    const parameters = (await parameterInputs(args)).values;
+    const inputs = await parameterInputs(args);
+    ctx.keepSecrets(Object.values(inputs.values));
+    const parameters = inputs.values;
     const versionId = args.templateVersion
       ? await versionIdByName(session, sdk, workspace, args.templateVersion)
       : undefined;
