@@ -153,6 +153,17 @@ export function validateValue(
   return validationValid(p, value, previous);
 }
 
+/**
+ * A parameter as a classic build sees it: coderd converts the stored row for its resolver and keeps the validation
+ * block only when it has an error, a regex or a monotonic rule (`dynamicparameters/static.go`), so a min or max
+ * alone is not checked there (the plan checks it).
+ */
+export function classicBuildRule(p: TemplateParameter): TemplateParameter {
+  if (p.validation_error || p.validation_regex || p.validation_monotonic) return p;
+  const { validation_min: _min, validation_max: _max, ...rest } = p;
+  return rest;
+}
+
 /** One parameter problem: the parameter and the full reason coderd reports. */
 export interface ParameterProblem {
   name: string;

@@ -1,3 +1,5 @@
+import type { SourceFile } from "./hcl-sites.js";
+
 /**
  * What the fake's "provisioner" learns from an uploaded template: rich parameters and variables in their API shape,
  * plus enough of the resources, agents and apps to answer builds the way Terraform + the Coder provider would.
@@ -93,6 +95,8 @@ export interface ParsedTemplate {
   readme: string;
   /** The parsed files (hcl2json's shape), which dynamic parameters are rendered from at every evaluation. */
   docs?: Record<string, unknown>[];
+  /** The files' text, for where Terraform's diagnostics point (hcl2json keeps no positions). */
+  sources?: SourceFile[];
   /** `data "coder_workspace_preset"` blocks. */
   presets?: PresetRecord[];
 }

@@ -155,16 +155,19 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     expect((await attempt([REPO, { name: "region", value: "asia" }])).detail).toBe(
       'can\'t validate build parameter "Region": parameter value must match one of options: [eu us]',
     );
-    expect((await attempt([REPO, { name: "cpu", value: "9" }])).detail).toContain(
-      "value 9 is more than the maximum 8",
-    );
-    expect((await attempt([REPO, { name: "cpu", value: "1.5" }])).detail).toContain(
-      'value "1.5" is not a number',
-    );
     expect((await attempt([{ name: "repo", value: "http://x" }])).detail).toContain(
       'Use an https URL (value "http://x" does not match "^https://")',
     );
     expect((await attempt([{ name: "repo", value: "" }])).detail).toContain("parameter value is required");
+    // cpu's block has a min and max only, which coderd's classic resolver drops: the plan refuses 9 instead.
+    const taken = await createWorkspace(h, {
+      template_id: template.id,
+      name: "big",
+      rich_parameter_values: [REPO, { name: "cpu", value: "9" }],
+    });
+    expect(taken.status).toBe(201);
+    const failed = await waitForBuild(h, (await taken.json()).latest_build.id);
+    expect(failed.job.error).toBe("terraform plan: exit status 1");
   });
 
   it("reports every parameter problem at once on dynamic templates", async () => {

@@ -1,12 +1,11 @@
 /**
  * Build-time resolution for dynamic templates, in the order of coderd's `dynamicparameters.ResolveParameters`:
  * previous values, then the request's, then the preset's (each overriding the last); ephemeral values are not
- * carried over; the template is rendered with the result, and every parameter's error diagnostics, immutable
- * changes and monotonic violations are collected into one error keyed by parameter name.
+ * carried over; the template is rendered with the result, and every parameter's error diagnostics and immutable
+ * changes are collected into one error keyed by parameter name. Monotonic rules are not checked here (coderd
+ * neither): the plan fails them (`jobs/plan-validation.ts`).
  */
 import type { FriendlyDiagnostic } from "../api-types.js";
-import { validationValid } from "../parameters.js";
-import type { TemplateParameter } from "../template-model.js";
 import { errorDiagnostic } from "./diagnostics.js";
 import { type DynamicSource, renderParameters } from "./render.js";
 import type { OwnerData, WorkspaceData } from "./scope.js";
@@ -66,12 +65,6 @@ export function resolveDynamicBuild(source: DynamicSource, input: DynamicBuildIn
           `Parameter "${p.name}" is not mutable, so it can't be updated after creating a workspace.`,
         ),
       ]);
-    }
-    const monotonic = p.validations?.[0]?.validation_monotonic;
-    if (!input.firstBuild && before !== undefined && p.value.valid && monotonic) {
-      const rule = { type: p.type, validation_monotonic: monotonic } as TemplateParameter;
-      const error = validationValid(rule, value, before);
-      if (error) add(p.name, [errorDiagnostic(`Parameter "${p.name}" monotonicity`, error)]);
     }
     const errors = (p.diagnostics ?? []).filter((d) => d.severity === "error");
     if (errors.length) add(p.name, errors);

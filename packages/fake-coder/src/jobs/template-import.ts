@@ -62,6 +62,7 @@ export function templateImport(state: FakeState, version: TemplateVersionRecord)
           }
           const readme = files.find((f) => f.path === "README.md");
           parsed = readTemplate(docs, values, readme ? Buffer.from(readme.data).toString("utf8") : "");
+          parsed.sources = docs.map(({ path, source }) => ({ path, source }));
           version.readme = parsed.readme;
           const problem = readDynamicParts(parsed, docs, values, state.users.get(version.createdBy));
           if (problem) return { error: `template import provision for start: plan: ${problem}` };

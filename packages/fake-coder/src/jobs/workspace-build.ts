@@ -6,6 +6,7 @@ import type { AgentEngine } from "../agents.js";
 import { nowIso } from "../ids.js";
 import type { FakeState, ResourceRecord, WorkspaceBuildRecord } from "../state.js";
 import type { ParsedTemplate } from "../template-model.js";
+import { planValidationFailure } from "./plan-validation.js";
 import { type JobPlan, plannedResources, resourceRecord, type Stage } from "./stages.js";
 
 /** A workspace build (start, stop or delete). */
@@ -24,6 +25,12 @@ export function workspaceBuild(state: FakeState, agents: AgentEngine, build: Wor
     { name: "Setting up" },
     {
       name: "Planning infrastructure",
+      run: () =>
+        planValidationFailure(
+          version.parsed,
+          build.parameters,
+          previousBuild(state, build)?.parameters ?? [],
+        ),
       lines: () => [
         "Terraform 1.9.8",
         "data.coder_workspace.me: Refreshing...",
@@ -64,6 +71,12 @@ export function workspaceBuild(state: FakeState, agents: AgentEngine, build: Wor
       workspace.updatedAt = nowIso();
     },
   };
+}
+
+/** The build before this one (whatever its outcome): its values are the provider's previous values. */
+function previousBuild(state: FakeState, build: WorkspaceBuildRecord): WorkspaceBuildRecord | undefined {
+  const workspace = state.workspaces.get(build.workspaceId)!;
+  return state.buildsOf(workspace).find((b) => b.buildNumber === build.buildNumber - 1);
 }
 
 function previousAgentIds(state: FakeState, build: WorkspaceBuildRecord): string[] {

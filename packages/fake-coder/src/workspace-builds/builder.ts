@@ -5,7 +5,7 @@
 import { ApiError } from "../http.js";
 import { newId, nowIso } from "../ids.js";
 import { jobActive, jobStatus } from "../jobs/status.js";
-import { type ParameterProblem, resolveBuildParameters } from "../parameters.js";
+import { classicBuildRule, type ParameterProblem, resolveBuildParameters } from "../parameters.js";
 import type { RouteContext } from "../router.js";
 import type {
   TemplateRecord,
@@ -99,7 +99,11 @@ export function planBuild(
     ...input.values.filter((v) => !preset?.parameters.some((p) => p.name === v.name)),
     ...(preset?.parameters ?? []),
   ];
-  const { values, problems } = resolveBuildParameters(version.parameters, given, previous?.parameters ?? []);
+  const { values, problems } = resolveBuildParameters(
+    version.parameters.map(classicBuildRule),
+    given,
+    previous?.parameters ?? [],
+  );
   if (problems.length > 0) throw parameterError(problems);
   const presetId = preset?.id ?? matchingPreset(version, values)?.id ?? null;
   return { version, transition, parameters: values, reason: input.reason, presetId };

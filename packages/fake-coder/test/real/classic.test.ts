@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type AnyJson, createWorkspace, type Harness, MODES, pushTemplate, useMode } from "../helpers.js";
-import { realAnswer } from "./answers.js";
+import { buildOutcome, realAnswer } from "./answers.js";
 import { CLASSIC_TF } from "./audit-templates.js";
 
 describe.each(MODES)("classic parameters as a real Coder answers them (%s)", (mode) => {
@@ -40,5 +40,31 @@ describe.each(MODES)("classic parameters as a real Coder answers them (%s)", (mo
     });
     const recorded = realAnswer(key);
     expect({ status: res.status, body: await res.json() }).toEqual(recorded);
+  });
+
+  it("leaves a min or max without an error, regex or monotonic rule to the plan, which fails the build", async () => {
+    const h = await launch();
+    const template = await classic(h);
+    const values = [
+      { name: "repo", value: "x" },
+      { name: "size", value: "50" },
+    ];
+    const res = await createWorkspace(h, {
+      template_id: template.id,
+      name: "dev",
+      rich_parameter_values: values,
+    });
+    const { status, ...recorded } = realAnswer("classic.create-size-50");
+    expect(res.status).toBe(status);
+    const ws = await res.json();
+    expect(await buildOutcome(h, ws.latest_build.id)).toEqual(recorded);
+    // The failed build's values stand: the immutable size is 50 now.
+    const start = await h.api(`/api/v2/workspaces/${ws.id}/builds`, {
+      method: "POST",
+      json: { transition: "start", rich_parameter_values: [{ name: "size", value: "6" }] },
+    });
+    expect({ status: start.status, body: await start.json() }).toEqual(
+      realAnswer("classic.start-size-changed"),
+    );
   });
 });

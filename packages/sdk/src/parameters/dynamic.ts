@@ -48,7 +48,8 @@ const MAX_ROUNDS = 8;
  * until the set of parameters and the values sent stop changing (a value can make another parameter appear).
  * Then every problem is collected at once: the server's error diagnostics under their parameter, required values
  * missing, immutable values changed and monotonic rules broken against `previous`, and inputs that name no
- * parameter. Warnings are returned apart.
+ * parameter. Warnings are returned apart. coderd itself does not check monotonic rules of a dynamic template: it
+ * takes the build, stores the values and the plan fails on them; they are refused here before anything is built.
  */
 export async function resolveDynamicParameters(
   evaluate: DynamicEvaluate,

@@ -34,7 +34,9 @@ export type ParameterResolution = { ok: true; value: string } | { ok: false; err
  *    `validation_error` (with `{min}`, `{max}`, `{value}` filled in, unset bounds as `0`) replaces the
  *    parse/min/max messages but not the monotonic one.
  *
- * Messages are Coder's own texts, e.g. `Parameter "x" is required but not provided`.
+ * Messages are Coder's own texts, e.g. `Parameter "x" is required but not provided`. A min or max without an
+ * error, regex or monotonic rule is checked here too, where coderd's classic resolver drops it and leaves it to
+ * `terraform plan`, whose failure the build would end with: refused before building instead.
  */
 export function resolveParameter(
   param: TemplateVersionParameter,
