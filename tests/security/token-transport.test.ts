@@ -1,10 +1,11 @@
 // Where the session token travels during a whole `up` (template push, log streams over WebSocket, polling):
 // only in the Coder-Session-Token header, only to the deployment's origin. A TCP proxy in front of the fake sees
 // every byte the SDK sends, HTTP and WebSocket upgrades alike, so nothing is taken on the SDK's word.
-// Redirects to another origin, of WebSocket upgrades and of plain HTTP requests, never carry the token there.
+// Redirects to another origin, of WebSocket upgrades and of plain HTTP requests, are not followed: neither the
+// token nor a request (a template archive) goes there.
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import { type RunningFakeCoder, startFakeCoder } from "@spt-coder/fake-coder";
-import { createCoderClient, type FlowEvent, up } from "@spt-coder/sdk";
+import { CoderRedirectError, createCoderClient, type FlowEvent, up } from "@spt-coder/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
 
@@ -167,21 +168,44 @@ describe("the session token on the wire", () => {
     [307, "another port", (port: number) => `http://127.0.0.1:${port}`],
     [308, "another host name for the same machine", (port: number) => `http://localhost:${port}`],
     [302, "another scheme-relative origin", (port: number) => `//127.0.0.1:${port}`],
-  ])("is not sent along a plain HTTP %i redirect to %s", async (status, _what, origin) => {
+  ])(
+    "is not sent along a plain HTTP %i redirect to %s: the redirect is refused",
+    async (status, _what, origin) => {
+      const fake = await startFakeCoder({ stepDelayMs: 2 });
+      closers.push(() => fake.close());
+      const elsewhere = await otherOrigin();
+      const wire = await proxy(fake, undefined, {
+        path: /^\/api\/v2\/users\/me$/,
+        status,
+        location: (target) => `${origin(elsewhere.port)}${target}`,
+      });
+      const client = createCoderClient({ url: `http://127.0.0.1:${wire.port}`, token: fake.token });
+      const error = await client.users.me().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CoderRedirectError);
+      expect((error as CoderRedirectError).target).toMatch(new RegExp(`:${elsewhere.port}$`));
+      expect(wire.redirected).toBe(1);
+      // Not vacuous: the token went to the deployment; nothing at all went to the other origin.
+      expect(occurrences(wire.connections, fake.token).length).toBeGreaterThan(0);
+      expect(elsewhere.connections).toEqual([]);
+    },
+  );
+
+  it("a 307 on POST /files to another origin: the template archive is never sent there", async () => {
     const fake = await startFakeCoder({ stepDelayMs: 2 });
     closers.push(() => fake.close());
     const elsewhere = await otherOrigin();
-    const wire = await proxy(fake, undefined, {
-      path: /^\/api\/v2\/users\/me$/,
-      status,
-      location: (target) => `${origin(elsewhere.port)}${target}`,
+    fake.faults.failNext({
+      method: "POST",
+      path: "/api/v2/files",
+      status: 307,
+      headers: { location: `http://127.0.0.1:${elsewhere.port}/api/v2/files` },
     });
-    const client = createCoderClient({ url: `http://127.0.0.1:${wire.port}`, token: fake.token });
-    await client.users.me().catch(() => undefined); // the other origin answers 404
-    expect(wire.redirected).toBe(1);
-    // Not vacuous: the token went to the deployment, and the redirect was followed to the other origin.
-    expect(occurrences(wire.connections, fake.token).length).toBeGreaterThan(0);
-    expect(requestLines(elsewhere.connections)).toEqual(["GET /api/v2/users/me"]);
-    expect(occurrences(elsewhere.connections, fake.token)).toEqual([]);
+    const error = await upThrough(fake, Number(new URL(fake.url).port)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CoderRedirectError);
+    expect((error as Error).message).toMatch(
+      /^POST \/api\/v2\/files was answered with a 307 redirect to http:\/\/127\.0\.0\.1:\d+, another origin/,
+    );
+    expect(elsewhere.connections).toEqual([]);
+    expect(fake.state.files.size).toBe(0);
   });
 });

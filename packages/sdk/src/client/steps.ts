@@ -5,6 +5,7 @@
 import {
   CoderAbortError,
   type CoderError,
+  CoderRedirectError,
   CoderResponseTooLargeError,
   CoderTimeoutError,
   CoderUnexpectedResponseError,
@@ -73,7 +74,7 @@ function toFailure(error: unknown, deadline: Deadline, context: AttemptContext):
     return new CoderAbortError(`${method} ${path} was aborted`, { cause: userSignal.reason });
   if (deadline.expired)
     return new CoderTimeoutError(`${method} ${path} got no complete answer within ${context.timeoutMs} ms`);
-  if (error instanceof CoderResponseTooLargeError) return error;
+  if (error instanceof CoderResponseTooLargeError || error instanceof CoderRedirectError) return error;
   return toConnectionError(error, context.origin);
 }
 
@@ -102,7 +103,10 @@ export function retryAfterFailure(
   retryable: boolean,
   budget: RetryBudget,
 ): RetryDecision {
-  const final = failure instanceof CoderAbortError || failure instanceof CoderResponseTooLargeError;
+  const final =
+    failure instanceof CoderAbortError ||
+    failure instanceof CoderResponseTooLargeError ||
+    failure instanceof CoderRedirectError;
   if (final || !retryable || budget.failures >= budget.maxRetries) return { retry: false };
   return {
     retry: true,

@@ -1,4 +1,4 @@
-import { CoderAbortError, type CoderError } from "../errors/base.js";
+import { CoderAbortError, type CoderError, CoderRedirectError } from "../errors/base.js";
 import { assertParsableJson, DEFAULT_MAX_RESPONSE_BYTES } from "./body.js";
 import type { ClientHooks } from "./hooks.js";
 import { isRetryable, parseRetryAfter, sleep } from "./retry.js";
@@ -58,8 +58,9 @@ const MAX_REDIRECTS = 5;
 
 /**
  * Builds the one `fetch` every SDK request goes through: auth header, user agent, per-attempt timeout, retries
- * with `Retry-After`, a redirect guard that drops the token when the origin changes, the build-version warning
- * and the non-JSON check. openapi-fetch calls it with a single `Request`.
+ * with `Retry-After`, a redirect guard (redirects are followed on the deployment's origin only: one to another
+ * origin is a {@link CoderRedirectError}, so neither the token nor a body nor the path ever goes there), the
+ * build-version warning and the non-JSON check. openapi-fetch calls it with a single `Request`.
  */
 export function createTransport(options: TransportOptions): { fetch: typeof fetch; state: TransportState } {
   const state: TransportState = { serverVersion: undefined };
@@ -185,10 +186,9 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
     let payload = body;
     const headers = new Headers(request.headers);
     headers.set("User-Agent", options.userAgent);
+    // Every hop stays on the deployment's origin (a redirect elsewhere is refused below), so the token goes with it.
+    if (options.token) headers.set(SESSION_TOKEN_HEADER, options.token);
     for (let hop = 0; ; hop++) {
-      // The token goes only to the deployment's own origin, whatever a redirect says.
-      if (options.token && url.origin === origin) headers.set(SESSION_TOKEN_HEADER, options.token);
-      else headers.delete(SESSION_TOKEN_HEADER);
       const fetchImpl = options.fetch ?? globalThis.fetch;
       // The signal is passed again beside the Request on purpose: on Node 20, undici's Request follows the signal
       // it was built with only weakly, so once the Request is collected mid-attempt an abort no longer reaches the
@@ -201,6 +201,10 @@ export function createTransport(options: TransportOptions): { fetch: typeof fetc
       if (!REDIRECTS.has(response.status) || !location || hop >= MAX_REDIRECTS) return response;
       await response.body?.cancel();
       url = new URL(location, url);
+      if (url.origin !== origin) {
+        const path = new URL(request.url).pathname;
+        throw new CoderRedirectError({ status: response.status, method, path, target: url.origin, origin });
+      }
       if (
         response.status === 303 ||
         ((response.status === 301 || response.status === 302) && method === "POST")

@@ -159,6 +159,24 @@ export class CoderInvalidJsonError extends CoderError {
 }
 
 /**
+ * The deployment answered with a redirect to another origin, which is not followed: an answer from there is not
+ * Coder's, a request body (a template archive) must never go there, nor may the path and query it names.
+ */
+export class CoderRedirectError extends CoderError {
+  override name = "CoderRedirectError";
+  readonly status: number;
+  /** The origin the redirect pointed to (scheme, host and port only). */
+  readonly target: string;
+  constructor(init: { status: number; method: string; path: string; target: string; origin: string }) {
+    super(
+      `${init.method} ${init.path} was answered with a ${init.status} redirect to ${init.target}, another origin than ${init.origin}; it was not followed (an answer from there is not Coder's).`,
+    );
+    this.status = init.status;
+    this.target = init.target;
+  }
+}
+
+/**
  * A successful answer or a stream frame that is valid JSON but not what Coder sends (a `null` where a log belongs,
  * a log id that is not a whole number, a workspace without its build): the server, or a proxy in front of it, is
  * broken. Reported as such, never as a TypeError from deep inside a flow.

@@ -1,5 +1,5 @@
 import type { CoderClient } from "../coder-client.js";
-import { CoderApiError, CoderUnexpectedResponseError } from "../errors/base.js";
+import { CoderApiError, CoderRedirectError, CoderUnexpectedResponseError } from "../errors/base.js";
 import { NotCoderServerError } from "../errors/flows.js";
 import type { BuildInfoResponse } from "../types.js";
 
@@ -20,6 +20,7 @@ export async function checkCoderServer(
     // A busy or failing Coder (429, 5xx) is still Coder: let those errors through as they are.
     const notCoder =
       error instanceof CoderUnexpectedResponseError ||
+      error instanceof CoderRedirectError ||
       (error instanceof CoderApiError && error.status < 500 && error.status !== 429);
     if (notCoder) {
       throw new NotCoderServerError(
@@ -37,7 +38,9 @@ export async function checkCoderServer(
   return info;
 }
 
-function describe(error: CoderUnexpectedResponseError | CoderApiError): string {
+function describe(error: CoderUnexpectedResponseError | CoderApiError | CoderRedirectError): string {
   if (error instanceof CoderApiError) return `HTTP ${error.status} (${error.apiMessage})`;
+  if (error instanceof CoderRedirectError)
+    return `with a ${error.status} redirect to ${error.target}, another origin`;
   return `HTTP ${error.status} with ${error.contentType || "no content type"}: ${JSON.stringify(error.bodyStart.slice(0, 80))}`;
 }

@@ -7,6 +7,7 @@ import {
   CoderAbortError,
   CoderConnectionError,
   CoderInvalidJsonError,
+  CoderRedirectError,
   CoderResponseTooLargeError,
   CoderTimeoutError,
   CoderUnexpectedResponseError,
@@ -300,7 +301,7 @@ describe("transport over real loopback sockets", () => {
     expect(failure.message).not.toContain(TOKEN);
   });
 
-  it("never sends the token to another origin after a redirect", async () => {
+  it("follows a redirect on the deployment's origin, and refuses one to another origin", async () => {
     const seenTokens: Array<string | undefined> = [];
     const other = await listen((req, res) => {
       seenTokens.push(req.headers["coder-session-token"] as string | undefined);
@@ -321,8 +322,9 @@ describe("transport over real loopback sockets", () => {
       userAgent: "t",
       hooks: {},
     });
-    const res = await fetch(new Request(`${coder}/api/v2/hop`));
-    expect(res.status).toBe(200);
-    expect(seenTokens).toEqual([TOKEN, TOKEN, undefined]);
+    const failure = await fetch(new Request(`${coder}/api/v2/hop`)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(CoderRedirectError);
+    expect((failure as CoderRedirectError).target).toBe(other);
+    expect(seenTokens).toEqual([TOKEN, TOKEN]); // the deployment twice (the hop, then the 307), the other never
   });
 });
