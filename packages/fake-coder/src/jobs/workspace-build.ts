@@ -25,12 +25,16 @@ export function workspaceBuild(state: FakeState, agents: AgentEngine, build: Wor
     { name: "Setting up" },
     {
       name: "Planning infrastructure",
+      // A delete validates nothing: with no state the provisioner does no plan at all (a real Coder deleted a
+      // workspace whose start had failed on a validation block).
       run: () =>
-        planValidationFailure(
-          version.parsed,
-          build.parameters,
-          previousBuild(state, build)?.parameters ?? [],
-        ),
+        build.transition === "delete"
+          ? undefined
+          : planValidationFailure(
+              version.parsed,
+              build.parameters,
+              previousBuild(state, build)?.parameters ?? [],
+            ),
       lines: () => [
         "Terraform 1.9.8",
         "data.coder_workspace.me: Refreshing...",

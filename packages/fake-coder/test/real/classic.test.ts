@@ -3,7 +3,15 @@
  * problem, its detail as the resolver words it (no prefix), and validation blocks that coderd leaves to the plan.
  */
 import { describe, expect, it } from "vitest";
-import { type AnyJson, createWorkspace, type Harness, MODES, pushTemplate, useMode } from "../helpers.js";
+import {
+  type AnyJson,
+  createWorkspace,
+  type Harness,
+  MODES,
+  pushTemplate,
+  useMode,
+  waitForBuild,
+} from "../helpers.js";
 import { buildOutcome, realAnswer } from "./answers.js";
 import { CLASSIC_TF } from "./audit-templates.js";
 
@@ -66,5 +74,12 @@ describe.each(MODES)("classic parameters as a real Coder answers them (%s)", (mo
     expect({ status: start.status, body: await start.json() }).toEqual(
       realAnswer("classic.start-size-changed"),
     );
+    const del = await (
+      await h.api(`/api/v2/workspaces/${ws.id}/builds`, { method: "POST", json: { transition: "delete" } })
+    ).json();
+    const deleted = await buildOutcome(h, del.id);
+    const { status: deletedStatus, ...rest } = realAnswer("classic.delete-after-plan-failure");
+    expect({ job: { status: deleted.job.status }, parameters: deleted.parameters }).toEqual(rest);
+    expect((await waitForBuild(h, del.id)).status).toBe(deletedStatus);
   });
 });
