@@ -310,3 +310,18 @@ export function createWorkspace(h: Harness, body: Record<string, unknown>, user 
 }
 
 export const REPO = { name: "repo", value: "https://github.com/coder/coder" };
+
+/** Pushes the default template and creates `dev` on it (`extra` added to the request), its first build done. */
+export async function runningWorkspace(h: Harness, extra: Record<string, unknown> = {}) {
+  const { template, version } = await pushTemplate(h);
+  const ws: AnyJson = await (
+    await createWorkspace(h, {
+      template_id: template.id,
+      name: "dev",
+      rich_parameter_values: [REPO],
+      ...extra,
+    })
+  ).json();
+  await waitForBuild(h, ws.latest_build.id);
+  return { template, version, ws };
+}

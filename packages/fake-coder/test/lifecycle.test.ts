@@ -8,6 +8,7 @@ import {
   MODES,
   pushTemplate,
   REPO,
+  runningWorkspace,
   upload,
   useMode,
   waitForBuild,
@@ -115,11 +116,7 @@ describe.each(MODES)("workspace lifecycle (%s)", (mode) => {
     "answers a build whose database reason is %s (codersdk's enum omits it; the server sends it as it is)",
     async (reason) => {
       const h = await launch();
-      const { template } = await pushTemplate(h);
-      const ws = await (
-        await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
-      ).json();
-      await waitForBuild(h, ws.latest_build.id);
+      const { ws } = await runningWorkspace(h);
       h.state.builds.get(ws.latest_build.id)!.reason = reason;
       const got = await (await h.api(`/api/v2/workspacebuilds/${ws.latest_build.id}`)).json();
       expect(got.reason).toBe(reason);
@@ -128,11 +125,7 @@ describe.each(MODES)("workspace lifecycle (%s)", (mode) => {
 
   it("words the deleted-workspace refusal per transition", async () => {
     const h = await launch();
-    const { template } = await pushTemplate(h);
-    const ws = await (
-      await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
-    ).json();
-    await waitForBuild(h, ws.latest_build.id);
+    const { ws } = await runningWorkspace(h);
     const del = await (await build(h, ws.id, { transition: "delete" })).json();
     await waitForBuild(h, del.id);
     for (const transition of ["stop", "delete"]) {

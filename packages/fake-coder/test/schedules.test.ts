@@ -2,31 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   type AnyJson,
   createVersion,
-  createWorkspace,
   type Harness,
   MAIN_TF,
   MODES,
-  pushTemplate,
   REPO,
+  runningWorkspace,
   upload,
   useMode,
   waitForBuild,
   waitForVersion,
 } from "./helpers.js";
-
-async function runningWorkspace(h: Harness, extra: Record<string, unknown> = {}) {
-  const { template, version } = await pushTemplate(h);
-  const ws = await (
-    await createWorkspace(h, {
-      template_id: template.id,
-      name: "dev",
-      rich_parameter_values: [REPO],
-      ...extra,
-    })
-  ).json();
-  await waitForBuild(h, ws.latest_build.id);
-  return { template, version, ws };
-}
 
 const put = (h: Harness, path: string, json: unknown) => h.api(path, { method: "PUT", json });
 const get = async (h: Harness, id: string): Promise<AnyJson> =>

@@ -4,16 +4,7 @@
  * a `time.Time`.
  */
 import { describe, expect, it } from "vitest";
-import {
-  type AnyJson,
-  createWorkspace,
-  type Harness,
-  MODES,
-  pushTemplate,
-  REPO,
-  useMode,
-  waitForBuild,
-} from "../helpers.js";
+import { type AnyJson, type Harness, MODES, runningWorkspace, useMode, waitForBuild } from "../helpers.js";
 import { realAnswer } from "./answers.js";
 
 const MINUTE = 60_000;
@@ -21,19 +12,8 @@ const MINUTE = 60_000;
 describe.each(MODES)("extend as a real Coder answers it (%s)", (mode) => {
   const launch = useMode(mode);
 
-  async function running(h: Harness, extra: Record<string, unknown> = {}): Promise<AnyJson> {
-    const { template } = await pushTemplate(h);
-    const ws = await (
-      await createWorkspace(h, {
-        template_id: template.id,
-        name: "dev",
-        rich_parameter_values: [REPO],
-        ...extra,
-      })
-    ).json();
-    await waitForBuild(h, ws.latest_build.id);
-    return ws;
-  }
+  const running = async (h: Harness, extra: Record<string, unknown> = {}) =>
+    (await runningWorkspace(h, extra)).ws;
 
   const build = async (h: Harness, ws: AnyJson, transition: string) =>
     (await h.api(`/api/v2/workspaces/${ws.id}/builds`, { method: "POST", json: { transition } })).json();
