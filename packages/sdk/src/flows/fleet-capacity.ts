@@ -1,5 +1,5 @@
 import type { CoderClient } from "../coder-client.js";
-import { CoderError, CoderInvalidInputError } from "../errors/base.js";
+import { CoderAbortError, CoderError, CoderInvalidInputError } from "../errors/base.js";
 import { DEFAULT_FLEET_BUILDS, type FleetConcurrency } from "./fleet-types.js";
 
 /** A counting semaphore: at most `size` holders at once, served in arrival order. */
@@ -8,18 +8,69 @@ export class Slots {
   private readonly waiting: (() => void)[] = [];
   constructor(readonly size: number) {}
 
-  async acquire(): Promise<void> {
+  /** Resolves once a slot is this caller's; rejects with {@link CoderAbortError} when `signal` aborts first. */
+  async acquire(signal?: AbortSignal): Promise<void> {
     if (this.used < this.size) {
       this.used++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (signal?.aborted) throw new CoderAbortError("Aborted while waiting for a build slot");
+    await new Promise<void>((resolve, reject) => {
+      const granted = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.waiting.splice(this.waiting.indexOf(granted), 1);
+        reject(new CoderAbortError("Aborted while waiting for a build slot"));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(granted);
+    });
   }
 
   release(): void {
     const next = this.waiting.shift();
     if (next) next();
     else this.used--;
+  }
+}
+
+/**
+ * One `up()`'s turn at a fleet's build slots: taken before its first build request (or before it waits on a
+ * build already in flight), given back as soon as its builds have ended, so that its agents start without
+ * holding a provisioner daemon's turn. `take` and `end` may be called more than once; `onEnd` hears every `end`.
+ */
+export class BuildTurn {
+  private held = false;
+  private abortedWaiting = false;
+  constructor(
+    private readonly slots: Slots,
+    private readonly onEnd: () => void,
+  ) {}
+
+  async take(signal?: AbortSignal): Promise<void> {
+    if (this.held) return;
+    try {
+      await this.slots.acquire(signal);
+    } catch (error) {
+      this.abortedWaiting = true;
+      throw error;
+    }
+    this.held = true;
+  }
+
+  end(): void {
+    if (this.held) {
+      this.held = false;
+      this.slots.release();
+    }
+    this.onEnd();
+  }
+
+  /** The abort came while it waited for a slot: its item built nothing. */
+  get canceledWaiting(): boolean {
+    return this.abortedWaiting;
   }
 }
 

@@ -3,7 +3,7 @@ import { CoderAbortError, CoderError, CoderInvalidInputError } from "../errors/b
 import { TemplateUnavailableError } from "../errors/flows.js";
 import { assertValidName } from "../names.js";
 import type { Organization, Workspace } from "../types.js";
-import { buildConcurrency, limitedFetch, positiveInteger } from "./fleet-capacity.js";
+import { BuildTurn, buildConcurrency, limitedFetch, positiveInteger, Slots } from "./fleet-capacity.js";
 import { listOwnerWorkspaces, prune, workspaceKey } from "./fleet-prune.js";
 import { prepareTemplates, type TemplateState, templateOf } from "./fleet-templates.js";
 import {
@@ -21,7 +21,7 @@ import {
 } from "./fleet-types.js";
 import { resolveOrganization } from "./organization.js";
 import { checkCoderServer } from "./server-check.js";
-import { type UpOptions, up } from "./up.js";
+import { type UpOptions, upInTurn } from "./up.js";
 
 const SUCCESS: ReadonlySet<FleetOutcome> = new Set(["created", "started", "reused"]);
 
@@ -197,9 +197,16 @@ interface RunContext {
   emit: (event: FleetEvent) => void;
 }
 
-/** The items through a pool of `builds` workers, in spec order; once aborted, the rest are `canceled`. */
+/**
+ * The items in spec order; once aborted, the rest are `canceled`. At most `builds` items hold a build slot (from
+ * their first build request until their builds end). Twice as many are under way: while some build, the others
+ * look up what they need and wait at the slots, so a daemon that finishes a build gets the next one at once; an
+ * item whose builds are over hands its place on and waits for its agents beside the others.
+ */
 async function runItems(specs: FleetSpec[], ctx: RunContext): Promise<FleetItemResult[]> {
   const results: FleetItemResult[] = new Array(specs.length);
+  const slots = new Slots(ctx.builds);
+  const items: Promise<void>[] = [];
   let next = 0;
   const worker = async () => {
     while (next < specs.length) {
@@ -210,16 +217,30 @@ async function runItems(specs: FleetSpec[], ctx: RunContext): Promise<FleetItemR
         continue;
       }
       ctx.emit({ type: "item", item: spec.workspace, index, state: "start" });
-      const result = await runItem(spec, index, ctx);
-      results[index] = result;
-      ctx.emit({ type: "item", item: spec.workspace, index, state: "done", result });
+      let handOn = () => {};
+      const handedOn = new Promise<void>((resolve) => {
+        handOn = resolve;
+      });
+      const item = runItem(spec, index, ctx, new BuildTurn(slots, handOn)).then((result) => {
+        results[index] = result;
+        ctx.emit({ type: "item", item: spec.workspace, index, state: "done", result });
+        handOn();
+      });
+      items.push(item);
+      await handedOn;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(ctx.builds, specs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(ctx.builds * 2, specs.length) }, worker));
+  await Promise.all(items);
   return results;
 }
 
-async function runItem(spec: FleetSpec, index: number, ctx: RunContext): Promise<FleetItemResult> {
+async function runItem(
+  spec: FleetSpec,
+  index: number,
+  ctx: RunContext,
+  turn: BuildTurn,
+): Promise<FleetItemResult> {
   const started = performance.now();
   const owner = spec.owner ?? "me";
   const before = ctx.byKey.get(workspaceKey(owner, spec.workspace));
@@ -229,7 +250,7 @@ async function runItem(spec: FleetSpec, index: number, ctx: RunContext): Promise
     return { ...base, outcome: "failed", error: template.error, exists: [], durationMs: 0 };
   }
   try {
-    const result = await up(upInput(spec, ctx, index));
+    const result = await upInTurn(upInput(spec, ctx, index), turn);
     const sameBuild = before !== undefined && result.build.id === before.latest_build.id;
     // Not created and no new build: it was running, its build in progress was waited for, or a concurrent run
     // made it (Coder's 409 on the name).
@@ -243,6 +264,7 @@ async function runItem(spec: FleetSpec, index: number, ctx: RunContext): Promise
     };
   } catch (error) {
     const aborted = error instanceof CoderAbortError && ctx.options.signal?.aborted;
+    if (aborted && turn.canceledWaiting) return canceled(spec); // stopped before its first build
     return {
       ...base,
       outcome: aborted ? "interrupted" : "failed",

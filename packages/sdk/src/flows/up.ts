@@ -6,6 +6,7 @@ import { assertValidName, DEFAULT_TEMPLATE } from "../names.js";
 import type { AutomaticUpdates, Organization, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
 import { type FlowEventHandler, stage } from "./events.js";
+import type { BuildTurn } from "./fleet-capacity.js";
 import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
@@ -88,7 +89,16 @@ const SETTLED = new Set(["running", "stopped", "failed", "canceled", "deleted"])
  * resolve the parameters and create the workspace; then wait for the build and the agents. Calling it twice never
  * creates two workspaces. Progress arrives as typed events through `onEvent`.
  */
-export async function up(options: UpOptions): Promise<UpResult> {
+export function up(options: UpOptions): Promise<UpResult> {
+  return upInTurn(options, undefined);
+}
+
+/**
+ * {@link up} as one item of a fleet: `turn` is taken before the item's first build and ended as soon as its
+ * builds have ended (or it fails), so the fleet's build cap counts builds on the provisioners, not agents starting.
+ * For `upMany`; not exported from the package.
+ */
+export async function upInTurn(options: UpOptions, turn: BuildTurn | undefined): Promise<UpResult> {
   assertValidName("workspace", options.workspace);
   const onWarning = (warning: CoderWarning) => options.onEvent?.({ type: "warning", ...warning });
   const client =
@@ -96,14 +106,21 @@ export async function up(options: UpOptions): Promise<UpResult> {
   // Whatever fails after a creation point says what exists by then.
   const createdItems: string[] = [];
   try {
-    return await runUp(client, options, createdItems);
+    return await runUp(client, options, createdItems, turn);
   } catch (error) {
     throw withCreated(error, createdItems);
+  } finally {
+    turn?.end();
   }
 }
 
 /** The steps of {@link up}; each thing made is added to `createdItems` as soon as it exists. */
-async function runUp(client: CoderClient, options: UpOptions, createdItems: string[]): Promise<UpResult> {
+async function runUp(
+  client: CoderClient,
+  options: UpOptions,
+  createdItems: string[],
+  turn: BuildTurn | undefined,
+): Promise<UpResult> {
   const { onEvent, signal } = options;
   const io = { signal };
   const templateName = options.template ?? DEFAULT_TEMPLATE;
@@ -115,7 +132,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
   let created = false;
   let templateCreated = false;
 
-  if (workspace) workspace = await settle(client, workspace, options);
+  if (workspace) workspace = await settle(client, workspace, options, turn);
   if (workspace && workspace.latest_build.status !== "deleted") {
     workspace = await applyAutomaticUpdates(client, workspace, options);
   }
@@ -144,6 +161,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
       if (pushed.created) createdItems.push(`template ${template.name}`);
     }
     const versionId = await namedVersionId(client, template, options, { forNewWorkspace: true });
+    await turn?.take(signal);
     const made = await stage(onEvent, "create_workspace", `Creating workspace ${options.workspace}`, () =>
       createWorkspace(client, {
         owner: options.owner,
@@ -167,6 +185,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
     const versionId = options.templateVersion
       ? await namedVersionId(client, await client.templates.get(ws.template_id, io), options)
       : undefined;
+    await turn?.take(signal);
     const build = await stage(onEvent, "start", `Starting workspace ${ws.name}`, () =>
       startWorkspace(client, ws, {
         parameters: options.parameters,
@@ -194,6 +213,7 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
         waitForBuild(client, build.id, { signal, onEvent, created: createdItems }),
       );
     }
+    turn?.end(); // the builds are over: the agents start without holding a build slot
     const ws = workspace;
     const ready = await stage(onEvent, "agent", "Waiting for the workspace agent", () =>
       waitForAgents(client, ws.id, {
@@ -221,10 +241,16 @@ async function runUp(client: CoderClient, options: UpOptions, createdItems: stri
  * Brings an existing workspace to a state `up` can act on: waits out a build in progress, and cleans up after a
  * failed start the way `coder start` does (a stop build first), so the next start begins from a clean slate.
  */
-async function settle(client: CoderClient, workspace: Workspace, options: UpOptions): Promise<Workspace> {
+async function settle(
+  client: CoderClient,
+  workspace: Workspace,
+  options: UpOptions,
+  turn: BuildTurn | undefined,
+): Promise<Workspace> {
   const { signal, onEvent } = options;
   let current = workspace;
   if (!SETTLED.has(current.latest_build.status)) {
+    await turn?.take(signal);
     const busy = current.latest_build;
     onEvent?.({
       type: "info",
@@ -236,6 +262,7 @@ async function settle(client: CoderClient, workspace: Workspace, options: UpOpti
     current = (await client.workspaces.get(current.id, { signal, includeDeleted: true })) ?? current;
   }
   if (current.latest_build.status === "failed" && current.latest_build.transition === "start") {
+    await turn?.take(signal);
     onEvent?.({ type: "info", message: "The last start build failed. Cleaning up before retrying..." });
     const stop = await stopWorkspace(client, current, { signal });
     await waitForBuild(client, stop.id, { signal, onEvent });

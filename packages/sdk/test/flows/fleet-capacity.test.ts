@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CoderAbortError } from "../../src/errors/base.js";
 import { limitedFetch, Slots } from "../../src/flows/fleet-capacity.js";
 
 describe("fleet capacity", () => {
@@ -41,5 +42,22 @@ describe("fleet capacity", () => {
     slots.release();
     await waiting;
     expect(second).toBe(true);
+  });
+
+  it("lets a waiter give up on abort without taking the next freed slot", async () => {
+    const slots = new Slots(1);
+    await slots.acquire();
+    const controller = new AbortController();
+    const gaveUp = slots.acquire(controller.signal);
+    let third = false;
+    const waiting = slots.acquire().then(() => {
+      third = true;
+    });
+    controller.abort();
+    await expect(gaveUp).rejects.toBeInstanceOf(CoderAbortError);
+    slots.release();
+    await waiting;
+    expect(third).toBe(true);
+    await expect(slots.acquire(AbortSignal.abort())).rejects.toBeInstanceOf(CoderAbortError);
   });
 });
