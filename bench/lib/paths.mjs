@@ -21,6 +21,8 @@ export const NEEDS = {
   "fake-start": [FAKE_BIN],
   "cli-dispatch": [CLI_DIST, FAKE_DIST],
   "log-queue": [SDK_DIST],
+  "real-up": [CLI_DIST],
+  "real-fleet": [CLI_DIST, SDK_DIST],
 };
 
 /** The built files that are missing. */

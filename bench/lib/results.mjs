@@ -18,6 +18,9 @@ export const SECTIONS = [
   ["install-size", "7. Installed size (tests/install/registry.mjs)"],
   ["cli-dispatch", "8. CLI dispatch: one command beyond its requests"],
   ["log-queue", "9. A long log through `followJobLogs` (issue 26)"],
+  ["real-up", "10. One workspace beside the coder CLI, on a real Coder"],
+  ["real-fleet", "11. A fleet beside `coder exp scaletest`, on a real Coder"],
+  ["real-up-split", "12. Where `up`'s time goes, on a real Coder"],
 ];
 
 const INTRO = `# Benchmark results
@@ -74,6 +77,13 @@ export function writeSection(id, body, targets) {
   const text = [INTRO, summary(sections), ...ordered.map((s) => sections.get(s))].join("\n\n");
   writeFileSync(RESULTS, `${text}\n`);
   console.log(`${id}: written to bench/RESULTS.md`);
+}
+
+/** The JSON a section keeps in its `<!-- data:<id> … -->` comment, to merge runs of another setting into it. */
+export function previousData(id) {
+  const block = readSections().get(id);
+  const m = block?.match(new RegExp(`<!-- data:${id} (.*) -->`));
+  return m ? JSON.parse(m[1]) : undefined;
 }
 
 function readSections() {

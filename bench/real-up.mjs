@@ -1,0 +1,247 @@
+// Benchmark 10 (and 12): one workspace beside the coder CLI on a real Coder. Cold: `spt-coder up --template-dir`
+// on a missing template against `coder templates push` + `coder create --yes`; warm (template present, workspace
+// running): `spt-coder up` again against `coder start` + `coder show`. Both clients are processes that go through
+// one recording proxy (requests) and run under GNU time (CPU, peak RSS). The wall time runs until the agent is
+// ready: `up` waits for it; `coder create` does not, so its time ends at the agent's `ready_at` when that is later.
+import { load, readyAt } from "./lib/lab.mjs";
+import { labSession } from "./lib/lab-session.mjs";
+import { CLI_DIST } from "./lib/paths.mjs";
+import { PHASES, phasesOf } from "./lib/phases.mjs";
+import { countRecords } from "./lib/recording-proxy.mjs";
+import { SMOKE, table, verdict, writeSection } from "./lib/results.mjs";
+import { bytes, median, ms, ratio, spread, summarize } from "./lib/stats.mjs";
+
+const COLD_RUNS = SMOKE ? 1 : 7;
+const WARM_RUNS = SMOKE ? 1 : 15;
+
+const session = await labSession("real-up");
+if (!session) process.exit(0);
+const { lab, api, proxy, names, info, template } = session;
+
+/** Both clients, each as the commands a user types; `ours` is first in even rounds, the CLI in odd ones. */
+const clients = {
+  ours: {
+    label: "`spt-coder up`",
+    cold: (ws, tpl) => [
+      [process.execPath, [CLI_DIST, "up", "--name", ws, "--template", tpl, ...template.ourFlags, "--yes"]],
+    ],
+    warm: (ws, tpl) => clients.ours.cold(ws, tpl),
+  },
+  cli: {
+    label: "`coder templates push` + `coder create --yes`",
+    warmLabel: "`coder start` + `coder show`",
+    cold: (ws, tpl) => [
+      [lab.coderBin, ["templates", "push", tpl, ...template.cliFlags, "--yes"]],
+      [lab.coderBin, ["create", ws, "--template", tpl, "--yes"]],
+    ],
+    warm: (ws) => [
+      [lab.coderBin, ["start", ws]],
+      [lab.coderBin, ["show", ws]],
+    ],
+  },
+};
+
+/** Runs one client's commands in a row through the proxy; the figures of the whole sequence. */
+async function measure(commands, ws) {
+  proxy.take();
+  const loadBefore = load();
+  let first;
+  let last;
+  let cpuMs = 0;
+  let maxRss = 0;
+  for (const [command, args] of commands) {
+    const run = await session.run(command, args);
+    first ??= run;
+    last = run;
+    cpuMs += run.cpuMs ?? Number.NaN;
+    maxRss = Math.max(maxRss, run.maxRss ?? Number.NaN);
+  }
+  const records = proxy.take();
+  const workspace = await session.untilReady(ws);
+  const ready = readyAt(workspace);
+  const startedAt = first.startedAt;
+  const endedAt = last.endedAt;
+  return {
+    wallMs: Math.max(endedAt, ready) - startedAt,
+    processMs: endedAt - startedAt,
+    requests: records.length,
+    records,
+    cpuMs,
+    maxRss,
+    load: (loadBefore + load()) / 2,
+    startedAt,
+    endedAt,
+    workspace,
+  };
+}
+
+const cold = { ours: [], cli: [] };
+const warm = { ours: [], cli: [] };
+try {
+  await rounds();
+} finally {
+  await session.close();
+}
+
+async function rounds() {
+  const kept = {};
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const order = i % 2 === 0 ? ["ours", "cli"] : ["cli", "ours"];
+    for (const who of order) {
+      const ws = names.next(`${who}-${i}`);
+      const tpl = names.template(ws);
+      const run = await measure(clients[who].cold(ws, tpl), ws);
+      const version = await api.version(run.workspace.latest_build.template_version_id);
+      const timings = await api.timings(run.workspace.latest_build.id);
+      run.split = phasesOf({ ...run, version, timings });
+      cold[who].push(run);
+      console.log(
+        `cold ${who} #${i}: ${ms(run.wallMs)}, ${run.requests} requests, load ${run.load.toFixed(1)}`,
+      );
+      if (i < COLD_RUNS - 1) await session.remove(ws, tpl);
+      else kept[who] = { ws, tpl };
+    }
+  }
+  for (let i = 0; i < WARM_RUNS; i++) {
+    const order = i % 2 === 0 ? ["ours", "cli"] : ["cli", "ours"];
+    for (const who of order) {
+      const { ws, tpl } = kept[who];
+      const run = await measure(clients[who].warm(ws, tpl), ws);
+      if (run.workspace.latest_build.id !== kept[who].build && kept[who].build)
+        throw new Error(`${ws}: the warm run made a new build`);
+      kept[who].build = run.workspace.latest_build.id;
+      warm[who].push(run);
+      console.log(
+        `warm ${who} #${i}: ${ms(run.wallMs)}, ${run.requests} requests, load ${run.load.toFixed(1)}`,
+      );
+    }
+  }
+}
+
+function rowsOf(runs, labels) {
+  const sums = Object.fromEntries(
+    Object.entries(runs).map(([who, list]) => [
+      who,
+      {
+        wall: summarize(list.map((r) => r.wallMs)),
+        requests: summarize(list.map((r) => r.requests)),
+        cpu: summarize(list.map((r) => r.cpuMs)),
+        rss: median(list.map((r) => r.maxRss)),
+        load: summarize(list.map((r) => r.load)),
+      },
+    ]),
+  );
+  const base = sums.cli;
+  const rows = ["ours", "cli"].map((who) => {
+    const s = sums[who];
+    return [
+      labels[who],
+      ms(s.wall.median),
+      spread(s.wall),
+      who === "cli" ? "1.00x" : ratio(s.wall.median / base.wall.median),
+      `${s.requests.median} (${s.requests.min}–${s.requests.max})`,
+      ms(s.cpu.median),
+      bytes(s.rss),
+      `${s.load.median.toFixed(1)} (${s.load.min.toFixed(1)}–${s.load.max.toFixed(1)})`,
+    ];
+  });
+  return { rows, sums };
+}
+
+const header = [
+  "client",
+  "wall until agent ready (median)",
+  "spread",
+  "vs coder CLI",
+  "requests",
+  "CPU time",
+  "peak RSS",
+  "load average",
+];
+const coldTable = rowsOf(cold, { ours: clients.ours.label, cli: clients.cli.label });
+const warmTable = rowsOf(warm, { ours: clients.ours.label, cli: clients.cli.warmLabel });
+const coldRatio = coldTable.sums.ours.wall.median / coldTable.sums.cli.wall.median;
+const warmRatio = warmTable.sums.ours.wall.median / warmTable.sums.cli.wall.median;
+const maxOurs = (runs) => Math.max(...runs.ours.map((r) => r.requests));
+const minCli = (runs) => Math.min(...runs.cli.map((r) => r.requests));
+const targets = [
+  { target: "cold `up` ≤ 1.0x the coder CLI's wall time", measured: ratio(coldRatio), met: coldRatio <= 1 },
+  {
+    target: "cold `up`: no more requests than the coder CLI",
+    measured: `${maxOurs(cold)} vs ${minCli(cold)}`,
+    met: maxOurs(cold) <= minCli(cold),
+  },
+  { target: "warm `up` ≤ 1.0x the coder CLI's wall time", measured: ratio(warmRatio), met: warmRatio <= 1 },
+  {
+    target: "warm `up`: no more requests than the coder CLI",
+    measured: `${maxOurs(warm)} vs ${minCli(warm)}`,
+    met: maxOurs(warm) <= minCli(warm),
+  },
+];
+
+const endpoints = (run) =>
+  table(
+    ["requests", "endpoint"],
+    countRecords(run.records).map(([e, n]) => [n, `\`${e}\``]),
+  );
+const last = (list) => list[list.length - 1];
+writeSection(
+  "real-up",
+  `Coder ${info.version} at a loopback URL (the lab's server, its built-in provisioner with ${session.daemons} daemon(s), shared with other work); the template \`tests/real/templates/local-agent\` (the agent is the coder binary as a local process, so it really connects). ${COLD_RUNS} cold and ${WARM_RUNS} warm rounds, the two clients alternating which goes first. Requests are counted by one recording proxy in front of Coder that both clients go through (WebSockets count as one request each); CPU time (user + system) and peak RSS of the client processes come from GNU time for both. The wall time runs until the agent is ready: \`spt-coder up\` waits for it; \`coder create\` returns when the build ends, so its time ends at the agent's \`ready_at\` when that is later (its wait costs it nothing here). The machine is shared and loaded (2 CPUs): the load average is given beside each figure.
+
+**Cold** (template missing):
+
+${table(header, coldTable.rows)}
+
+**Warm** (template present, workspace running):
+
+${table(header, warmTable.rows)}
+
+${targets.map((t) => `- ${t.target}: ${t.measured} (${verdict(t.met)})`).join("\n")}
+
+Requests of the last cold round, \`spt-coder up\`:
+
+${endpoints(last(cold.ours))}
+
+and the coder CLI (\`coder create\` runs a dry-run job of its own before the build):
+
+${endpoints(last(cold.cli))}`,
+  targets,
+);
+
+const splitRows = PHASES.map((p) => [
+  p.label,
+  p.owner,
+  ms(median(cold.ours.map((r) => r.split.phases[p.id]))),
+  ms(median(cold.cli.map((r) => r.split.phases[p.id]))),
+]);
+const share = (runs, owner) =>
+  median(
+    runs.map((r) =>
+      PHASES.filter((p) => p.owner === owner).reduce((sum, p) => sum + r.split.phases[p.id], 0),
+    ),
+  );
+const stages = (runs) =>
+  ["init", "plan", "graph", "apply"]
+    .map((s) => `${s} ${ms(median(runs.map((r) => r.split.stages[s] ?? 0)))}`)
+    .join(", ");
+const oursServer = share(cold.ours, "server");
+const oursTotal = median(cold.ours.map((r) => r.split.total));
+writeSection(
+  "real-up-split",
+  `The cold rounds of section 10, split by the server's own timestamps: the import job's and the build job's \`created_at\`, \`started_at\` and \`completed_at\`, the agent's \`ready_at\`, and the build timings endpoint (\`GET /api/v2/workspacebuilds/{id}/timings\`) for Terraform's stages; the client's start and end are on the same clock (one machine). Medians of ${COLD_RUNS} rounds, Coder ${info.version}, load average ${median(cold.ours.map((r) => r.load)).toFixed(1)} (median during our rounds).
+
+${table(
+  ["phase", "set by", "`spt-coder up`", "coder CLI (push + create)"],
+  [
+    ...splitRows,
+    ["**client's share**", "", ms(share(cold.ours, "client")), ms(share(cold.cli, "client"))],
+    ["**server's share**", "", ms(oursServer), ms(share(cold.cli, "server"))],
+    ["**total**", "", ms(oursTotal), ms(median(cold.cli.map((r) => r.split.total)))],
+  ],
+)}
+
+Build job stages (timings endpoint), \`spt-coder up\`: ${stages(cold.ours)}; coder CLI: ${stages(cold.cli)}.
+The server's share of \`spt-coder up\` is ${ratio(oursServer / oursTotal).replace("x", "")} of its wall time: what the client could still save is at most the client's share.`,
+  [],
+);
