@@ -11,7 +11,7 @@ import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
-import { createWorkspace, startWorkspace, stopWorkspace } from "./workspace.js";
+import { createWorkspaceWhenReady, startWorkspace, stopWorkspace } from "./workspace.js";
 
 /** A template push {@link up} is about to make: the template is missing and `templateDir` holds it. */
 export interface PushConfirmation {
@@ -161,21 +161,25 @@ async function runUp(
       if (pushed.created) createdItems.push(`template ${template.name}`);
     }
     const versionId = await namedVersionId(client, template, options, { forNewWorkspace: true });
-    await turn?.take(signal);
     const made = await stage(onEvent, "create_workspace", `Creating workspace ${options.workspace}`, () =>
-      createWorkspace(client, {
-        owner: options.owner,
-        name: options.workspace,
-        templateId: template.id,
-        templateVersionId: versionId ?? template.active_version_id,
-        exactVersion: versionId !== undefined,
-        classicParameterFlow: template.use_classic_parameter_flow,
-        automaticUpdates: options.automaticUpdates,
-        parameters: options.parameters,
-        preset: options.preset,
-        signal,
-        onEvent,
-      }),
+      createWorkspaceWhenReady(
+        client,
+        {
+          owner: options.owner,
+          name: options.workspace,
+          templateId: template.id,
+          templateVersionId: versionId ?? template.active_version_id,
+          exactVersion: versionId !== undefined,
+          classicParameterFlow: template.use_classic_parameter_flow,
+          automaticUpdates: options.automaticUpdates,
+          parameters: options.parameters,
+          preset: options.preset,
+          signal,
+          onEvent,
+        },
+        // In a fleet, the values are resolved before the build slot is waited for.
+        turn && (() => turn.take(signal)),
+      ),
     );
     workspace = made.workspace;
     created = made.created;

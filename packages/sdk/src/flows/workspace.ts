@@ -255,9 +255,21 @@ export interface CreateWorkspaceOptions extends BuildOptions {
  * lost (a dropped connection or a 5xx), the workspace is looked up by name first, and only created again when it
  * does not exist — so calling this twice never makes two workspaces. A 409 (it exists) returns the existing one.
  */
-export async function createWorkspace(
+export function createWorkspace(
   client: CoderClient,
   options: CreateWorkspaceOptions,
+): Promise<{ workspace: Workspace; created: boolean }> {
+  return createWorkspaceWhenReady(client, options, undefined);
+}
+
+/**
+ * {@link createWorkspace} that awaits `ready` once the values are resolved, right before the create is sent: a
+ * fleet item waits for its build slot there. Not exported from the package.
+ */
+export async function createWorkspaceWhenReady(
+  client: CoderClient,
+  options: CreateWorkspaceOptions,
+  ready: (() => Promise<void>) | undefined,
 ): Promise<{ workspace: Workspace; created: boolean }> {
   assertValidName("workspace", options.name);
   const { signal } = options;
@@ -282,6 +294,7 @@ export async function createWorkspace(
     ...(options.autostartSchedule ? { autostart_schedule: options.autostartSchedule } : {}),
     ...(options.ttlMs !== undefined ? { ttl_ms: options.ttlMs } : {}),
   };
+  await ready?.();
   // Workspace names are unique per owner, so whatever carries the name is the one this call made (or, after a
   // 409, one that already existed).
   const { value, created } = await createOnce({

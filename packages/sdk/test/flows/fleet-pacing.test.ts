@@ -30,8 +30,8 @@ describe("upMany() pacing", () => {
   it("gets the next item ready while a build runs, and never runs more builds than asked", async () => {
     const { client } = await launch({ provisioners: 1 });
     const { order, onEvent, peak } = recorder();
-    const summary = await upMany(fleet(3), { client, concurrency: 1, onEvent });
-    expect(summary.counts.created).toBe(3);
+    const summary = await upMany(fleet(2), { client, concurrency: 1, onEvent });
+    expect(summary.counts.created).toBe(2);
     expect(peak()).toBe(1);
     // fp-1 looked up what it needs while fp-0 built, so the daemon gets its build as soon as fp-0's ends.
     expect(order.indexOf("start fp-1")).toBeLessThan(order.indexOf("built fp-0"));
@@ -61,5 +61,25 @@ describe("upMany() pacing", () => {
       ["fp-1", "created"],
     ]);
     expect(order.filter((o) => o.startsWith("done"))).toEqual(["done fp-1", "done fp-0"]);
+  });
+
+  it("resolves an item's values before it waits for a build slot, and cancels it if stopped there", async () => {
+    const { fake, client, requests } = await launch({ provisioners: 1 });
+    // fp-0's build never leaves the queue, so fp-0 holds the only build slot from here on.
+    fake.faults.holdJob({ type: "workspace_build", transition: "start" });
+    // The last step of resolving an item's values (after its presets and the owner's id).
+    const evaluated = () => requests.filter((r) => r.endsWith("/dynamic-parameters/evaluate")).length;
+    const controller = new AbortController();
+    const fleetDone = upMany(fleet(2), { client, concurrency: 1, signal: controller.signal });
+    // fp-1 resolves its values while fp-0 holds the slot; resolving them only once the slot is free would leave
+    // the daemon idle meanwhile (and here never happen).
+    await expect.poll(evaluated, { timeout: 15_000 }).toBe(2);
+    controller.abort();
+    const summary = await fleetDone;
+    expect(summary.items.map((i) => [i.name, i.outcome])).toEqual([
+      ["fp-0", "interrupted"],
+      ["fp-1", "canceled"],
+    ]);
+    expect([...fake.state.workspaces.values()].map((w) => w.name)).toEqual(["fp-0"]);
   });
 });
