@@ -6,17 +6,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { at, PREFIX, readyAt } from "./lib/lab.mjs";
+import { fleetSection, LOOP_WIDTH } from "./lib/fleet-section.mjs";
+import { at, occupancy, PREFIX, readyAt } from "./lib/lab.mjs";
 import { labSession } from "./lib/lab-session.mjs";
 import { CLI_DIST, ROOT } from "./lib/paths.mjs";
 import { countRecords } from "./lib/recording-proxy.mjs";
-import { previousData, SMOKE, table, verdict, writeSection } from "./lib/results.mjs";
-import { bytes, median, ms, ratio, spread, summarize } from "./lib/stats.mjs";
+import { previousData, SMOKE, writeSection } from "./lib/results.mjs";
+import { median, ms, summarize } from "./lib/stats.mjs";
 
 const COUNT = SMOKE ? 2 : Number(process.env.SPT_BENCH_FLEET_COUNT ?? 50);
 const ROUNDS = SMOKE ? 1 : Number(process.env.SPT_BENCH_FLEET_ROUNDS ?? 3);
 const SUBJECTS = (process.env.SPT_BENCH_FLEET_SUBJECTS ?? "upmany,apply,scaletest,loop").split(",");
-const LOOP_WIDTH = 8;
 const AGENT_MIB = 160; // one local-process agent's RSS, as seen on the lab
 
 const session = await labSession("real-fleet");
@@ -26,9 +26,11 @@ const fleetChild = join(ROOT, "bench", "lib", "fleet-child.mjs");
 const scratch = mkdtempSync(join(tmpdir(), "spt-bench-fleet-"));
 
 const SUBJECT = {
-  upmany: { label: "`upMany`", tag: "u", command: (tpl, ws) => [process.execPath, [fleetChild, tpl, ...ws]] },
+  upmany: {
+    tag: "u",
+    command: (tpl, ws) => [process.execPath, [fleetChild, tpl, ...ws]],
+  },
   apply: {
-    label: "`spt-coder fleet apply`",
     tag: "a",
     command: (tpl, ws, round) => {
       const file = join(scratch, `fleet-${round}.yaml`);
@@ -37,8 +39,9 @@ const SUBJECT = {
     },
   },
   scaletest: {
-    label: "`coder exp scaletest create-workspaces --concurrency 0`",
     tag: "s",
+    // All at once (its fastest), as the owner (no users to make), and no clean-up of its own: the workspaces
+    // are read before they are deleted, as every subject's are.
     command: (tpl) => [
       lab.coderBin,
       [
@@ -50,21 +53,12 @@ const SUBJECT = {
         "--template",
         tpl,
         "--use-host-login",
-      ].concat([
-        "--concurrency",
-        "0",
-        "--no-cleanup",
-        "--output",
-        "json",
-        "--timeout",
-        "120m",
-        "--job-timeout",
-        "60m",
-      ]),
+      ]
+        .concat(["--concurrency", "0", "--no-cleanup", "--output", "json"])
+        .concat(["--timeout", "120m", "--job-timeout", "60m"]),
     ],
   },
   loop: {
-    label: `shell loop of \`coder create --yes\`, ${LOOP_WIDTH} at a time`,
     tag: "l",
     command: (tpl, ws) => [
       "sh",
@@ -135,10 +129,19 @@ async function fleetRun(subject, round) {
   const ok = states.filter((s) => !s.failed);
   const lastReady = Math.max(...ok.map((s) => s.ready));
   const builds = ok.map((s) => s.ws.latest_build.job);
+  const ended = Math.max(run.endedAt, lastReady);
+  const busy = occupancy(
+    await api.provisionerJobs(),
+    new Set(builds.map((j) => j.id)),
+    daemons,
+    run.startedAt,
+    ended,
+  );
   const result = {
     subject,
     round,
-    wallMs: Math.max(run.endedAt, lastReady) - run.startedAt,
+    wallMs: ended - run.startedAt,
+    busy,
     failures: states.length - ok.length + Math.max(0, COUNT - made.length),
     exit: run.status,
     requests: records.length,
@@ -149,6 +152,8 @@ async function fleetRun(subject, round) {
     buildRunMs: builds.reduce((sum, j) => sum + at(j.completed_at) - at(j.started_at), 0),
     queueMs: median(builds.map((j) => at(j.started_at) - at(j.created_at))),
     stages: subject === "upmany" ? stagesOf(run.stdout) : undefined,
+    // A client that made nothing: its own last words.
+    error: made.length === 0 ? (run.stderr.match(/^error: .*$/m)?.[0] ?? `exit ${run.status}`) : undefined,
   };
   console.log(
     `${subject} #${round}: ${ms(result.wallMs)}, ${result.failures} failed (exit ${run.status}), ${result.requests} requests, load ${result.load.median.toFixed(1)}`,
@@ -181,23 +186,24 @@ try {
 const current = Object.fromEntries(
   SUBJECTS.map((s) => {
     const list = results.filter((r) => r.subject === s);
+    const each = (pick) => median(list.map(pick));
     return [
       s,
       {
         wall: summarize(list.map((r) => r.wallMs)),
         failures: list.reduce((sum, r) => sum + r.failures, 0),
-        requests: median(list.map((r) => r.requests)),
-        cpuMs: median(list.map((r) => r.cpuMs)),
-        maxRss: median(list.map((r) => r.maxRss)),
-        load: median(list.map((r) => r.load.median)),
+        error: list.find((r) => r.error)?.error,
+        requests: each((r) => r.requests),
+        cpuMs: each((r) => r.cpuMs),
+        maxRss: each((r) => r.maxRss),
+        load: each((r) => r.load.median),
         loadRange: [Math.min(...list.map((r) => r.load.min)), Math.max(...list.map((r) => r.load.max))],
-        floorMs: median(list.map((r) => r.buildRunMs / daemons)),
-        queueMs: median(list.map((r) => r.queueMs)),
+        floorMs: each((r) => r.buildRunMs / daemons),
+        queueMs: each((r) => r.queueMs),
+        busy: Object.fromEntries(["ours", "others", "idle"].map((k) => [k, each((r) => r.busy[k])])),
         endpoints: list[0].endpoints,
         stages: list[0].stages
-          ? Object.fromEntries(
-              Object.keys(list[0].stages).map((k) => [k, median(list.map((r) => r.stages?.[k]))]),
-            )
+          ? Object.fromEntries(Object.keys(list[0].stages).map((k) => [k, each((r) => r.stages?.[k])]))
           : undefined,
         rounds: list.length,
       },
@@ -208,69 +214,12 @@ const data = {
   ...(previousData("real-fleet") ?? {}),
   [daemons]: { count: COUNT, version: info.version, at: new Date().toISOString(), subjects: current },
 };
-
-const rows = [];
-const targets = [];
-for (const [d, entry] of Object.entries(data).sort((a, b) => Number(a[0]) - Number(b[0]))) {
-  const base = entry.subjects.scaletest?.wall.median;
-  for (const [s, v] of Object.entries(entry.subjects)) {
-    rows.push([
-      SUBJECT[s].label,
-      d,
-      `${ms(v.wall.median)}`,
-      spread(v.wall),
-      base ? ratio(v.wall.median / base) : "–",
-      `${v.failures} of ${v.rounds * entry.count}`,
-      v.requests,
-      ms(v.cpuMs),
-      bytes(v.maxRss),
-      `${v.load.toFixed(1)} (${v.loadRange[0].toFixed(1)}–${v.loadRange[1].toFixed(1)})`,
-      ms(v.floorMs),
-    ]);
-  }
-  for (const s of ["upmany", "apply"]) {
-    const v = entry.subjects[s];
-    if (!v) continue;
-    if (base) {
-      const r = v.wall.median / base;
-      targets.push({
-        target: `${SUBJECT[s].label} ≤ 1.0x scaletest's time, ${d} daemon(s)`,
-        measured: ratio(r),
-        met: r <= 1,
-      });
-    }
-    targets.push({
-      target: `${SUBJECT[s].label}: 0 failures, ${d} daemon(s)`,
-      measured: String(v.failures),
-      met: v.failures === 0,
-    });
-  }
-}
-const endpointLines = Object.entries(current)
-  .map(([s, v]) => `- ${SUBJECT[s].label}: ${v.endpoints.map(([e, n]) => `${n} \`${e}\``).join(", ")}`)
-  .join("\n");
-writeSection(
-  "real-fleet",
-  `${COUNT} workspaces of \`tests/real/templates/local-agent\` (${COUNT} agent processes on this machine), Coder ${info.version} at a loopback URL with its built-in provisioner; the daemon count is the server's own (\`CODER_PROVISIONER_DAEMONS\`: external \`coder provisioner start\` needs the premium licence's \`external_provisioner_daemons\` feature). ${ROUNDS} round(s) per daemon count, the subjects in a rotating order, every fleet deleted before the next. The wall time runs until every agent is ready (\`ready_at\`): \`upMany\` waits for ready agents, scaletest for connected ones, the loop for none (its time ends at the last \`ready_at\`). Requests through one recording proxy for all; CPU time and peak RSS from GNU time (for the loop: all its processes' CPU, the largest one's RSS). "Build floor": the build jobs' running time summed, over the daemons: no client can finish sooner. The lab's provisioners are shared with other engineers' work and the machine is loaded (2 CPUs): load averages beside the figures.
-
-${table(["client", "daemons", "wall until all agents ready (median)", "spread", "vs scaletest", "failures", "requests", "CPU time", "peak RSS", "load average", "build floor"], rows)}
-
-${targets.map((t) => `- ${t.target}: ${t.measured} (${verdict(t.met)})`).join("\n")}
-
-${
-  current.upmany?.stages
-    ? `Where a \`upMany\` item's time goes (${daemons} daemon(s), medians over the items of each round): ${Object.entries(
-        current.upmany.stages,
-      )
-        .map(([k, v]) => `${k} ${ms(v)}`)
-        .join(", ")}. The wait for a build slot lies before \`create_workspace\`, in no stage.`
-    : ""
-}
-
-Most frequent requests, ${daemons} daemon(s), first round:
-
-${endpointLines}
-
-<!-- data:real-fleet ${JSON.stringify(data)} -->`,
-  targets,
-);
+const { body, targets } = fleetSection({
+  data,
+  current,
+  daemons,
+  count: COUNT,
+  rounds: ROUNDS,
+  version: info.version,
+});
+writeSection("real-fleet", body, targets);

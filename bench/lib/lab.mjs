@@ -133,6 +133,11 @@ export function labApi(lab) {
       const org = await call("GET", "/organizations/default");
       return call("GET", `/organizations/${org.id}/templates/${encodeURIComponent(name)}`);
     },
+    /** The organization's provisioner jobs, newest first (everyone's: the daemons are shared). */
+    provisionerJobs: async () => {
+      const org = await call("GET", "/organizations/default");
+      return call("GET", `/organizations/${org.id}/provisionerjobs?limit=5000`);
+    },
     provisionerDaemons: async () => {
       const org = await call("GET", "/organizations/default");
       return call("GET", `/organizations/${org.id}/provisionerdaemons`);
@@ -196,6 +201,29 @@ export function readyAt(workspace) {
     last = Math.max(last, at(agent.ready_at));
   }
   return last;
+}
+
+/**
+ * How the provisioner daemons spent the window [from, to] (ms): `ours` the running time of the jobs whose ids are
+ * in `ourJobs`, `others` every other job's (other people's work, and a client's extra jobs such as `coder create`'s
+ * dry-runs), `idle` the rest of `daemons` × the window, each as a fraction of that.
+ */
+export function occupancy(jobs, ourJobs, daemons, from, to) {
+  let ours = 0;
+  let others = 0;
+  for (const job of jobs ?? []) {
+    if (!job.started_at) continue;
+    const overlap = Math.min(at(job.completed_at) || to, to) - Math.max(at(job.started_at), from);
+    if (overlap <= 0) continue;
+    if (ourJobs.has(job.id)) ours += overlap;
+    else others += overlap;
+  }
+  const capacity = daemons * (to - from);
+  return {
+    ours: ours / capacity,
+    others: others / capacity,
+    idle: Math.max(0, 1 - (ours + others) / capacity),
+  };
 }
 
 /** The 1-minute load average, as figures are written beside it. */
