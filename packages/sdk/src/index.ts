@@ -26,6 +26,7 @@ export {
 export * from "./errors/index.js";
 export { type AppUrl, workspaceAppUrls, workspaceDashboardUrl } from "./flows/apps.js";
 export { type ResolveBuildOptions, type ResolvedBuild, resolveBuild } from "./flows/build-parameters.js";
+export { type CreateWorkspaceOptions, createWorkspace } from "./flows/create-workspace.js";
 export { type FlowEvent, type FlowEventHandler, type StageId, stage } from "./flows/events.js";
 export { type ExecOptions, type ExecResult, exec, MAX_EXEC_COMMAND_BYTES } from "./flows/exec.js";
 export { upMany } from "./flows/fleet.js";
@@ -60,8 +61,6 @@ export {
 export type { WatchTimeouts } from "./flows/watch.js";
 export {
   type BuildOptions,
-  type CreateWorkspaceOptions,
-  createWorkspace,
   deleteWorkspace,
   restartWorkspace,
   type StartOptions,

@@ -39,15 +39,17 @@ export class Slots {
 /**
  * One `up()`'s turn at a fleet's build slots: taken before its first build request (or before it waits on a
  * build already in flight), given back as soon as its builds have ended, so that its agents start without
- * holding a provisioner daemon's turn. `take` and `end` may be called more than once; `onEnd` hears every `end`.
+ * holding a provisioner daemon's turn. `take` and `end` may be called more than once; `ended` resolves at the
+ * first `end`.
  */
 export class BuildTurn {
   private held = false;
   private abortedWaiting = false;
-  constructor(
-    private readonly slots: Slots,
-    private readonly onEnd: () => void,
-  ) {}
+  private resolveEnded = () => {};
+  readonly ended = new Promise<void>((resolve) => {
+    this.resolveEnded = resolve;
+  });
+  constructor(private readonly slots: Slots) {}
 
   async take(signal?: AbortSignal): Promise<void> {
     if (this.held) return;
@@ -65,7 +67,7 @@ export class BuildTurn {
       this.held = false;
       this.slots.release();
     }
-    this.onEnd();
+    this.resolveEnded();
   }
 
   /** The abort came while it waited for a slot: its item built nothing. */

@@ -198,11 +198,9 @@ interface RunContext {
 }
 
 /**
- * The items in spec order; once aborted, the rest are `canceled`. At most `builds` items hold a build slot (from
- * their first build request until their builds end). Twice as many are under way: while some build, the others
- * look up what they need and wait at the slots, so a daemon that finishes a build gets the next one at once; an
- * item whose builds are over hands its place on and waits for its agents beside the others.
- */
+ * The items in spec order (once aborted, the rest are `canceled`). `builds` items at most hold a build slot, twice
+ * as many are under way: the others resolve what they need and wait at the slots, so a freed daemon gets the next
+ * build at once, and an item whose builds are over hands its place on and waits for its agents beside them. */
 async function runItems(specs: FleetSpec[], ctx: RunContext): Promise<FleetItemResult[]> {
   const results: FleetItemResult[] = new Array(specs.length);
   const slots = new Slots(ctx.builds);
@@ -217,17 +215,14 @@ async function runItems(specs: FleetSpec[], ctx: RunContext): Promise<FleetItemR
         continue;
       }
       ctx.emit({ type: "item", item: spec.workspace, index, state: "start" });
-      let handOn = () => {};
-      const handedOn = new Promise<void>((resolve) => {
-        handOn = resolve;
-      });
-      const item = runItem(spec, index, ctx, new BuildTurn(slots, handOn)).then((result) => {
+      const turn = new BuildTurn(slots);
+      const item = runItem(spec, index, ctx, turn).then((result) => {
         results[index] = result;
         ctx.emit({ type: "item", item: spec.workspace, index, state: "done", result });
-        handOn();
+        turn.end();
       });
       items.push(item);
-      await handedOn;
+      await turn.ended;
     }
   };
   await Promise.all(Array.from({ length: Math.min(ctx.builds * 2, specs.length) }, worker));
@@ -246,9 +241,8 @@ async function runItem(
   const before = ctx.byKey.get(workspaceKey(owner, spec.workspace));
   const base = { name: spec.workspace, owner };
   const template = ctx.templates.get(templateOf(spec));
-  if (template?.error) {
+  if (template?.error)
     return { ...base, outcome: "failed", error: template.error, exists: [], durationMs: 0 };
-  }
   try {
     const result = await upInTurn(upInput(spec, ctx, index), turn);
     const sameBuild = before !== undefined && result.build.id === before.latest_build.id;

@@ -1,17 +1,19 @@
 import type { CoderWarning } from "../client/hooks.js";
 import { type CoderClient, createCoderClient } from "../coder-client.js";
-import { ProvisionerJobError, TemplateUnavailableError, withCreated } from "../errors/flows.js";
+import { TemplateUnavailableError, withCreated } from "../errors/flows.js";
 import { TemplateVersionArchivedError, TemplateVersionNotFoundError } from "../errors/lifecycle.js";
 import { assertValidName, DEFAULT_TEMPLATE } from "../names.js";
 import type { AutomaticUpdates, Organization, Template, Workspace, WorkspaceBuild } from "../types.js";
 import { type AppUrl, workspaceAppUrls } from "./apps.js";
+import { createWorkspaceWhenReady } from "./create-workspace.js";
 import { type FlowEventHandler, stage } from "./events.js";
 import type { BuildTurn } from "./fleet-capacity.js";
 import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
+import { applyAutomaticUpdates, settle } from "./up-existing.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
-import { createWorkspaceWhenReady, startWorkspace, stopWorkspace } from "./workspace.js";
+import { startWorkspace } from "./workspace.js";
 
 /** A template push {@link up} is about to make: the template is missing and `templateDir` holds it. */
 export interface PushConfirmation {
@@ -79,8 +81,6 @@ export interface UpResult {
   /** An agent's startup script failed or timed out: usable, with a warning. */
   degraded: boolean;
 }
-
-const SETTLED = new Set(["running", "stopped", "failed", "canceled", "deleted"]);
 
 /**
  * The decision tree as one call: check that the URL is a Coder server; reuse the workspace when it exists
@@ -242,40 +242,6 @@ async function runUp(
 }
 
 /**
- * Brings an existing workspace to a state `up` can act on: waits out a build in progress, and cleans up after a
- * failed start the way `coder start` does (a stop build first), so the next start begins from a clean slate.
- */
-async function settle(
-  client: CoderClient,
-  workspace: Workspace,
-  options: UpOptions,
-  turn: BuildTurn | undefined,
-): Promise<Workspace> {
-  const { signal, onEvent } = options;
-  let current = workspace;
-  if (!SETTLED.has(current.latest_build.status)) {
-    await turn?.take(signal);
-    const busy = current.latest_build;
-    onEvent?.({
-      type: "info",
-      message: `Workspace ${current.name} is ${busy.status}; waiting for that build.`,
-    });
-    await waitForBuild(client, busy.id, { signal, onEvent }).catch((error) => {
-      if (!(error instanceof ProvisionerJobError)) throw error; // a failed build is settled too
-    });
-    current = (await client.workspaces.get(current.id, { signal, includeDeleted: true })) ?? current;
-  }
-  if (current.latest_build.status === "failed" && current.latest_build.transition === "start") {
-    await turn?.take(signal);
-    onEvent?.({ type: "info", message: "The last start build failed. Cleaning up before retrying..." });
-    const stop = await stopWorkspace(client, current, { signal });
-    await waitForBuild(client, stop.id, { signal, onEvent });
-    current = await client.workspaces.get(current.id, { signal });
-  }
-  return current;
-}
-
-/**
  * The id of `options.templateVersion` in `template`, or undefined when no version was named. Coder finds
  * archived versions by name too; only a new workspace cannot be made from one.
  */
@@ -291,16 +257,4 @@ async function namedVersionId(
   if (!version) throw new TemplateVersionNotFoundError(template.name, name);
   if (forNewWorkspace && version.archived) throw new TemplateVersionArchivedError(template.name, name);
   return version.id;
-}
-
-/** `up` is declarative: an existing workspace gets the asked automatic-updates setting before it starts. */
-async function applyAutomaticUpdates(
-  client: CoderClient,
-  workspace: Workspace,
-  options: UpOptions,
-): Promise<Workspace> {
-  const wanted = options.automaticUpdates;
-  if (!wanted || workspace.automatic_updates === wanted) return workspace;
-  await client.workspaces.setAutomaticUpdates(workspace.id, wanted, { signal: options.signal });
-  return { ...workspace, automatic_updates: wanted };
 }

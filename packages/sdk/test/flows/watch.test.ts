@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createWorkspace } from "../../src/flows/create-workspace.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { waitForAgents, waitForBuild } from "../../src/flows/wait.js";
 import { canWatch } from "../../src/flows/watch.js";
-import { createWorkspace } from "../../src/flows/workspace.js";
 import { minimalTemplate, templateFolder, useLoopbackFake } from "./helpers.js";
 
 const WORKSPACE_GET = /^GET \/api\/v2\/workspaces\/[0-9a-f-]{36}$/;
