@@ -3,16 +3,10 @@
 import { startFakeCoder } from "@spt-coder/fake-coder";
 import { createCoderClient, MAX_PARAMETER_VALUE_BYTES, ParameterValidationError, up } from "@spt-coder/sdk";
 import { describe, expect, it } from "vitest";
-import { minimalTemplate, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
+import { minimalTemplate, stringParameter, templateFolder } from "../../packages/sdk/test/flows/helpers.js";
 
 const templateDir = templateFolder({
-  "main.tf": minimalTemplate(`
-data "coder_parameter" "note" {
-  name    = "note"
-  type    = "string"
-  default = ""
-  mutable = true
-}`),
+  "main.tf": minimalTemplate(stringParameter("note")),
 });
 
 async function upWith(note: string) {

@@ -2,11 +2,11 @@
  * The fleet declaration (`fleet.yaml`, or the same as JSON): defaults at the top, one entry per workspace under
  * `workspaces`. Every problem is reported at once, each with the line it is on, before anything is sent.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { FleetSpec } from "@spt-coder/sdk";
 import type { Document, LineCounter, Node, Pair, Scalar, YAMLMap } from "yaml";
 import { UsageError } from "./errors.js";
+import { readInputFile } from "./input-file.js";
 import { hasTerraformFiles } from "./template-dir.js";
 
 /** A declaration read and checked. */
@@ -34,14 +34,11 @@ export async function readFleetFile(
   path: string,
   nameProblem: (name: string) => string | undefined,
 ): Promise<FleetFile> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new UsageError(`-f: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-      suggestion: "Give the path of a fleet declaration (YAML or JSON), e.g. -f fleet.yaml.",
-    });
-  }
+  const text = await readInputFile(path, {
+    flag: "-f",
+    expected: "a fleet declaration in YAML or JSON",
+    suggestion: "Give the path of a fleet declaration (YAML or JSON), e.g. -f fleet.yaml.",
+  });
   // yaml is CommonJS: from a code-split bundle its exports arrive on `default`.
   const imported = (await import("yaml")) as Partial<YamlModule> & { default?: YamlModule };
   const yaml = (imported.parseDocument ? imported : imported.default) as YamlModule;
@@ -164,13 +161,14 @@ class Reader {
       this.note(node, where, "must be a map of names to values");
       return undefined;
     }
-    const out: Record<string, string> = {};
+    // Entries, then fromEntries: an assignment would drop a `__proto__` name, which must be refused as unknown.
+    const out: [string, string][] = [];
     for (const pair of node.items as Pair<Scalar, Node>[]) {
       const key = String(pair.key?.value ?? "");
       const value = pair.value?.toJSON?.() ?? null;
-      if (["string", "number", "boolean"].includes(typeof value)) out[key] = String(value);
+      if (["string", "number", "boolean"].includes(typeof value)) out.push([key, String(value)]);
       else if (Array.isArray(value) && value.every((v) => v === null || typeof v !== "object"))
-        out[key] = JSON.stringify(value.map((v) => (v === null ? "" : String(v))));
+        out.push([key, JSON.stringify(value.map((v) => (v === null ? "" : String(v))))]);
       else
         this.note(
           pair.value ?? pair.key,
@@ -178,7 +176,7 @@ class Reader {
           "use a string, number, boolean or a list of them",
         );
     }
-    return out;
+    return Object.fromEntries(out);
   }
 
   private checkName(node: Node | undefined, where: string, name: string) {

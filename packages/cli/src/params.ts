@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { UsageError } from "./errors.js";
+import { readInputFile } from "./input-file.js";
 import type { ParameterFlags } from "./parameter-errors.js";
 
 /** `--param` / `--param-file`: the one definition of every command that takes parameter values. */
@@ -30,16 +30,18 @@ export async function parameterInputs(args: {
  * Later occurrences of a name win.
  */
 export function parsePairs(flag: string, values: readonly unknown[] | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
+  // A Map, then fromEntries: an assignment would drop a `__proto__` name (it sets the prototype), where every other
+  // unknown name is refused later; as an own key it is refused the same way.
+  const result = new Map<string, string>();
   for (const raw of values ?? []) {
     const text = String(raw);
     const eq = text.indexOf("=");
     if (eq <= 0) {
       throw new UsageError(`${flag}: format name=value expected, but got "${text}".`);
     }
-    result[text.slice(0, eq).trim()] = text.slice(eq + 1);
+    result.set(text.slice(0, eq).trim(), text.slice(eq + 1));
   }
-  return result;
+  return Object.fromEntries(result);
 }
 
 /**
@@ -48,21 +50,10 @@ export function parsePairs(flag: string, values: readonly unknown[] | undefined)
  * (how Coder passes `list(string)` values); anything else is rejected with the parameter's name.
  */
 export async function readParamFile(path: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "there is no such file"
-        : code === "EISDIR"
-          ? "it is a folder; give a YAML or JSON file of parameter values"
-          : code === "EACCES"
-            ? "permission denied"
-            : (code ?? String(error));
-    throw new UsageError(`--param-file: cannot read ${path}: ${why}.`);
-  }
+  const text = await readInputFile(path, {
+    flag: "--param-file",
+    expected: "a YAML or JSON file of parameter values",
+  });
   // yaml is CommonJS: from a code-split bundle its functions arrive on `default`, from the sources as named exports.
   const yaml = (await import("yaml")) as typeof import("yaml") & { default?: typeof import("yaml") };
   const parse = yaml.parse ?? yaml.default?.parse;
@@ -76,17 +67,17 @@ export async function readParamFile(path: string): Promise<Record<string, string
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new UsageError(`--param-file: ${path} must be a map of parameter names to values.`);
   }
-  const result: Record<string, string> = {};
+  const result: [string, string][] = [];
   for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      result[name] = String(value);
+      result.push([name, String(value)]);
     } else if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) {
-      result[name] = JSON.stringify(value.map((v) => (v === null ? "" : String(v))));
+      result.push([name, JSON.stringify(value.map((v) => (v === null ? "" : String(v))))]);
     } else {
       throw new UsageError(
         `--param-file: parameter "${name}" in ${path} has an unsupported value (${value === null ? "null" : typeof value}); use a string, number, boolean or a list.`,
       );
     }
   }
-  return result;
+  return Object.fromEntries(result); // a `__proto__` entry stays a name, refused as unknown (see parsePairs)
 }

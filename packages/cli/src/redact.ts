@@ -48,7 +48,8 @@ export function secretsIn(value: string, kind: "token" | "value"): string[] {
 
 function credentialsIn(value: string): string[] {
   const out: string[] = [];
-  for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)@/gi))
+  // \b: a scheme starts a word, so a long run of letters is not tried from each of its positions.
+  for (const match of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)@/gi))
     out.push(...userinfoSecrets(match[1]!));
   // scp form, alone or as the value of `name=value` (a --param as typed).
   for (const match of value.matchAll(/(?:^|[=\s])[a-z0-9._~-]+:([^@\s/]+)@[a-z0-9.-]+:/gi))

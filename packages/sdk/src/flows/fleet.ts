@@ -1,7 +1,8 @@
 import { type CoderClient, createCoderClient } from "../coder-client.js";
 import { CoderAbortError, CoderError, CoderInvalidInputError } from "../errors/base.js";
-import { TemplateUnavailableError } from "../errors/flows.js";
+import { ParameterValidationError, TemplateUnavailableError } from "../errors/flows.js";
 import { assertValidName } from "../names.js";
+import { parameterSizeProblems } from "../parameters/limits.js";
 import type { Organization, Workspace } from "../types.js";
 import { BuildTurn, buildConcurrency, limitedFetch, positiveInteger, Slots } from "./fleet-capacity.js";
 import { listOwnerWorkspaces, prune, workspaceKey } from "./fleet-prune.js";
@@ -181,7 +182,12 @@ function plannedItem(
   const owner = spec.owner ?? "me";
   const found = byKey.get(workspaceKey(owner, spec.workspace));
   const base = { name: spec.workspace, owner, workspace: found, exists: [], durationMs: 0 };
-  if (found) return { ...base, outcome: found.latest_build.status === "running" ? "reused" : "started" };
+  if (found?.latest_build.status === "running") return { ...base, outcome: "reused" };
+  // A value no build could start with fails the item in a dry run too, as the create or start itself would.
+  const oversized = parameterSizeProblems(spec.parameters ?? {});
+  if (oversized.length > 0)
+    return { ...base, outcome: "failed", error: new ParameterValidationError(oversized) };
+  if (found) return { ...base, outcome: "started" };
   const template = templates.get(templateOf(spec));
   if (template?.error) return { ...base, outcome: "failed", error: template.error };
   return { ...base, outcome: "created" };

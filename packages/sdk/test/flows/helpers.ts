@@ -62,3 +62,14 @@ resource "coder_agent" "main" {
 ${extra}
 `;
 }
+
+/** An optional, mutable string parameter `name` (default ""), as HCL for {@link minimalTemplate}. */
+export function stringParameter(name: string): string {
+  return `
+data "coder_parameter" "${name}" {
+  name    = "${name}"
+  type    = "string"
+  default = ""
+  mutable = true
+}`;
+}
