@@ -1,6 +1,5 @@
 // The CLI's entry: one run of the program over an Io. The program is built in registry.ts, each command's context
 // in context.ts, and every failure is reported by failure.ts.
-import type { GlobalArgs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import type { RunState } from "./context.js";
 import { UsageError } from "./errors.js";

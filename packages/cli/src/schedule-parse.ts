@@ -26,16 +26,21 @@ export function parseAutostart(
   // coder's tz.TimezoneIANA; a machine zone it could not name is UTC there too.
   const local = env.TZ === undefined ? localZone() : undefined;
   let zone = local === undefined ? env.TZ || "UTC" : knownZone(local) ? local : "UTC";
+  // Only $TZ is refused: a zone word was checked as it was read, and the machine's zone was checked above
+  // (a legacy name such as EST5EDT is a zone to coder's time.LoadLocation, so it is kept).
+  let checkTz = local === undefined;
   for (const word of rest) {
     if (isDays(word))
       days =
         word === "*"
           ? "*"
           : word.toUpperCase().replace(/([A-Z]{3})/g, (d) => d[0] + d.slice(1).toLowerCase());
-    else if (isZone(word)) zone = word;
-    else throw scheduleError(`"${word}" is neither days (Mon-Fri, Mon,Wed) nor a time zone (Europe/Paris)`);
+    else if (isZone(word)) {
+      zone = word;
+      checkTz = false;
+    } else throw scheduleError(`"${word}" is neither days (Mon-Fri, Mon,Wed) nor a time zone (Europe/Paris)`);
   }
-  if (!isZone(zone)) throw scheduleError(`"${zone}" (from $TZ) is not a time zone`);
+  if (checkTz && !knownZone(zone)) throw scheduleError(`"${zone}" (from $TZ) is not a time zone`);
   return `CRON_TZ=${zone} ${minute} ${hour} * * ${days}`;
 }
 

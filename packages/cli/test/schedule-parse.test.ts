@@ -37,6 +37,8 @@ describe("parseAutostart without a zone", () => {
   it("refuses a TZ that names no zone, where coder silently takes UTC", () => {
     expect(recorded["TZ=Nowhere/Land"]).toBe("CRON_TZ=UTC 30 9 * * *");
     expect(() => parseAutostart(["9:30AM"], { TZ: "Nowhere/Land" })).toThrow(UsageError);
+    // A legacy name is a zone to Go's time.LoadLocation, so coder keeps it.
+    expect(parseAutostart(["9:30AM"], { TZ: "EST5EDT" })).toBe("CRON_TZ=EST5EDT 30 9 * * *");
   });
 
   it("reads the machine's zone from the process (TZ included), UTC when it names none", () => {
