@@ -10,8 +10,13 @@ export function parseCoderVersion(version: string): [number, number] | undefined
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
-/** True when `version` is inside {@link TESTED_CODER_VERSIONS}; unparsable versions count as untested. */
+/**
+ * True when `version` is inside {@link TESTED_CODER_VERSIONS}, or a build of Coder's main branch from source
+ * (`v0.0.0-devel+<commit>`: no release tag; the real-server suite runs against one); other unparsable versions
+ * count as untested.
+ */
 export function isTestedCoderVersion(version: string): boolean {
+  if (/^v0\.0\.0-devel(\+|$)/.test(version.trim())) return true;
   const parsed = parseCoderVersion(version);
   if (!parsed) return false;
   const n = parsed[0] * 1000 + parsed[1];

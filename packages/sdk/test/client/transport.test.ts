@@ -262,10 +262,12 @@ describe.concurrent("transport", () => {
     expect(t.warnings).toEqual([expect.objectContaining({ code: "version-untested" })]);
   });
 
-  it("does not warn for a tested version", async () => {
-    const t = observed(() => json(200, {}, { "x-coder-build-version": "v2.36.1+abc1234" }));
-    await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
-    expect(t.warnings).toEqual([]);
+  it("does not warn for a tested version, nor for a build of Coder's main from source", async () => {
+    for (const version of ["v2.36.1+abc1234", "v0.0.0-devel+f524e00d"]) {
+      const t = observed(() => json(200, {}, { "x-coder-build-version": version }));
+      await t.fetch(new Request(`${BASE}/api/v2/buildinfo`));
+      expect(t.warnings).toEqual([]);
+    }
   });
 });
 
