@@ -44,8 +44,8 @@ export class Presenter {
     this.workspaces = new WorkspacePresenter(state, provisioners, this.jobs);
   }
 
-  job(job: JobRecord): ProvisionerJob {
-    return this.jobs.job(job);
+  job(job: JobRecord, listing = false): ProvisionerJob {
+    return this.jobs.job(job, listing);
   }
 
   templateVersion(version: TemplateVersionRecord): TemplateVersion {

@@ -187,7 +187,14 @@ describe("logs over WebSocket (server)", () => {
       `/api/v2/workspacebuilds/${ws.latest_build.id}/logs?follow=true`,
     )) as Followed;
     const stages = [...new Set(followed.frames.map((f) => JSON.parse(f).stage))];
-    expect(stages).toEqual(["Setting up", "Planning infrastructure", "Starting workspace", "Cleaning Up"]);
+    expect(stages).toEqual([
+      "Setting up",
+      "Initializing Terraform Directory",
+      "Planning Infrastructure",
+      "Starting workspace",
+      "Graphing Infrastructure",
+      "Cleaning Up",
+    ]);
     expect(followed.code).toBe(1000);
   });
 

@@ -54,10 +54,14 @@ describe.each(MODES)("template versions (%s)", (mode) => {
     expect([...seen]).toEqual(["pending", "running", "succeeded"]);
     const logs: AnyJson[] = await (await h.api(`/api/v2/templateversions/${created.id}/logs`)).json();
     const stages = [...new Set(logs.map((l) => l.stage))];
+    // A real Coder's stages, in its order (tests/real/recordings/…/up-cold-warm.json); Set keeps the first of
+    // the two "Graphing Infrastructure".
     expect(stages).toEqual([
       "Setting up",
+      "Initializing Terraform Directory",
       "Parsing template parameters",
       "Detecting persistent resources",
+      "Graphing Infrastructure",
       "Detecting ephemeral resources",
       "Cleaning Up",
     ]);

@@ -74,7 +74,9 @@ export async function openContext(target: Target, recorder: Recorder, prefix: st
     templateDir(label, extra = "") {
       const dir = join(home, "templates", label);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "main.tf"), `${base}\n${extra}\n`);
+      // A comment naming the run makes each folder's archive new to the server: Coder answers an upload it
+      // already holds with 200 instead of 201, and a server keeps files across runs.
+      writeFileSync(join(dir, "main.tf"), `# ${prefix}${label}\n${base}\n${extra}\n`);
       return dir;
     },
     async cli(argv, options = {}) {

@@ -39,7 +39,8 @@ export function realTarget(env: NodeJS.ProcessEnv = process.env): Target {
 
 /** The version a recording came from, so the fake answers the SDK as that server would. */
 export async function fakeTarget(buildVersion: string): Promise<Target> {
-  const fake = await startFakeCoder({ buildVersion, stepDelayMs: 0 });
+  // The fake's default pace: an agent connects a step after its build ends, as a real one does some time later.
+  const fake = await startFakeCoder({ buildVersion });
   return {
     kind: "fake",
     url: fake.url,

@@ -33,8 +33,17 @@ export function templateImport(state: FakeState, version: TemplateVersionRecord)
   let files: ArchiveFile[] = [];
   let sources: ParsedFile[] = [];
   let parsed: ParsedTemplate | undefined;
+  // The stages a real Coder logs for an import, in its order (recorded from Coder v0.0.0-devel+f524e00d).
   const stages: Stage[] = [
     { name: "Setting up" },
+    {
+      name: "Initializing Terraform Directory",
+      lines: () => [
+        "Initializing the backend...",
+        "Initializing provider plugins...",
+        "Terraform has been successfully initialized!",
+      ],
+    },
     {
       name: "Parsing template parameters",
       run: async () => {
@@ -96,17 +105,16 @@ export function templateImport(state: FakeState, version: TemplateVersionRecord)
         return undefined;
       },
       lines: () => [
-        "Initializing the backend...",
-        "Initializing provider plugins...",
-        "Terraform has been successfully initialized!",
         ...(parsed?.parameters ?? []).map((p) => `data.coder_parameter.${p.name}: Refreshing...`),
         `Plan: ${countResources(parsed, "start")} to add, 0 to change, 0 to destroy.`,
       ],
     },
+    { name: "Graphing Infrastructure" },
     {
       name: "Detecting ephemeral resources",
       lines: () => [`Plan: ${countResources(parsed, "stop")} to add, 0 to change, 0 to destroy.`],
     },
+    { name: "Graphing Infrastructure" },
   ];
   return {
     stages,

@@ -21,10 +21,15 @@ export function workspaceBuild(state: FakeState, agents: AgentEngine, build: Wor
   const workspace = state.workspaces.get(build.workspaceId)!;
   const previousAgents = previousAgentIds(state, build);
   const resources = plannedResources(version.parsed, build.transition);
+  // The stages a real Coder logs for a build, in its order (recorded from Coder v0.0.0-devel+f524e00d).
   const stages: Stage[] = [
     { name: "Setting up" },
     {
-      name: "Planning infrastructure",
+      name: "Initializing Terraform Directory",
+      lines: () => ["Terraform has been successfully initialized!"],
+    },
+    {
+      name: "Planning Infrastructure",
       // A delete validates nothing: with no state the provisioner does no plan at all (a real Coder deleted a
       // workspace whose start had failed on a validation block).
       run: () =>
@@ -60,6 +65,7 @@ export function workspaceBuild(state: FakeState, agents: AgentEngine, build: Wor
             ]
           : ["Apply complete! Resources: 0 added, 0 changed, 1 destroyed."],
     },
+    { name: "Graphing Infrastructure" },
   ];
   return {
     stages,

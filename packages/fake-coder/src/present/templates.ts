@@ -1,5 +1,6 @@
 import type { Template, TemplateVersion, TemplateVersionVariable } from "../api-types.js";
 import { NIL_UUID } from "../ids.js";
+import { jobStatus } from "../jobs/status.js";
 import type { ProvisionerPool } from "../provisioners.js";
 import type { FakeState, TemplateRecord, TemplateVersionRecord } from "../state.js";
 import { type JobPresenter, matchedProvisioners } from "./jobs.js";
@@ -14,7 +15,7 @@ export class TemplatePresenter {
   ) {}
 
   templateVersion(version: TemplateVersionRecord): TemplateVersion {
-    return {
+    const out: TemplateVersion = {
       id: version.id,
       template_id: version.templateId ?? NIL_UUID,
       organization_id: version.organizationId,
@@ -26,9 +27,13 @@ export class TemplatePresenter {
       readme: version.readme,
       created_by: presentMinimalUser(this.state.users.get(version.createdBy), version.createdBy),
       archived: version.archived,
-      matched_provisioners: matchedProvisioners(this.provisioners),
       has_external_agent: false,
     };
+    // coderd counts matching provisioners only for a pending import.
+    if (jobStatus(this.state.job(version.jobId)) === "pending") {
+      out.matched_provisioners = matchedProvisioners(this.provisioners);
+    }
+    return out;
   }
 
   /** `/variables`: sensitive non-empty values are masked as coderd's `maskSensitiveVariable` does. */
@@ -85,8 +90,7 @@ export class TemplatePresenter {
       max_port_share_level: "owner",
       cors_behavior: "simple",
       use_classic_parameter_flow: t.useClassicParameterFlow,
-      deleted: t.deleted,
-      time_til_autostop_notify_ms: 0,
+      use_terraform_workspace_cache: false,
     };
   }
 

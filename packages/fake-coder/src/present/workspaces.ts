@@ -54,7 +54,8 @@ export class WorkspacePresenter {
     const owner = this.state.users.get(workspace.ownerId);
     const version = this.state.templateVersions.get(build.templateVersionId)!;
     const initiator = this.state.users.get(build.initiatorId);
-    return {
+    const job = this.jobs.job(this.state.job(build.jobId));
+    const out: WorkspaceBuild = {
       id: build.id,
       created_at: build.createdAt,
       updated_at: build.updatedAt,
@@ -62,25 +63,29 @@ export class WorkspacePresenter {
       workspace_name: workspace.name,
       workspace_owner_id: workspace.ownerId,
       workspace_owner_name: owner?.username ?? "",
-      workspace_owner_avatar_url: "",
       template_version_id: version.id,
       template_version_name: version.name,
       build_number: build.buildNumber,
       transition: build.transition,
       initiator_id: build.initiatorId,
       initiator_name: initiator?.username ?? "",
-      job: this.jobs.job(this.state.job(build.jobId)),
+      job,
       reason: build.reason as WorkspaceBuild["reason"],
       resources: build.resources.map((r) => this.resource(r, workspace)),
       deadline: build.deadline,
       max_deadline: null,
       status: this.buildStatus(build),
       daily_cost: 0,
-      matched_provisioners: matchedProvisioners(this.provisioners),
+      // Counted only while the build is pending; afterwards coderd sends the zero value.
+      matched_provisioners:
+        job.status === "pending"
+          ? matchedProvisioners(this.provisioners)
+          : { count: 0, available: 0, most_recently_seen: null },
       template_version_preset_id: build.presetId ?? null,
-      has_ai_task: false,
-      has_external_agent: false,
     };
+    // Pointers in Go (`omitempty`), set once the job has ended.
+    if (job.completed_at) Object.assign(out, { has_ai_task: false, has_external_agent: false });
+    return out;
   }
 
   resource(r: ResourceRecord, workspace?: WorkspaceRecord): WorkspaceResource {
@@ -114,12 +119,11 @@ export class WorkspacePresenter {
       name: agent.name,
       resource_id: agent.resourceId,
       architecture: agent.architecture,
-      environment_variables: agent.env,
+      // A nil map in Go when the template sets none.
+      environment_variables: Object.keys(agent.env).length > 0 ? agent.env : null,
       operating_system: agent.os,
       logs_length: agent.logs.reduce((n, l) => n + l.output.length, 0),
       logs_overflowed: false,
-      directory: agent.directory,
-      expanded_directory: agent.directory || "/home/coder",
       version: agent.firstConnectedAt ? "v2.36.1" : "",
       api_version: agent.firstConnectedAt ? "2.6" : "",
       apps: agent.apps.map((a) => this.app(a, agent, ws?.name ?? "", owner?.username ?? "")),
@@ -140,11 +144,16 @@ export class WorkspacePresenter {
           workspace_agent_id: agent.id,
           created_at: agent.createdAt,
           display_name: "Startup Script",
-          icon: "/emojis/25b6.png",
+          icon: "/emojis/25b6-fe0f.png",
         },
       ],
       scripts: [],
+      startup_script_behavior: "non-blocking",
     };
+    // `omitempty` in Go: no keys without a directory; a connected agent reports its relay latency.
+    if (agent.directory)
+      Object.assign(out, { directory: agent.directory, expanded_directory: agent.directory });
+    if (status === "connected") out.latency = { "Coder Embedded Relay": { preferred: true, latency_ms: 1 } };
     if (agent.firstConnectedAt) out.first_connected_at = agent.firstConnectedAt;
     if (agent.lastConnectedAt) out.last_connected_at = agent.lastConnectedAt;
     if (agent.disconnectedAt) out.disconnected_at = agent.disconnectedAt;
@@ -165,7 +174,6 @@ export class WorkspacePresenter {
       external: app.external,
       slug: app.slug,
       display_name: app.displayName,
-      icon: app.icon,
       subdomain: app.subdomain,
       sharing_level: app.share,
       healthcheck: app.healthcheck ?? { url: "", interval: 0, threshold: 0 },
@@ -175,6 +183,7 @@ export class WorkspacePresenter {
       statuses: [],
     };
     if (app.url !== undefined) out.url = app.url;
+    if (app.icon) out.icon = app.icon;
     if (app.command !== undefined) out.command = app.command;
     if (app.group !== undefined) out.group = app.group;
     // `AppSubdomain`: port-number slugs keep the agent name, other slugs leave it out.

@@ -1558,7 +1558,6 @@ export interface components {
             created_by_id: string;
             created_by_name: string;
             default_ttl_ms: number;
-            deleted?: boolean;
             deprecated: boolean;
             deprecation_message: string;
             description: string;
@@ -1578,7 +1577,6 @@ export interface components {
             /** @enum {string} */
             provisioner: "terraform";
             require_active_version: boolean;
-            time_til_autostop_notify_ms?: number;
             /** @description Called `delete_ttl_ms` in CreateTemplateRequest. */
             time_til_dormant_autodelete_ms: number;
             /** @description Called `dormant_ttl_ms` in CreateTemplateRequest. */
@@ -1587,6 +1585,7 @@ export interface components {
             updated_at: string;
             /** @description Called `template_use_classic_parameter_flow` in CreateTemplateRequest. */
             use_classic_parameter_flow: boolean;
+            use_terraform_workspace_cache?: boolean;
         };
         TemplateAutostartRequirement: {
             days_of_week?: ("monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")[];
@@ -1808,9 +1807,10 @@ export interface components {
             /** Format: date-time */
             disconnected_at?: string;
             display_apps: components["schemas"]["DisplayApp"][];
+            /** @description null when the template sets none (a nil map in Go). */
             environment_variables: {
                 [key: string]: string;
-            };
+            } | null;
             expanded_directory?: string;
             /** Format: date-time */
             first_connected_at?: string;
