@@ -70,8 +70,10 @@ export function planBuild(
     );
   }
   const previous = workspace ? state.latestBuild(workspace) : undefined;
-  if (previous && jobActive(state.job(previous.jobId)))
-    throw new ApiError(409, "A workspace build is already active.");
+  // wsbuilder's checkRunningBuild: a BuildError whose detail is its wrapped error, the same words.
+  if (previous && jobActive(state.job(previous.jobId))) {
+    throw new ApiError(409, "A workspace build is already active.", "A workspace build is already active.");
+  }
   checkActiveVersion(ctx, template, version, transition);
   // A create without a preset takes the one its request's values match (coderd's postWorkspaces), and applies it.
   const preset =
