@@ -11,7 +11,7 @@ import type { BuildTurn } from "./fleet-capacity.js";
 import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
-import { applyAutomaticUpdates, settle } from "./up-existing.js";
+import { applyAutomaticUpdates, settle, startOrJoin } from "./up-existing.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
 import { startWorkspace } from "./workspace.js";
 
@@ -87,7 +87,8 @@ export interface UpResult {
  * (running: as is; stopped, failed or canceled: start it; busy: wait for its build); otherwise find the
  * template, push it from `templateDir` when it is missing (or fail with {@link TemplateUnavailableError}),
  * resolve the parameters and create the workspace; then wait for the build and the agents. Calling it twice never
- * creates two workspaces. Progress arrives as typed events through `onEvent`.
+ * creates two workspaces, and concurrent calls on one stopped workspace share one start build. Progress arrives as
+ * typed events through `onEvent`.
  */
 export function up(options: UpOptions): Promise<UpResult> {
   return upInTurn(options, undefined);
@@ -190,16 +191,17 @@ async function runUp(
       ? await namedVersionId(client, await client.templates.get(ws.template_id, io), options)
       : undefined;
     await turn?.take(signal);
-    const build = await stage(onEvent, "start", `Starting workspace ${ws.name}`, () =>
-      startWorkspace(client, ws, {
-        parameters: options.parameters,
-        preset: options.preset,
-        templateVersionId: versionId,
-        signal,
-        onEvent,
-      }),
+    workspace = await stage(onEvent, "start", `Starting workspace ${ws.name}`, () =>
+      startOrJoin(client, ws, { signal, onEvent }, (current) =>
+        startWorkspace(client, current, {
+          parameters: options.parameters,
+          preset: options.preset,
+          templateVersionId: versionId,
+          signal,
+          onEvent,
+        }),
+      ),
     );
-    workspace = { ...ws, latest_build: build };
   } else if (Object.keys(options.parameters ?? {}).length) {
     // Reusing a running workspace changes nothing on it; say so rather than drop the values silently.
     onEvent?.({
