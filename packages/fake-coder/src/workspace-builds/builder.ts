@@ -70,7 +70,9 @@ export function planBuild(
     );
   }
   const previous = workspace ? state.latestBuild(workspace) : undefined;
-  // wsbuilder's checkRunningBuild: a BuildError whose detail is its wrapped error, the same words.
+  // wsbuilder's checkRunningBuild: a BuildError whose detail is its wrapped error, the same words. (Requests at the
+  // same moment on a real coderd mostly get 409 "insert workspace build" instead, a unique violation on the build
+  // number between transactions; the fake handles requests one at a time, so the second sees the first's build.)
   if (previous && jobActive(state.job(previous.jobId))) {
     throw new ApiError(409, "A workspace build is already active.", "A workspace build is already active.");
   }

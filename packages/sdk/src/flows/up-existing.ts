@@ -66,10 +66,12 @@ export async function settle(
 
 /**
  * Starts a settled workspace with `start`, converging with other clients that start it at the same time. Coder
- * refuses a build while another is active (409, "A workspace build is already active."): that build is then
- * waited for and used when it leaves the workspace running (another `up`'s start); after a stop (or a failed
- * start, cleaned up as {@link settle} does) the start is sent again. So concurrent `up`s of one stopped workspace
- * share one start build, and a second start is never sent while one is pending or running.
+ * refuses a build while another is active (409, "A workspace build is already active."), and of builds requested
+ * at the same moment all but one fail to insert (409, "insert workspace build": the build number is taken; ten
+ * concurrent starts on a real coderd got nine of those). Either way the other build is then waited for and used
+ * when it leaves the workspace running (another `up`'s start); after a stop (or a failed start, cleaned up as
+ * {@link settle} does) the start is sent again. So concurrent `up`s of one stopped workspace share one start
+ * build, and a second start is never sent while one is pending or running.
  */
 export async function startOrJoin(
   client: CoderClient,
