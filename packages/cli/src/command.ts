@@ -1,6 +1,7 @@
 import type { CoderClient } from "@spt-coder/sdk";
 import type { Options, PositionalOptions } from "yargs";
 import type { ResolvedConfig } from "./config.js";
+import type { InterruptSignal } from "./exit-codes.js";
 import type { Colors } from "./ui/colors.js";
 import type { LineSink } from "./ui/lines.js";
 import type { ConfirmFn, PromptFn } from "./ui/prompt.js";
@@ -18,11 +19,16 @@ export interface GlobalArgs {
   "request-timeout"?: number | undefined;
 }
 
-/** Ctrl-C handling for one long operation: the first press aborts `signal`, the second exits at once (130). */
+/**
+ * Ctrl-C handling for one long operation (SIGTERM and SIGHUP alike): the first aborts `signal`, a second exits at
+ * once (130, 143 or 129).
+ */
 export interface InterruptScope {
   readonly signal: AbortSignal;
-  /** True once Ctrl-C was pressed. */
+  /** True once Ctrl-C was pressed (or another interrupt signal came). */
   readonly interrupted: boolean;
+  /** The first interrupt signal, once one came. */
+  readonly received: InterruptSignal | undefined;
   dispose(): void;
 }
 
@@ -73,8 +79,8 @@ export interface Ctx {
   readStdin(): Promise<string>;
   /** A client with the CLI's hooks: warnings on stderr, request traces with `--verbose`. */
   connect(opts: { url: string; token?: string | undefined }): Promise<CoderClient>;
-  /** Starts Ctrl-C handling; call `dispose()` when the operation ends. */
-  trapInterrupts(onFirst?: () => void): InterruptScope;
+  /** Starts Ctrl-C (SIGTERM, SIGHUP) handling; call `dispose()` when the operation ends. */
+  trapInterrupts(onFirst?: (signal: InterruptSignal) => void): InterruptScope;
   /** Ends the process at once (second Ctrl-C). */
   exit(code: number): never;
   /** Starts a child process (docker); injectable for tests. */

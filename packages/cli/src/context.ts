@@ -4,8 +4,8 @@ import { Writable } from "node:stream";
 import type { RetryInfo } from "@spt-coder/sdk";
 import type { Ctx, GlobalArgs, InterruptScope, Sdk } from "./command.js";
 import { type ConfigSource, resolveConfig } from "./config.js";
-import { UsageError } from "./errors.js";
-import { ExitCode } from "./exit-codes.js";
+import { interruptedBy, UsageError } from "./errors.js";
+import { type InterruptSignal, interruptExitCode } from "./exit-codes.js";
 import type { Io } from "./io.js";
 import { type GuardedOutput, keepSecret, type OutputPolicy } from "./output.js";
 import { createColors, shouldUseColor } from "./ui/colors.js";
@@ -151,22 +151,25 @@ function noteLongWait(retry: RetryInfo, write: (text: string) => void): void {
   );
 }
 
-function trapInterrupts(io: Io, onFirst?: () => void): InterruptScope {
+function trapInterrupts(io: Io, onFirst?: (signal: InterruptSignal) => void): InterruptScope {
   const controller = new AbortController();
-  let interrupted = false;
-  const off = io.onInterrupt(() => {
-    if (interrupted) {
-      io.stderr.write("\nInterrupted again: exiting now.\n");
-      io.exit(ExitCode.interrupted);
+  let received: InterruptSignal | undefined;
+  const off = io.onInterrupt((signal) => {
+    if (received) {
+      io.stderr.write(`\n${interruptedBy(signal)} again: exiting now.\n`);
+      io.exit(interruptExitCode(signal));
     }
-    interrupted = true;
-    onFirst?.();
+    received = signal;
+    onFirst?.(signal);
     controller.abort();
   });
   return {
     signal: controller.signal,
     get interrupted() {
-      return interrupted;
+      return received !== undefined;
+    },
+    get received() {
+      return received;
     },
     dispose: off,
   };

@@ -1,5 +1,5 @@
 import { CoderError } from "@spt-coder/sdk";
-import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import { ExitCode, type ExitCodeValue, type InterruptSignal, interruptExitCode } from "./exit-codes.js";
 
 /**
  * A failure the CLI itself detects, with its exit code and an optional next step for the user. It is a
@@ -33,12 +33,24 @@ export class AuthRequiredError extends CliError {
   }
 }
 
-/** Ctrl-C ended the command (exit 130). `message` says what is still running on the server, if anything. */
+/**
+ * Ctrl-C, SIGTERM or SIGHUP ended the command (exit 130, 143, 129). `message` says what is still running on the
+ * server, if anything.
+ */
 export class InterruptedError extends CliError {
   override name = "InterruptedError";
-  constructor(message = "Interrupted.", opts: { suggestion?: string } = {}) {
-    super(message, { ...opts, exitCode: ExitCode.interrupted });
+  constructor(
+    message = "Interrupted.",
+    opts: { suggestion?: string; signal?: InterruptSignal | undefined } = {},
+  ) {
+    const { signal, ...rest } = opts;
+    super(message, { ...rest, exitCode: interruptExitCode(signal) });
   }
+}
+
+/** How a message about an interrupt begins: `Interrupted`, or `Interrupted by SIGTERM` for another signal. */
+export function interruptedBy(signal: InterruptSignal | undefined): string {
+  return signal && signal !== "SIGINT" ? `Interrupted by ${signal}` : "Interrupted";
 }
 
 /**

@@ -14,8 +14,12 @@ export const ExitCode = {
   notFound: 4,
   /** A provisioner job (template import or workspace build) failed or was canceled on the server. */
   jobFailed: 5,
-  /** Ctrl-C. */
+  /** SIGHUP (the terminal went away), handled as Ctrl-C: 128 + 1. */
+  hangup: 129,
+  /** Ctrl-C (SIGINT): 128 + 2. */
   interrupted: 130,
+  /** SIGTERM, handled as Ctrl-C: 128 + 15. */
+  terminated: 143,
 } as const;
 
 /** One of {@link ExitCode}'s values. */
@@ -29,8 +33,23 @@ export const EXIT_CODE_TABLE: readonly (readonly [ExitCodeValue, string])[] = [
   [ExitCode.auth, "authentication: token missing, invalid or not allowed"],
   [ExitCode.notFound, "not found / unavailable (template, agent, workspace not running)"],
   [ExitCode.jobFailed, "provisioner job failed (template import or workspace build)"],
-  [ExitCode.interrupted, "interrupted (Ctrl-C)"],
+  [ExitCode.hangup, "interrupted by SIGHUP (handled as Ctrl-C)"],
+  [ExitCode.interrupted, "interrupted (Ctrl-C, SIGINT)"],
+  [ExitCode.terminated, "interrupted by SIGTERM (handled as Ctrl-C)"],
 ];
+
+/**
+ * The signals that stop a command the way Ctrl-C does: SIGTERM (`kill`, a CI runner's timeout) and SIGHUP (the
+ * terminal went away) too, as the coder CLI handles them.
+ */
+export type InterruptSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
+
+/** The exit code of a command stopped by `signal`: 128 + its number, as a shell reports a process it ended. */
+export function interruptExitCode(signal: InterruptSignal | undefined): ExitCodeValue {
+  if (signal === "SIGTERM") return ExitCode.terminated;
+  if (signal === "SIGHUP") return ExitCode.hangup;
+  return ExitCode.interrupted;
+}
 
 /** The exit-code table as aligned text lines. */
 export function exitCodeHelp(): string {
@@ -52,6 +71,8 @@ export function exitCodeName(exitCode: ExitCodeValue): string {
     case ExitCode.jobFailed:
       return "job_failed";
     case ExitCode.interrupted:
+    case ExitCode.terminated:
+    case ExitCode.hangup:
       return "interrupted";
     default:
       return "error";

@@ -1,6 +1,8 @@
-import type { FlowEvent, FlowEventHandler, StageId } from "@spt-coder/sdk";
+import { type FlowEvent, type FlowEventHandler, type StageId, UpInterruptedError } from "@spt-coder/sdk";
 import type { Ctx } from "./command.js";
-import { InterruptedError } from "./errors.js";
+import { InterruptedError, interruptedBy } from "./errors.js";
+import type { InterruptSignal } from "./exit-codes.js";
+import { upInterruptAdvice } from "./interrupt-advice.js";
 import { StageRenderer } from "./ui/stages.js";
 
 /** What a long flow is doing, as far as Ctrl-C is concerned. */
@@ -10,7 +12,8 @@ type Phase = "other" | "import" | "build" | "agent";
  * Runs one SDK flow with the CLI's plumbing: its events rendered as stage lines on stderr, and Ctrl-C handled
  * the way coder handles it. A template import is canceled on the server (the SDK does that when the signal
  * aborts); a workspace build is only no longer followed, it keeps running, and the message says how to follow
- * it again. A second Ctrl-C exits at once with 130.
+ * it again. SIGTERM and SIGHUP are handled the same way. A second Ctrl-C (or signal) exits at once with 130 (143,
+ * 129). An interrupted `up` says what exists on the server afterwards, from the facts its error carries.
  */
 export async function runFlow<T>(
   ctx: Ctx,
@@ -25,15 +28,16 @@ export async function runFlow<T>(
     renderer.handle(event);
     return ctx.drained();
   };
-  const scope = ctx.trapInterrupts(() => {
+  const scope = ctx.trapInterrupts((signal) => {
     const again = ctx.colors.dim("(Ctrl-C again to exit now)");
+    const got = signal === "SIGINT" ? "" : `${signal}: `;
     const text =
       phase === "import"
         ? "Canceling the template import on the server..."
         : phase === "other"
           ? "Stopping..."
           : "Stopping; the workspace build keeps running on the server.";
-    ctx.stderr(`\n${text} ${again}\n`);
+    ctx.stderr(`\n${got}${text} ${again}\n`);
   });
   try {
     const result = await work(scope.signal, onEvent);
@@ -41,7 +45,8 @@ export async function runFlow<T>(
     return result;
   } catch (error) {
     renderer.fail();
-    if (scope.interrupted) throw interrupted(phase, options.workspace);
+    if (error instanceof UpInterruptedError) throw upInterruptAdvice(error, scope.received);
+    if (scope.interrupted) throw interrupted(phase, options.workspace, scope.received);
     throw error;
   } finally {
     scope.dispose();
@@ -71,22 +76,27 @@ function nextPhase(current: Phase, event: FlowEvent): Phase {
   return PHASES[event.stage];
 }
 
-function interrupted(phase: Phase, workspace: string | undefined): InterruptedError {
+function interrupted(
+  phase: Phase,
+  workspace: string | undefined,
+  signal: InterruptSignal | undefined,
+): InterruptedError {
   const target = workspace ?? "<workspace>";
+  const head = interruptedBy(signal);
   switch (phase) {
     case "import":
-      return new InterruptedError("Interrupted: the template import was canceled on the server.");
+      return new InterruptedError(`${head}: the template import was canceled on the server.`, { signal });
     case "build":
       return new InterruptedError(
-        `Interrupted: stopped following the build of ${target}; it keeps running on the server.`,
-        { suggestion: `Follow it again with: spt-coder logs ${target}` },
+        `${head}: stopped following the build of ${target}; it keeps running on the server.`,
+        { suggestion: `Follow it again with: spt-coder logs ${target}`, signal },
       );
     case "agent":
       return new InterruptedError(
-        `Interrupted while waiting for the agent of ${target}; the workspace keeps starting.`,
-        { suggestion: `Check it with: spt-coder status ${target}` },
+        `${head} while waiting for the agent of ${target}; the workspace keeps starting.`,
+        { suggestion: `Check it with: spt-coder status ${target}`, signal },
       );
     default:
-      return new InterruptedError("Interrupted.");
+      return new InterruptedError(`${head}.`, { signal });
   }
 }

@@ -1,7 +1,10 @@
 import type { Readable, Writable } from "node:stream";
 import type { WebSocketDialer } from "@spt-coder/sdk";
 import type { SpawnFn } from "./command.js";
+import type { InterruptSignal } from "./exit-codes.js";
 import type { ConfirmFn, PromptFn } from "./ui/prompt.js";
+
+const INTERRUPT_SIGNALS: readonly InterruptSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /** The outside world of one `main()` run. `processIo()` wires it to the real process; tests pass fakes. */
 export interface Io {
@@ -21,9 +24,9 @@ export interface Io {
    * out.
    */
   drained?(): Promise<void>;
-  /** Subscribes to SIGINT; returns the unsubscribe function. */
-  onInterrupt(listener: () => void): () => void;
-  /** Hard exit (second Ctrl-C). */
+  /** Subscribes to SIGINT, SIGTERM and SIGHUP; returns the unsubscribe function. */
+  onInterrupt(listener: (signal: InterruptSignal) => void): () => void;
+  /** Hard exit (a second Ctrl-C or signal). */
   exit(code: number): never;
   /** Test hooks. */
   fetch?: typeof fetch;
@@ -51,8 +54,12 @@ export async function processIo(): Promise<Io> {
     columns: process.stdout.columns,
     drained: drainedOf([process.stdout, process.stderr]),
     onInterrupt(listener) {
-      process.on("SIGINT", listener);
-      return () => process.off("SIGINT", listener);
+      // While subscribed these signals no longer end the process on their own: the command stops as for Ctrl-C.
+      const handlers = INTERRUPT_SIGNALS.map((signal) => [signal, () => listener(signal)] as const);
+      for (const [signal, handler] of handlers) process.on(signal, handler);
+      return () => {
+        for (const [signal, handler] of handlers) process.off(signal, handler);
+      };
     },
     exit: (code) => process.exit(code),
   };

@@ -160,7 +160,7 @@ describe("spt-coder exec", () => {
     });
     const result = await cli(["exec", "dev", "--", "sleep 600"], {
       onInterrupt: (listener) => {
-        interrupt = listener;
+        interrupt = () => listener("SIGINT");
         return () => {};
       },
     });

@@ -2,14 +2,15 @@ import type { StageId } from "@spt-coder/sdk";
 import { describe, expect, it } from "vitest";
 import type { Ctx } from "../src/command.js";
 import { InterruptedError } from "../src/errors.js";
+import type { InterruptSignal } from "../src/exit-codes.js";
 import { runFlow } from "../src/flow-runner.js";
 import { createColors } from "../src/ui/colors.js";
 
-/** A context with only what runFlow touches; `press()` is Ctrl-C. */
+/** A context with only what runFlow touches; `press()` is Ctrl-C (or the signal given). */
 function stubCtx() {
-  let onFirst: (() => void) | undefined;
+  let onFirst: ((signal: InterruptSignal) => void) | undefined;
   const controller = new AbortController();
-  let interrupted = false;
+  let received: InterruptSignal | undefined;
   let stderr = "";
   const ctx = {
     colors: createColors(false),
@@ -17,35 +18,39 @@ function stubCtx() {
     stderr: (text: string) => (stderr += text),
     drained: () => Promise.resolve(),
     lines: () => ({ line: (text: string) => (stderr += `${text}\n`), status: () => {}, close: () => {} }),
-    trapInterrupts: (first?: () => void) => {
+    trapInterrupts: (first?: (signal: InterruptSignal) => void) => {
       onFirst = first;
       return {
         signal: controller.signal,
         get interrupted() {
-          return interrupted;
+          return received !== undefined;
+        },
+        get received() {
+          return received;
         },
         dispose: () => {},
       };
     },
   } as unknown as Ctx;
-  const press = () => {
-    interrupted = true;
-    onFirst?.();
+  const press = (signal: InterruptSignal = "SIGINT") => {
+    received = signal;
+    onFirst?.(signal);
     controller.abort();
   };
   return { ctx, press, stderr: () => stderr };
 }
 
-/** What Ctrl-C during the stage `id`, shown as `label`, says and suggests. */
-async function interruptDuring(id: StageId, label: string) {
+/** What Ctrl-C (or `signal`) during the stage `id`, shown as `label`, says and suggests. */
+async function interruptDuring(id: StageId, label: string, signal?: InterruptSignal) {
   const { ctx, press, stderr } = stubCtx();
   const error = await runFlow(ctx, { workspace: "ws" }, async (_signal, onEvent) => {
     onEvent({ type: "stage", stage: id, label, state: "start" });
-    press();
+    press(signal);
     throw new Error("aborted");
   }).catch((err: unknown) => err);
   expect(error).toBeInstanceOf(InterruptedError);
-  return { message: (error as InterruptedError).message, notice: stderr() };
+  const { message, exitCode } = error as InterruptedError;
+  return { message, exitCode, notice: stderr() };
 }
 
 describe("runFlow: what Ctrl-C means follows the stage's id, never its label", () => {
@@ -62,5 +67,18 @@ describe("runFlow: what Ctrl-C means follows the stage's id, never its label", (
     const result = await interruptDuring(id, label);
     expect(result.message).toMatch(message);
     expect(result.notice).toMatch(notice);
+  });
+});
+
+describe("runFlow: SIGTERM and SIGHUP are handled as Ctrl-C, with 128 + the signal's number", () => {
+  it.each<[InterruptSignal, number, string]>([
+    ["SIGINT", 130, "Interrupted: the template import"],
+    ["SIGTERM", 143, "Interrupted by SIGTERM: the template import"],
+    ["SIGHUP", 129, "Interrupted by SIGHUP: the template import"],
+  ])("%s exits %i", async (signal, exitCode, message) => {
+    const result = await interruptDuring("import", "Importing template", signal);
+    expect(result.exitCode).toBe(exitCode);
+    expect(result.message).toContain(message);
+    expect(result.notice).toContain("Canceling the template import on the server...");
   });
 });

@@ -255,7 +255,7 @@ export class Core implements FakeContext {
       injected,
       websocket,
     };
-    for (const observer of observers) observer(info);
+    await Promise.all(observers.map((observer) => observer(info)));
   }
 
   /** Stops every job and agent timer, and ends the terminal sessions. */

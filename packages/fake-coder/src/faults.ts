@@ -50,6 +50,11 @@ export interface JobMatcher {
   times?: number;
 }
 
+/** Keep a job pending: for ever, or until `until` settles (then a provisioner picks it up as usual). */
+export interface HoldJobRule extends JobMatcher {
+  until?: PromiseLike<unknown>;
+}
+
 /** Make a job fail with this error (and error code) when it reaches `atStage` (default: its first stage). */
 export interface FailJobRule extends JobMatcher {
   error: string;
@@ -104,7 +109,7 @@ export class Faults {
   private readonly streamDrops: Counted<DropStreamRule>[] = [];
   private readonly logReplays: Counted<ReplayLogsRule>[] = [];
   private readonly jobFailures: Counted<FailJobRule>[] = [];
-  private readonly jobHolds: Counted<JobMatcher>[] = [];
+  private readonly jobHolds: Counted<HoldJobRule>[] = [];
   private readonly agentRules: Counted<AgentRule>[] = [];
 
   /** Answer the next `times` matching requests with `status`. */
@@ -137,8 +142,11 @@ export class Faults {
     this.jobFailures.push(counted(rule));
   }
 
-  /** Keep a job (by id, or the next ones created) pending forever: no provisioner ever picks it up. */
-  holdJob(rule: JobMatcher = {}): void {
+  /**
+   * Keep a job (by id, or the next ones created) pending: no provisioner picks it up, for ever or until
+   * `rule.until` settles (a test releases it on an event, never after a time).
+   */
+  holdJob(rule: HoldJobRule = {}): void {
     this.jobHolds.push(counted(rule));
   }
 
@@ -201,8 +209,8 @@ export class Faults {
   }
 
   /** @internal */
-  takeJobHold(job: { id: string; type: JobType }, transition?: Transition): boolean {
-    return take(this.jobHolds, (r) => jobMatches(r, job, transition)) !== undefined;
+  takeJobHold(job: { id: string; type: JobType }, transition?: Transition): HoldJobRule | undefined {
+    return take(this.jobHolds, (r) => jobMatches(r, job, transition));
   }
 
   /** @internal */

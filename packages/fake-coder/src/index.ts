@@ -13,6 +13,7 @@ export type {
   FailJobRule,
   FailRule,
   Faults,
+  HoldJobRule,
   JobMatcher,
   ReplayLogsRule,
   RouteMatcher,

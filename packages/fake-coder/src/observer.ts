@@ -21,8 +21,11 @@ export interface ResponseInfo {
   websocket: boolean;
 }
 
-/** Called synchronously for every response, before the client receives it. */
-export type ResponseObserver = (info: ResponseInfo) => void;
+/**
+ * Called for every response, before the client receives it (the request's work is done by then). A returned
+ * promise holds the answer until it settles: a test can act at that point (abort the client, send a signal).
+ */
+export type ResponseObserver = (info: ResponseInfo) => unknown;
 
 const KEY = Symbol.for("@spt-coder/fake-coder.observer");
 

@@ -266,7 +266,10 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     expect(stopBuild).toMatchObject({ build_number: 2, transition: "stop", template_version_id: version.id });
     const busy = await build(h, workspace.id, { transition: "start" });
     expect(busy.status).toBe(409);
-    expect(await busy.json()).toEqual({ message: "A workspace build is already active." });
+    expect(await busy.json()).toEqual({
+      message: "A workspace build is already active.",
+      detail: "A workspace build is already active.",
+    });
     expect(await statusesOf(h, stopBuild)).toEqual(["pending", "stopping", "stopped"]);
     const stopped = await (await h.api(`/api/v2/workspacebuilds/${stopBuild.id}`)).json();
     expect(stopped.resources.map((r: AnyJson) => [r.name, r.agents])).toEqual([["home", undefined]]);

@@ -1,5 +1,5 @@
 import { defineCommand } from "../command.js";
-import { ExitStatus, InterruptedError, UsageError } from "../errors.js";
+import { ExitStatus, InterruptedError, interruptedBy, UsageError } from "../errors.js";
 import { openSession } from "../session.js";
 import { StreamedText } from "../ui/streamed-text.js";
 import { renderJson } from "../ui/table.js";
@@ -67,7 +67,10 @@ export const execCommand = defineCommand<ExecArgs>({
       });
     } catch (error) {
       if (scope.interrupted) {
-        throw new InterruptedError(`Interrupted: the command in ${args.workspace} was sent Ctrl-C.`);
+        throw new InterruptedError(
+          `${interruptedBy(scope.received)}: the command in ${args.workspace} was sent Ctrl-C.`,
+          { signal: scope.received },
+        );
       }
       throw error;
     } finally {

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { DEFAULT_TEMPLATE, type FleetSpec, type FleetSummary } from "@spt-coder/sdk";
 import { defineCommand } from "../command.js";
-import { AlreadyReportedError, CliError, InterruptedError, UsageError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { AlreadyReportedError, CliError, InterruptedError, interruptedBy, UsageError } from "../errors.js";
+import { ExitCode, type InterruptSignal, interruptExitCode } from "../exit-codes.js";
 import { readFleetFile } from "../fleet-file.js";
 import { openSession } from "../session.js";
 import { shippedTemplateDir } from "../template-dir.js";
@@ -106,7 +106,7 @@ export const fleetCommand = defineCommand<FleetArgs>({
       scope.dispose();
     }
     ctx.stdout(args.output === "json" ? renderFleetJson(summary) : renderFleetText(summary, ctx.colors));
-    await failUnlessOk(summary, args.output === "json");
+    await failUnlessOk(summary, args.output === "json", scope.received);
   },
 });
 
@@ -117,16 +117,20 @@ function withShippedTemplate(spec: FleetSpec): FleetSpec {
 }
 
 /** Exit 0 only when every item succeeded; the summary on stdout already says which did not. */
-async function failUnlessOk(summary: FleetSummary, json: boolean): Promise<void> {
+async function failUnlessOk(
+  summary: FleetSummary,
+  json: boolean,
+  signal: InterruptSignal | undefined,
+): Promise<void> {
   if (summary.ok) return;
   const bad = summary.items.filter((i) => !["created", "started", "reused"].includes(i.outcome));
   const prunes = summary.pruned.filter((p) => p.outcome === "failed");
   const message = summary.aborted
-    ? `Interrupted: ${summary.counts.canceled} workspace(s) not started; builds already running keep going on the server.`
+    ? `${interruptedBy(signal)}: ${summary.counts.canceled} workspace(s) not started; builds already running keep going on the server.`
     : `${bad.length} of ${summary.items.length} workspace(s) did not come up${prunes.length ? `, ${prunes.length} prune(s) failed` : ""}.`;
   if (summary.aborted) {
-    if (json) throw new AlreadyReportedError(message, { exitCode: ExitCode.interrupted });
-    throw new InterruptedError(message);
+    if (json) throw new AlreadyReportedError(message, { exitCode: interruptExitCode(signal) });
+    throw new InterruptedError(message, { signal });
   }
   const first = bad[0]?.error ?? prunes[0]?.error;
   const { reportError } = await import("../report.js");

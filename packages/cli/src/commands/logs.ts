@@ -54,6 +54,7 @@ export const logsCommand = defineCommand<LogsArgs>({
       if (scope.interrupted) {
         throw new InterruptedError(
           `Stopped following the build of ${args.workspace}; it keeps running on the server.`,
+          { signal: scope.received },
         );
       }
       throw error;

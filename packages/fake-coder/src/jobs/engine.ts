@@ -6,7 +6,7 @@
 import type { AgentEngine } from "../agents.js";
 import { Bus } from "../bus.js";
 import type { Clock } from "../clock.js";
-import type { Faults } from "../faults.js";
+import type { Faults, HoldJobRule } from "../faults.js";
 import { newId, nowIso } from "../ids.js";
 import { DEFAULT_PROVISIONER_DAEMONS, ProvisionerPool } from "../provisioners.js";
 import type {
@@ -36,7 +36,10 @@ export type JobLogEvent = { kind: "log"; log: JobLogRecord } | { kind: "end" };
 export class JobEngine {
   readonly bus = new Bus<JobLogEvent>();
   private nextLogId = 1;
-  private readonly planned = new Map<string, { failure?: Failure & { atStage?: string }; hold: boolean }>();
+  private readonly planned = new Map<
+    string,
+    { failure?: Failure & { atStage?: string }; hold?: HoldJobRule }
+  >();
 
   constructor(
     private readonly state: FakeState,
@@ -73,7 +76,7 @@ export class JobEngine {
     const failure = this.faults.takeJobFailure(job, init.transition);
     const hold = this.faults.takeJobHold(job, init.transition);
     this.planned.set(job.id, {
-      hold,
+      ...(hold ? { hold } : {}),
       ...(failure
         ? {
             failure: {
@@ -117,10 +120,18 @@ export class JobEngine {
 
   /** The daemon's loop: acquire, stages, clean up, complete. */
   private async run(job: JobRecord, { stages, complete }: JobPlan, transition: Transition | undefined) {
-    const plan = this.planned.get(job.id) ?? { hold: false };
+    const plan = this.planned.get(job.id) ?? {};
     await this.clock.sleep();
     if (this.clock.isDisposed || job.completedAt) return;
-    if (plan.hold || this.faults.takeJobHold(job, transition)) return;
+    const hold = plan.hold ?? this.faults.takeJobHold(job, transition);
+    if (hold) {
+      if (!hold.until) return;
+      await Promise.resolve(hold.until).then(
+        () => {},
+        () => {},
+      );
+      if (this.clock.isDisposed || job.completedAt) return;
+    }
     const daemon = await this.provisioners.acquire(job);
     if (!daemon || this.clock.isDisposed || job.completedAt) return;
     job.startedAt = nowIso();

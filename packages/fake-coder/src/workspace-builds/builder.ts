@@ -70,8 +70,12 @@ export function planBuild(
     );
   }
   const previous = workspace ? state.latestBuild(workspace) : undefined;
-  if (previous && jobActive(state.job(previous.jobId)))
-    throw new ApiError(409, "A workspace build is already active.");
+  // wsbuilder's checkRunningBuild: a BuildError whose detail is its wrapped error, the same words. (Requests at the
+  // same moment on a real coderd mostly get 409 "insert workspace build" instead, a unique violation on the build
+  // number between transactions; the fake handles requests one at a time, so the second sees the first's build.)
+  if (previous && jobActive(state.job(previous.jobId))) {
+    throw new ApiError(409, "A workspace build is already active.", "A workspace build is already active.");
+  }
   checkActiveVersion(ctx, template, version, transition);
   // A create without a preset takes the one its request's values match (coderd's postWorkspaces), and applies it.
   const preset =

@@ -15,4 +15,5 @@ export {
   ProvisionerJobError,
   TemplateUnavailableError,
 } from "./flows.js";
+export * from "./interrupt.js";
 export * from "./lifecycle.js";

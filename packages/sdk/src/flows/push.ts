@@ -3,6 +3,7 @@ import { isTerraformName } from "../archive/rules.js";
 import type { CoderClient } from "../coder-client.js";
 import { CoderAbortError, CoderInvalidInputError } from "../errors/base.js";
 import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "../errors/flows.js";
+import { TemplateImportCanceledError } from "../errors/interrupt.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import { assertValidName } from "../names.js";
@@ -260,9 +261,7 @@ async function followImport(
   } catch (error) {
     if (error instanceof CoderAbortError) {
       await client.templateVersions.cancel(version.id).catch(() => {});
-      throw new CoderAbortError(`The template import was canceled on the server (version ${version.name}).`, {
-        cause: error,
-      });
+      throw new TemplateImportCanceledError(version, { cause: error });
     }
     throw error;
   }

@@ -11,7 +11,8 @@ import type { BuildTurn } from "./fleet-capacity.js";
 import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
-import { applyAutomaticUpdates, settle } from "./up-existing.js";
+import { applyAutomaticUpdates, settle, startOrJoin } from "./up-existing.js";
+import { interruptedUp, isInterrupt, type UpProgress } from "./up-interrupt.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
 import { startWorkspace } from "./workspace.js";
 
@@ -87,7 +88,9 @@ export interface UpResult {
  * (running: as is; stopped, failed or canceled: start it; busy: wait for its build); otherwise find the
  * template, push it from `templateDir` when it is missing (or fail with {@link TemplateUnavailableError}),
  * resolve the parameters and create the workspace; then wait for the build and the agents. Calling it twice never
- * creates two workspaces. Progress arrives as typed events through `onEvent`.
+ * creates two workspaces, and concurrent calls on one stopped workspace share one start build. Progress arrives as
+ * typed events through `onEvent`. When `signal` aborts it throws {@link UpInterruptedError}, which says what exists
+ * on the server afterwards.
  */
 export function up(options: UpOptions): Promise<UpResult> {
   return upInTurn(options, undefined);
@@ -105,20 +108,28 @@ export async function upInTurn(options: UpOptions, turn: BuildTurn | undefined):
     options.client ?? createCoderClient({ url: options.url ?? "", token: options.token, onWarning });
   // Whatever fails after a creation point says what exists by then.
   const createdItems: string[] = [];
+  const progress: UpProgress = { step: "prepare", workspace: undefined, createSent: false };
   try {
-    return await runUp(client, options, createdItems, turn);
+    return await runUp(client, options, { createdItems, progress }, turn);
   } catch (error) {
+    if (isInterrupt(error, options.signal)) {
+      const target = { owner: options.owner ?? "me", name: options.workspace };
+      throw withCreated(await interruptedUp(client, target, progress, error), createdItems);
+    }
     throw withCreated(error, createdItems);
   } finally {
     turn?.end();
   }
 }
 
-/** The steps of {@link up}; each thing made is added to `createdItems` as soon as it exists. */
+/**
+ * The steps of {@link up}; each thing made is added to `createdItems` as soon as it exists, and `progress` says
+ * which step runs and which workspace it acts on.
+ */
 async function runUp(
   client: CoderClient,
   options: UpOptions,
-  createdItems: string[],
+  { createdItems, progress }: { createdItems: string[]; progress: UpProgress },
   turn: BuildTurn | undefined,
 ): Promise<UpResult> {
   const { onEvent, signal } = options;
@@ -129,6 +140,7 @@ async function runUp(
     await stage(onEvent, "check_server", "Checking the Coder server", () => checkCoderServer(client, io));
   }
   let workspace = await client.workspaces.getByName(options.owner ?? "me", options.workspace, io);
+  progress.workspace = workspace;
   let created = false;
   let templateCreated = false;
 
@@ -148,6 +160,7 @@ async function runUp(
         type: "info",
         message: `Template "${templateName}" is missing; pushing it from ${options.templateDir}`,
       });
+      progress.step = "push";
       const pushed = await pushIntoOrganization(client, org, undefined, {
         name: templateName,
         dir: options.templateDir,
@@ -156,6 +169,7 @@ async function runUp(
         onEvent,
       });
       template = pushed.template;
+      progress.step = "prepare";
       // A concurrent `up` may have created it first from the same files: then this one did not create it.
       templateCreated = pushed.created;
       if (pushed.created) createdItems.push(`template ${template.name}`);
@@ -178,10 +192,15 @@ async function runUp(
           onEvent,
         },
         // In a fleet, the values are resolved before the build slot is waited for.
-        turn && (() => turn.take(signal)),
+        async () => {
+          await turn?.take(signal);
+          progress.step = "create";
+          progress.createSent = true;
+        },
       ),
     );
     workspace = made.workspace;
+    progress.workspace = workspace;
     created = made.created;
     createdItems.push(`workspace ${workspace.name}`);
   } else if (workspace.latest_build.status !== "running") {
@@ -190,16 +209,19 @@ async function runUp(
       ? await namedVersionId(client, await client.templates.get(ws.template_id, io), options)
       : undefined;
     await turn?.take(signal);
-    const build = await stage(onEvent, "start", `Starting workspace ${ws.name}`, () =>
-      startWorkspace(client, ws, {
-        parameters: options.parameters,
-        preset: options.preset,
-        templateVersionId: versionId,
-        signal,
-        onEvent,
-      }),
+    progress.step = "start";
+    workspace = await stage(onEvent, "start", `Starting workspace ${ws.name}`, () =>
+      startOrJoin(client, ws, { signal, onEvent }, (current) =>
+        startWorkspace(client, current, {
+          parameters: options.parameters,
+          preset: options.preset,
+          templateVersionId: versionId,
+          signal,
+          onEvent,
+        }),
+      ),
     );
-    workspace = { ...ws, latest_build: build };
+    progress.workspace = workspace;
   } else if (Object.keys(options.parameters ?? {}).length) {
     // Reusing a running workspace changes nothing on it; say so rather than drop the values silently.
     onEvent?.({
@@ -213,12 +235,14 @@ async function runUp(
   let degraded = false;
   if (options.wait ?? true) {
     if (build.status !== "running") {
+      progress.step = "build";
       build = await stage(onEvent, "build", "Building workspace", () =>
         waitForBuild(client, build.id, { signal, onEvent, created: createdItems }),
       );
     }
     turn?.end(); // the builds are over: the agents start without holding a build slot
     const ws = workspace;
+    progress.step = "agent";
     const ready = await stage(onEvent, "agent", "Waiting for the workspace agent", () =>
       waitForAgents(client, ws.id, {
         signal,
