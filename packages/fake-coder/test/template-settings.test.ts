@@ -28,6 +28,50 @@ async function edit(h: Harness, id: string, changes: Record<string, unknown>, to
 describe.each(MODES)("template settings (%s)", (mode) => {
   const launch = useMode(mode);
 
+  it("answers with the keys of coderd's Template, no more and no fewer", async () => {
+    const h = await launch();
+    const { template } = await pushTemplate(h);
+    // codersdk.Template of Coder f524e00d, as recorded (tests/real/recordings).
+    expect(Object.keys(template).sort()).toEqual(
+      [
+        "id",
+        "created_at",
+        "updated_at",
+        "organization_id",
+        "organization_name",
+        "organization_display_name",
+        "organization_icon",
+        "name",
+        "display_name",
+        "provisioner",
+        "active_version_id",
+        "active_user_count",
+        "build_time_stats",
+        "description",
+        "deprecated",
+        "deprecation_message",
+        "icon",
+        "default_ttl_ms",
+        "activity_bump_ms",
+        "autostop_requirement",
+        "autostart_requirement",
+        "created_by_id",
+        "created_by_name",
+        "allow_user_autostart",
+        "allow_user_autostop",
+        "allow_user_cancel_workspace_jobs",
+        "failure_ttl_ms",
+        "time_til_dormant_ms",
+        "time_til_dormant_autodelete_ms",
+        "require_active_version",
+        "max_port_share_level",
+        "cors_behavior",
+        "use_classic_parameter_flow",
+        "use_terraform_workspace_cache",
+      ].sort(),
+    );
+  });
+
   it("switches a template to the classic parameter flow and back", async () => {
     const h = await launch();
     const { template } = await pushTemplate(h);

@@ -85,8 +85,7 @@ export class TemplatePresenter {
       max_port_share_level: "owner",
       cors_behavior: "simple",
       use_classic_parameter_flow: t.useClassicParameterFlow,
-      deleted: t.deleted,
-      time_til_autostop_notify_ms: 0,
+      use_terraform_workspace_cache: false,
     };
   }
 

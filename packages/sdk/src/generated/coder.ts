@@ -1596,6 +1596,7 @@ export interface components {
             updated_at: string;
             /** @description Called `template_use_classic_parameter_flow` in CreateTemplateRequest. */
             use_classic_parameter_flow: boolean;
+            use_terraform_workspace_cache?: boolean;
         };
         TemplateAutostartRequirement: {
             days_of_week?: ("monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")[];
