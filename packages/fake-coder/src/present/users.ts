@@ -9,20 +9,21 @@ const ROLE_NAMES: Record<string, string> = {
   "template-admin": "Template Admin",
 };
 
-/** `codersdk.User` for a user record; site roles only (`member` is implicit). */
+/**
+ * `codersdk.User` for a user record; site roles only (`member` is implicit). `avatar_url` and the deprecated
+ * `theme_preference` are `omitempty` and empty for every fake user, so absent (as Coder f524e00d answered).
+ */
 export function presentUser(user: UserRecord): User {
   return {
     id: user.id,
     username: user.username,
     name: user.name,
-    avatar_url: "",
     email: user.email,
     created_at: user.createdAt,
     updated_at: user.createdAt,
     last_seen_at: nowIso(),
     status: user.status,
     login_type: "password",
-    theme_preference: "",
     organization_ids: user.organizationIds,
     // Coder lists site roles here; `member` is implicit and not listed.
     roles: user.roles
@@ -31,9 +32,9 @@ export function presentUser(user: UserRecord): User {
   };
 }
 
-/** `codersdk.MinimalUser` (e.g. `TemplateVersion.created_by`). */
+/** `codersdk.MinimalUser` (e.g. `TemplateVersion.created_by`); no avatar, so no `avatar_url` (omitempty). */
 export function presentMinimalUser(user: UserRecord | undefined, id: string): MinimalUser {
-  return { id, username: user?.username ?? "", name: user?.name ?? "", avatar_url: "" };
+  return { id, username: user?.username ?? "", name: user?.name ?? "" };
 }
 
 /** `codersdk.Organization`. */
