@@ -17,7 +17,12 @@ export class JobPresenter {
     private readonly provisioners: ProvisionerPool,
   ) {}
 
-  job(job: JobRecord): ProvisionerJob {
+  /**
+   * A job as coderd converts it. Embedded in a version or a build (and read alone), a job has no worker name
+   * and zero metadata (`convertProvisionerJob`); only the organization's job list (`listed`) joins the worker's
+   * name and the version, template and workspace (`convertProvisionerJobWithQueuePosition`).
+   */
+  job(job: JobRecord, listed = false): ProvisionerJob {
     const status = jobStatus(job);
     const pending = [...this.state.jobs.values()].filter((j) => jobStatus(j) === "pending");
     const out: ProvisionerJob = {
@@ -48,26 +53,27 @@ export class JobPresenter {
     if (job.errorCode) out.error_code = job.errorCode as ProvisionerJob["error_code"];
     if (job.workerId) {
       out.worker_id = job.workerId;
-      out.worker_name = this.provisioners.daemons.find((d) => d.id === job.workerId)?.name ?? "";
+      if (listed) out.worker_name = this.provisioners.daemons.find((d) => d.id === job.workerId)?.name ?? "";
     }
     const version = job.templateVersionId
       ? this.state.templateVersions.get(job.templateVersionId)
       : undefined;
     if (version) {
       out.input = { template_version_id: version.id };
-      out.metadata = this.jobMetadata(version);
+      if (listed) out.metadata = this.jobMetadata(version);
     }
     const build = job.workspaceBuildId ? this.state.builds.get(job.workspaceBuildId) : undefined;
     if (build) {
       const workspace = this.state.workspaces.get(build.workspaceId)!;
       const buildVersion = this.state.templateVersions.get(build.templateVersionId)!;
       out.input = { workspace_build_id: build.id };
-      out.metadata = {
-        ...this.jobMetadata(buildVersion),
-        workspace_id: workspace.id,
-        workspace_name: workspace.name,
-        workspace_build_transition: build.transition,
-      };
+      if (listed) {
+        out.metadata = {
+          ...this.jobMetadata(buildVersion),
+          workspace_id: workspace.id,
+          workspace_name: workspace.name,
+        };
+      }
     }
     return out;
   }

@@ -74,7 +74,7 @@ export const provisionerJobRoutes: Route[] = [
         .slice(0, query.limit);
       return json(
         200,
-        jobs.map((job) => ctx.core.presenter.job(job)),
+        jobs.map((job) => ctx.core.presenter.job(job, true)),
       );
     },
   },
