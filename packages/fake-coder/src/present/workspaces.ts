@@ -114,12 +114,11 @@ export class WorkspacePresenter {
       name: agent.name,
       resource_id: agent.resourceId,
       architecture: agent.architecture,
-      environment_variables: agent.env,
+      // A JSON null in the database when the template sets no env.
+      environment_variables: Object.keys(agent.env).length ? agent.env : null,
       operating_system: agent.os,
       logs_length: agent.logs.reduce((n, l) => n + l.output.length, 0),
       logs_overflowed: false,
-      directory: agent.directory,
-      expanded_directory: agent.directory || "/home/coder",
       version: agent.firstConnectedAt ? "v2.36.1" : "",
       api_version: agent.firstConnectedAt ? "2.6" : "",
       apps: agent.apps.map((a) => this.app(a, agent, ws?.name ?? "", owner?.username ?? "")),
@@ -140,11 +139,15 @@ export class WorkspacePresenter {
           workspace_agent_id: agent.id,
           created_at: agent.createdAt,
           display_name: "Startup Script",
-          icon: "/emojis/25b6.png",
+          icon: "/emojis/25b6-fe0f.png",
         },
       ],
       scripts: [],
+      startup_script_behavior: "non-blocking",
     };
+    // omitempty: a template without a directory has neither; the agent reports the expanded one once started.
+    if (agent.directory) out.directory = agent.directory;
+    if (agent.directory && agent.startedAt) out.expanded_directory = agent.directory;
     if (agent.firstConnectedAt) out.first_connected_at = agent.firstConnectedAt;
     if (agent.lastConnectedAt) out.last_connected_at = agent.lastConnectedAt;
     if (agent.disconnectedAt) out.disconnected_at = agent.disconnectedAt;
@@ -165,7 +168,6 @@ export class WorkspacePresenter {
       external: app.external,
       slug: app.slug,
       display_name: app.displayName,
-      icon: app.icon,
       subdomain: app.subdomain,
       sharing_level: app.share,
       healthcheck: app.healthcheck ?? { url: "", interval: 0, threshold: 0 },
@@ -174,6 +176,7 @@ export class WorkspacePresenter {
       open_in: app.openIn,
       statuses: [],
     };
+    if (app.icon) out.icon = app.icon; // omitempty
     if (app.url !== undefined) out.url = app.url;
     if (app.command !== undefined) out.command = app.command;
     if (app.group !== undefined) out.group = app.group;

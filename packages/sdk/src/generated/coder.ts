@@ -1841,13 +1841,16 @@ export interface components {
             connection_timeout_seconds: number;
             /** Format: date-time */
             created_at: string;
+            /** @description Absent when the template sets none. */
             directory?: string;
             /** Format: date-time */
             disconnected_at?: string;
             display_apps: components["schemas"]["DisplayApp"][];
+            /** @description null when the template sets none. */
             environment_variables: {
                 [key: string]: string;
-            };
+            } | null;
+            /** @description The directory as the agent expanded it once started; absent while empty. */
             expanded_directory?: string;
             /** Format: date-time */
             first_connected_at?: string;
