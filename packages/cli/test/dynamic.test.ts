@@ -159,7 +159,7 @@ describe("spt-coder up with dynamic parameters and presets (in-process, against 
     }[];
     expect(presets.map((p) => [p.Name, p.Default, p.DesiredPrebuildInstances])).toEqual([
       ["Big", false, 2],
-      ["US", true, null],
+      ["US", true, 0],
     ]);
   });
 

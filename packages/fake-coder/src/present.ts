@@ -44,8 +44,8 @@ export class Presenter {
     this.workspaces = new WorkspacePresenter(state, provisioners, this.jobs);
   }
 
-  job(job: JobRecord, listing = false): ProvisionerJob {
-    return this.jobs.job(job, listing);
+  job(job: JobRecord, listed?: boolean): ProvisionerJob {
+    return this.jobs.job(job, listed);
   }
 
   templateVersion(version: TemplateVersionRecord): TemplateVersion {

@@ -107,7 +107,7 @@ export interface PresetRecord {
   name: string;
   parameters: { name: string; value: string }[];
   default: boolean;
-  desiredPrebuildInstances: number | null;
+  desiredPrebuildInstances: number;
   description: string;
   icon: string;
 }

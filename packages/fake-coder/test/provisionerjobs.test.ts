@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type AnyJson, createVersion, MAIN_TF, MODES, upload, useMode } from "./helpers.js";
+import {
+  type AnyJson,
+  createVersion,
+  MAIN_TF,
+  MODES,
+  runningWorkspace,
+  upload,
+  useMode,
+  waitForVersion,
+} from "./helpers.js";
 
 describe.each(MODES)("organization provisioner jobs (%s)", (mode) => {
   const launch = useMode(mode);
@@ -21,6 +30,33 @@ describe.each(MODES)("organization provisioner jobs (%s)", (mode) => {
       await h.api(`/api/v2/templateversions/${limited[0].input.template_version_id}`)
     ).json();
     expect(version.name).toBe("third");
+  });
+
+  it("joins the worker's name and the metadata in the list only, not in a version's or a build's job", async () => {
+    const h = await launch({ stepDelayMs: 5 });
+    const file = await upload(h, { "main.tf": MAIN_TF });
+    const created = (await (await createVersion(h, { file_id: file, name: "v" })).json()) as AnyJson;
+    const version = await waitForVersion(h, created.id);
+    // Coder f524e00d: convertProvisionerJob leaves the metadata at its zero value and has no worker name.
+    const zero = {
+      template_version_name: "",
+      template_id: "00000000-0000-0000-0000-000000000000",
+      template_name: "",
+      template_display_name: "",
+      template_icon: "",
+    };
+    expect([version.job.metadata, "worker_name" in version.job]).toEqual([zero, false]);
+    const { ws } = await runningWorkspace(h);
+    const workspace = (await (await h.api(`/api/v2/workspaces/${ws.id}`)).json()) as AnyJson;
+    expect(workspace.latest_build.job.worker_id).toBeDefined();
+    expect([workspace.latest_build.job.metadata, "worker_name" in workspace.latest_build.job]).toEqual([
+      zero,
+      false,
+    ]);
+    const jobs: AnyJson[] = await (await h.api("/api/v2/organizations/default/provisionerjobs")).json();
+    const build = jobs.find((j) => j.id === workspace.latest_build.job.id);
+    expect(build.metadata).toMatchObject({ workspace_id: workspace.id, workspace_name: workspace.name });
+    expect(typeof build.worker_name).toBe("string");
   });
 
   it("answers 404 to a member and 400 to an unknown query parameter, as Coder does", async () => {

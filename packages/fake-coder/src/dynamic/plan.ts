@@ -1,7 +1,7 @@
 /**
  * What `terraform plan` gives the import for the rich-parameters list: the static reading of each block, with the
  * expressions the static reader cannot evaluate (defaults, `dynamic "option"`, `count`) taken from a render with no
- * inputs, as the plan would compute them for the template's author.
+ * inputs, as the import's plan computes them (no owner: the provider's placeholders).
  */
 import type { TemplateParameter } from "../template-model.js";
 import { type DynamicSource, renderParameters } from "./render.js";

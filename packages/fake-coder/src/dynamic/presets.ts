@@ -24,8 +24,10 @@ export function readPresets(
     try {
       const get = (k: string): Value => (k in body && body[k] !== null ? evaluateRaw(body[k], scope) : null);
       const prebuilds = Array.isArray(body.prebuilds) ? (body.prebuilds[0] as Json | undefined) : undefined;
+      // The provisioner gives every preset a prebuild of 0 instances when it has no `prebuilds` block, so coderd
+      // stores and serves 0, never null (provisioner/terraform/resources.go).
       const instances =
-        prebuilds && "instances" in prebuilds ? asNumber(evaluateRaw(prebuilds.instances, scope)) : null;
+        prebuilds && "instances" in prebuilds ? asNumber(evaluateRaw(prebuilds.instances, scope)) : 0;
       const values = get("parameters");
       presets.push({
         id: newId(),

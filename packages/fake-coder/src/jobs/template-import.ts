@@ -73,7 +73,7 @@ export function templateImport(state: FakeState, version: TemplateVersionRecord)
           parsed = readTemplate(docs, values, readme ? Buffer.from(readme.data).toString("utf8") : "");
           parsed.sources = docs.map(({ path, source }) => ({ path, source }));
           version.readme = parsed.readme;
-          const problem = readDynamicParts(parsed, docs, values, state.users.get(version.createdBy));
+          const problem = readDynamicParts(parsed, docs, values);
           if (problem) return { error: `template import provision for start: plan: ${problem}` };
           return undefined;
         } catch (err) {

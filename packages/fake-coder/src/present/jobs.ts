@@ -5,7 +5,6 @@ import type { ProvisionerPool } from "../provisioners.js";
 import type { FakeState, JobRecord, TemplateVersionRecord } from "../state.js";
 
 /** The fake's daemons carry the default tags, so every job matches all of them; all are seen just now. */
-/** The provisioners that would take a job: coderd counts them only while the job is pending. */
 export function matchedProvisioners(pool: ProvisionerPool): MatchedProvisioners {
   const count = pool.daemons.length;
   return { count, available: count, most_recently_seen: count > 0 ? nowIso() : null };
@@ -18,8 +17,12 @@ export class JobPresenter {
     private readonly provisioners: ProvisionerPool,
   ) {}
 
-  /** A job; `listing` for `GET /organizations/{org}/provisionerjobs`, which says more. */
-  job(job: JobRecord, listing = false): ProvisionerJob {
+  /**
+   * A job as coderd converts it. Embedded in a version or a build (and read alone), a job has no worker name
+   * and zero metadata (`convertProvisionerJob`); only the organization's job list (`listed`) joins the worker's
+   * name and the version, template and workspace (`convertProvisionerJobWithQueuePosition`).
+   */
+  job(job: JobRecord, listed = false): ProvisionerJob {
     const status = jobStatus(job);
     const pending = [...this.state.jobs.values()].filter((j) => jobStatus(j) === "pending");
     const out: ProvisionerJob = {
@@ -48,29 +51,29 @@ export class JobPresenter {
     if (job.canceledAt) out.canceled_at = job.canceledAt;
     if (job.error) out.error = job.error;
     if (job.errorCode) out.error_code = job.errorCode as ProvisionerJob["error_code"];
-    if (job.workerId) out.worker_id = job.workerId;
+    if (job.workerId) {
+      out.worker_id = job.workerId;
+      if (listed) out.worker_name = this.provisioners.daemons.find((d) => d.id === job.workerId)?.name ?? "";
+    }
     const version = job.templateVersionId
       ? this.state.templateVersions.get(job.templateVersionId)
       : undefined;
     if (version) {
       out.input = { template_version_id: version.id };
-      out.metadata = this.jobMetadata(version);
+      if (listed) out.metadata = this.jobMetadata(version);
     }
     const build = job.workspaceBuildId ? this.state.builds.get(job.workspaceBuildId) : undefined;
     if (build) {
       const workspace = this.state.workspaces.get(build.workspaceId)!;
       const buildVersion = this.state.templateVersions.get(build.templateVersionId)!;
       out.input = { workspace_build_id: build.id };
-      out.metadata = this.jobMetadata(buildVersion);
-      if (listing) {
-        out.metadata.workspace_id = workspace.id;
-        out.metadata.workspace_name = workspace.name;
+      if (listed) {
+        out.metadata = {
+          ...this.jobMetadata(buildVersion),
+          workspace_id: workspace.id,
+          workspace_name: workspace.name,
+        };
       }
-    }
-    // Only the organization's job list joins the worker's name and the workspace (coderd's
-    // convertProvisionerJobWithQueuePosition); a job inside a version or a build has neither.
-    if (listing && job.workerId) {
-      out.worker_name = this.provisioners.daemons.find((d) => d.id === job.workerId)?.name ?? "";
     }
     return out;
   }

@@ -10,8 +10,8 @@ const ROLE_NAMES: Record<string, string> = {
 };
 
 /**
- * `codersdk.User` for a user record; site roles only (`member` is implicit). `avatar_url` and
- * `theme_preference` are `omitempty` in Go: a user without them has no such keys (seen on a real Coder).
+ * `codersdk.User` for a user record; site roles only (`member` is implicit). `avatar_url` and the deprecated
+ * `theme_preference` are `omitempty` and empty for every fake user, so absent (as Coder f524e00d answered).
  */
 export function presentUser(user: UserRecord): User {
   return {
@@ -32,9 +32,8 @@ export function presentUser(user: UserRecord): User {
   };
 }
 
-/** `codersdk.MinimalUser` (e.g. `TemplateVersion.created_by`). */
+/** `codersdk.MinimalUser` (e.g. `TemplateVersion.created_by`); no avatar, so no `avatar_url` (omitempty). */
 export function presentMinimalUser(user: UserRecord | undefined, id: string): MinimalUser {
-  // `avatar_url` is `omitempty`: no key for a user without one.
   return { id, username: user?.username ?? "", name: user?.name ?? "" };
 }
 

@@ -119,8 +119,8 @@ export class WorkspacePresenter {
       name: agent.name,
       resource_id: agent.resourceId,
       architecture: agent.architecture,
-      // A nil map in Go when the template sets none.
-      environment_variables: Object.keys(agent.env).length > 0 ? agent.env : null,
+      // A JSON null in the database when the template sets no env.
+      environment_variables: Object.keys(agent.env).length ? agent.env : null,
       operating_system: agent.os,
       logs_length: agent.logs.reduce((n, l) => n + l.output.length, 0),
       logs_overflowed: false,
@@ -150,9 +150,10 @@ export class WorkspacePresenter {
       scripts: [],
       startup_script_behavior: "non-blocking",
     };
-    // `omitempty` in Go: no keys without a directory; a connected agent reports its relay latency.
-    if (agent.directory)
-      Object.assign(out, { directory: agent.directory, expanded_directory: agent.directory });
+    // omitempty: a template without a directory has neither; the agent reports the expanded one once started.
+    if (agent.directory) out.directory = agent.directory;
+    if (agent.directory && agent.startedAt) out.expanded_directory = agent.directory;
+    // A connected agent reports its relay latency (the real one: "Coder Embedded Relay").
     if (status === "connected") out.latency = { "Coder Embedded Relay": { preferred: true, latency_ms: 1 } };
     if (agent.firstConnectedAt) out.first_connected_at = agent.firstConnectedAt;
     if (agent.lastConnectedAt) out.last_connected_at = agent.lastConnectedAt;
@@ -182,8 +183,8 @@ export class WorkspacePresenter {
       open_in: app.openIn,
       statuses: [],
     };
+    if (app.icon) out.icon = app.icon; // omitempty
     if (app.url !== undefined) out.url = app.url;
-    if (app.icon) out.icon = app.icon;
     if (app.command !== undefined) out.command = app.command;
     if (app.group !== undefined) out.group = app.group;
     // `AppSubdomain`: port-number slugs keep the agent name, other slugs leave it out.

@@ -9,6 +9,7 @@ import { organizationRoutes } from "./organizations.js";
 import { provisionerJobRoutes } from "./provisionerjobs.js";
 import { provisionerRoutes } from "./provisioners.js";
 import { ptyRoutes } from "./pty.js";
+import { templateSettingsRoutes } from "./template-settings.js";
 import { templateRoutes } from "./templates.js";
 import { templateVersionRoutes } from "./templateversions.js";
 import { userRoutes } from "./users.js";
@@ -24,6 +25,7 @@ export const allRoutes: Route[] = [
   ...provisionerJobRoutes,
   ...fileRoutes,
   ...templateRoutes,
+  ...templateSettingsRoutes,
   ...templateVersionRoutes,
   ...dynamicParameterRoutes,
   ...workspaceRoutes,

@@ -111,6 +111,28 @@ for (const mode of MODES) {
       }
     });
 
+    it("imports an owner-derived default as the provider's placeholder, and renders it for the owner", async () => {
+      const h = await launch();
+      const tf = `${GROUPS_TF}
+data "coder_parameter" "label" {
+  name    = "label"
+  default = data.coder_workspace_owner.me.name
+}
+`;
+      const { version } = await pushTemplate(h, "owner-default", { "main.tf": tf });
+      // The import has no owner: coderd passes only the Everyone group, the provider says "default" for the rest
+      // (seen on Coder f524e00d: a classic template built label=default).
+      const rich = (await (
+        await h.api(`/api/v2/templateversions/${version.id}/rich-parameters`)
+      ).json()) as AnyJson[];
+      expect(rich.map((p) => [p.name, p.default_value])).toEqual([
+        ["label", "default"],
+        ["team", "Everyone"],
+      ]);
+      const me = (await (await h.api("/api/v2/users/me")).json()) as AnyJson;
+      expect(values(await evaluate(h, version.id, {})).label).toBe(me.username);
+    });
+
     it("sees the owner's groups, for the caller or for owner_id", async () => {
       const h = await launch();
       const { version } = await pushTemplate(h, "groups", { "main.tf": GROUPS_TF });
@@ -155,7 +177,7 @@ for (const mode of MODES) {
         [
           "US",
           true,
-          null,
+          0,
           [
             { Name: "region", Value: "us" },
             { Name: "size", Value: "small" },

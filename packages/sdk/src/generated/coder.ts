@@ -269,7 +269,16 @@ export interface paths {
         delete: operations["deleteTemplate"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a template's settings; a 304 without a body when nothing changes.
+         * @description The body is the whole of the settings, as `coder templates edit` sends it: a scalar left out
+         *     is its zero value (`allow_user_cancel_workspace_jobs: false`, `default_ttl_ms: 0`); only `name`
+         *     (empty), `display_name`, `description`, `icon` and `use_classic_parameter_flow` (absent) keep
+         *     what is there. Without a licence, `require_active_version`, setting a deprecation, the autostop
+         *     requirement, failure and dormancy TTLs and `allow_user_autostart`/`allow_user_autostop` are
+         *     accepted and left unchanged.
+         */
+        patch: operations["updateTemplateMeta"];
         trace?: never;
     };
     "/api/v2/templates/{template}/versions": {
@@ -1558,6 +1567,7 @@ export interface components {
             created_by_id: string;
             created_by_name: string;
             default_ttl_ms: number;
+            deleted?: boolean;
             deprecated: boolean;
             deprecation_message: string;
             description: string;
@@ -1577,6 +1587,7 @@ export interface components {
             /** @enum {string} */
             provisioner: "terraform";
             require_active_version: boolean;
+            time_til_autostop_notify_ms?: number;
             /** @description Called `delete_ttl_ms` in CreateTemplateRequest. */
             time_til_dormant_autodelete_ms: number;
             /** @description Called `dormant_ttl_ms` in CreateTemplateRequest. */
@@ -1692,6 +1703,33 @@ export interface components {
              */
             id: string;
         };
+        UpdateTemplateMeta: {
+            activity_bump_ms?: number;
+            allow_user_autostart?: boolean;
+            allow_user_autostop?: boolean;
+            allow_user_cancel_workspace_jobs?: boolean;
+            autostart_requirement?: components["schemas"]["TemplateAutostartRequirement"];
+            autostop_requirement?: components["schemas"]["TemplateAutostopRequirement"];
+            cors_behavior?: components["schemas"]["CORSBehavior"];
+            default_ttl_ms?: number;
+            deprecation_message?: string;
+            description?: string;
+            disable_everyone_group_access?: boolean;
+            display_name?: string;
+            failure_ttl_ms?: number;
+            icon?: string;
+            max_port_share_level?: components["schemas"]["WorkspaceAgentPortShareLevel"];
+            /** @description Empty keeps the name. */
+            name?: string;
+            require_active_version?: boolean;
+            time_til_dormant_autodelete_ms?: number;
+            time_til_dormant_ms?: number;
+            update_workspace_dormant_at?: boolean;
+            update_workspace_last_used_at?: boolean;
+            /** @description Absent keeps the flow. */
+            use_classic_parameter_flow?: boolean;
+            use_terraform_workspace_cache?: boolean;
+        };
         UpdateWorkspaceAutomaticUpdatesRequest: {
             automatic_updates?: components["schemas"]["AutomaticUpdates"];
         };
@@ -1803,14 +1841,16 @@ export interface components {
             connection_timeout_seconds: number;
             /** Format: date-time */
             created_at: string;
+            /** @description Absent when the template sets none. */
             directory?: string;
             /** Format: date-time */
             disconnected_at?: string;
             display_apps: components["schemas"]["DisplayApp"][];
-            /** @description null when the template sets none (a nil map in Go). */
+            /** @description null when the template sets none. */
             environment_variables: {
                 [key: string]: string;
             } | null;
+            /** @description The directory as the agent expanded it once started; absent while empty. */
             expanded_directory?: string;
             /** Format: date-time */
             first_connected_at?: string;
@@ -2703,6 +2743,40 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["MessageOK"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateTemplateMeta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template: components["parameters"]["Template"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTemplateMeta"];
+            };
+        };
+        responses: {
+            /** @description The template as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Nothing changed; no body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             default: components["responses"]["Error"];
         };
     };
