@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { SCENARIOS } from "./scenarios/index.js";
 import { openContext } from "./support/context.js";
-import { normaliseExchanges } from "./support/normalise.js";
+import { dropRepeatedPolls, normaliseExchanges } from "./support/normalise.js";
 import { startRecorder } from "./support/recorder.js";
 import { coderBuild, writeRecording } from "./support/recording.js";
 import { realSuiteSkipReason, realTarget } from "./support/target.js";
@@ -29,7 +29,9 @@ describe.skipIf(skip !== undefined)("against a real Coder", () => {
         try {
           await scenario.run(opened.context);
           if (process.env.SPT_REAL_RECORD === "1") {
-            const exchanges = normaliseExchanges(opened.take(), { ...opened.facts, prefix });
+            const exchanges = dropRepeatedPolls(
+              normaliseExchanges(opened.take(), { ...opened.facts, prefix }),
+            );
             const file = writeRecording({
               coder: await coderBuild(target.url),
               scenario: scenario.name,

@@ -69,3 +69,19 @@ export function endpointOf(exchange: Pick<Exchange, "method" | "path">): string 
     .replace(/\/builds\/\d+/g, "/builds/{n}");
   return `${exchange.method} ${path}`;
 }
+
+/**
+ * Drops a GET that repeats the one just before it word for word (a poll while waiting): the replay treats a run
+ * of them as one step, so a recording keeps one and stays small whatever the machine's load was.
+ */
+export function dropRepeatedPolls(exchanges: readonly Exchange[]): Exchange[] {
+  const out: Exchange[] = [];
+  let last = "";
+  for (const e of exchanges) {
+    const text = JSON.stringify(e);
+    if (e.method === "GET" && !e.websocket && text === last) continue;
+    out.push(e);
+    last = text;
+  }
+  return out;
+}
