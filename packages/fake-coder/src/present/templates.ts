@@ -26,7 +26,7 @@ export class TemplatePresenter {
       readme: version.readme,
       created_by: presentMinimalUser(this.state.users.get(version.createdBy), version.createdBy),
       archived: version.archived,
-      matched_provisioners: matchedProvisioners(this.provisioners),
+      matched_provisioners: matchedProvisioners(this.provisioners, this.state.job(version.jobId).tags),
       has_external_agent: false,
     };
   }

@@ -76,7 +76,7 @@ export class WorkspacePresenter {
       max_deadline: null,
       status: this.buildStatus(build),
       daily_cost: 0,
-      matched_provisioners: matchedProvisioners(this.provisioners),
+      matched_provisioners: matchedProvisioners(this.provisioners, this.state.job(build.jobId).tags),
       template_version_preset_id: build.presetId ?? null,
       has_ai_task: false,
       has_external_agent: false,

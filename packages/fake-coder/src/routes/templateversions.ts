@@ -266,8 +266,8 @@ export const templateVersionRoutes: Route[] = [
     method: "GET",
     pattern: "/api/v2/templateversions/{templateversion}/dry-run/{jobID}/matched-provisioners",
     handler: (ctx) => {
-      dryRunJob(ctx, versionParam(ctx));
-      return json(200, matchedProvisioners(ctx.core.jobs.provisioners));
+      const job = dryRunJob(ctx, versionParam(ctx));
+      return json(200, matchedProvisioners(ctx.core.jobs.provisioners, job.tags));
     },
   },
   {
