@@ -44,7 +44,9 @@ describe.each(MODES)("provisioner capacity (%s)", (mode) => {
     expect((await waitForVersion(h, plain.id)).job.status).toBe("succeeded");
     const still = (await (await h.api(`/api/v2/templateversions/${lonely.id}`)).json()) as AnyJson;
     expect([still.job.status, still.job.queue_position]).toEqual(["pending", 1]);
-    expect((await h.api(`/api/v2/templateversions/${lonely.id}/cancel`, { method: "PATCH" })).status).toBe(200);
+    expect((await h.api(`/api/v2/templateversions/${lonely.id}/cancel`, { method: "PATCH" })).status).toBe(
+      200,
+    );
     const canceled = (await (await h.api(`/api/v2/templateversions/${lonely.id}`)).json()) as AnyJson;
     expect(canceled.job.status).toBe("canceled");
   });

@@ -5,7 +5,10 @@ import type { ProvisionerPool } from "../provisioners.js";
 import type { FakeState, JobRecord, TemplateVersionRecord } from "../state.js";
 
 /** The daemons whose tags contain the job's (`GetProvisionerDaemonsByOrganization`); all are seen just now. */
-export function matchedProvisioners(pool: ProvisionerPool, tags: Record<string, string>): MatchedProvisioners {
+export function matchedProvisioners(
+  pool: ProvisionerPool,
+  tags: Record<string, string>,
+): MatchedProvisioners {
   const count = pool.matching(tags).length;
   return { count, available: count, most_recently_seen: count > 0 ? nowIso() : null };
 }
