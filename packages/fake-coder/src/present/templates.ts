@@ -1,5 +1,6 @@
 import type { Template, TemplateVersion, TemplateVersionVariable } from "../api-types.js";
 import { NIL_UUID } from "../ids.js";
+import { jobStatus } from "../jobs/status.js";
 import type { ProvisionerPool } from "../provisioners.js";
 import type { FakeState, TemplateRecord, TemplateVersionRecord } from "../state.js";
 import { type JobPresenter, matchedProvisioners } from "./jobs.js";
@@ -13,7 +14,17 @@ export class TemplatePresenter {
     private readonly jobs: JobPresenter,
   ) {}
 
-  templateVersion(version: TemplateVersionRecord): TemplateVersion {
+  /**
+   * A version as `convertTemplateVersion` gives it. `matched` says when `matched_provisioners` is there: coderd
+   * always computes it for the create answer, only while the job is pending for a version read alone, and never
+   * in a list.
+   */
+  templateVersion(
+    version: TemplateVersionRecord,
+    matched: "always" | "pending" | "never" = "pending",
+  ): TemplateVersion {
+    const job = this.state.job(version.jobId);
+    const withMatched = matched === "always" || (matched === "pending" && jobStatus(job) === "pending");
     return {
       id: version.id,
       template_id: version.templateId ?? NIL_UUID,
@@ -26,7 +37,7 @@ export class TemplatePresenter {
       readme: version.readme,
       created_by: presentMinimalUser(this.state.users.get(version.createdBy), version.createdBy),
       archived: version.archived,
-      matched_provisioners: matchedProvisioners(this.provisioners, this.state.job(version.jobId).tags),
+      ...(withMatched ? { matched_provisioners: matchedProvisioners(this.provisioners, job.tags) } : {}),
       has_external_agent: false,
     };
   }

@@ -76,7 +76,11 @@ export class WorkspacePresenter {
       max_deadline: null,
       status: this.buildStatus(build),
       daily_cost: 0,
-      matched_provisioners: matchedProvisioners(this.provisioners, this.state.job(build.jobId).tags),
+      // coderd looks up eligible daemons for pending jobs only; any other build says none.
+      matched_provisioners:
+        jobStatus(this.state.job(build.jobId)) === "pending"
+          ? matchedProvisioners(this.provisioners, this.state.job(build.jobId).tags)
+          : { count: 0, available: 0, most_recently_seen: null },
       template_version_preset_id: build.presetId ?? null,
       has_ai_task: false,
       has_external_agent: false,

@@ -150,7 +150,7 @@ export const templateVersionRoutes: Route[] = [
       job.templateVersionId = version.id;
       state.templateVersions.set(version.id, version);
       ctx.core.jobs.startImport(version);
-      return json(201, ctx.core.presenter.templateVersion(version));
+      return json(201, ctx.core.presenter.templateVersion(version, "always"));
     },
   },
   {
