@@ -48,8 +48,8 @@ export class Presenter {
     return this.jobs.job(job, listed);
   }
 
-  templateVersion(version: TemplateVersionRecord): TemplateVersion {
-    return this.templates.templateVersion(version);
+  templateVersion(version: TemplateVersionRecord, matched?: "always" | "pending" | "never"): TemplateVersion {
+    return this.templates.templateVersion(version, matched);
   }
 
   variables(version: TemplateVersionRecord): TemplateVersionVariable[] {

@@ -1,8 +1,8 @@
 /**
  * Provisioner capacity: a fixed set of daemons, each running one job at a time, as coderd's built-in provisioners
  * do (`CODER_PROVISIONER_DAEMONS`, default 3). A job no daemon is free for stays `pending`; daemons take waiting
- * jobs oldest first (coderd's `AcquireProvisionerJob` orders by `created_at`), and a job canceled while it waits
- * is never picked up.
+ * jobs oldest first (coderd's `AcquireProvisionerJob` orders by `created_at`), only those whose tags they carry
+ * (`provisioner_tagset_contains`), and a job canceled while it waits is never picked up.
  */
 import { nowIso } from "./ids.js";
 import type { JobRecord } from "./state.js";
@@ -13,11 +13,26 @@ export const DEFAULT_PROVISIONER_DAEMONS = 3;
 /** The key coderd's built-in daemons authenticate with (`codersdk.ProvisionerKeyIDBuiltIn`). */
 export const BUILT_IN_KEY_ID = "00000000-0000-0000-0000-000000000001";
 
+/** The tags coderd's built-in daemons carry (`provisionersdk.MutateTags` of no tags). */
+export const BUILT_IN_DAEMON_TAGS: Readonly<Record<string, string>> = { owner: "", scope: "organization" };
+
+/**
+ * `provisioner_tagset_contains`: a daemon takes a job whose tags are all among its own; an untagged job (only the
+ * default tags) goes only to a daemon with exactly those tags.
+ */
+export function tagsetContains(daemon: Record<string, string>, job: Record<string, string>): boolean {
+  const same = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  if (same(job, BUILT_IN_DAEMON_TAGS)) return same(job, daemon);
+  return Object.entries(job).every(([k, v]) => daemon[k] === v);
+}
+
 /** One provisioner daemon. */
 export interface DaemonRecord {
   id: string;
   name: string;
   createdAt: string;
+  tags: Record<string, string>;
   /** The job it is running, if any. */
   currentJobId?: string;
   /** The last job it completed. */
@@ -41,6 +56,7 @@ export class ProvisionerPool {
       id: i === 0 ? firstId : daemonId(i),
       name: count === 1 ? "fake-provisioner" : `fake-provisioner-${i + 1}`,
       createdAt,
+      tags: { ...BUILT_IN_DAEMON_TAGS },
     }));
   }
 
@@ -65,14 +81,21 @@ export class ProvisionerPool {
     this.dispatch();
   }
 
+  /** The daemons that could ever run a job with these tags. */
+  matching(tags: Record<string, string>): DaemonRecord[] {
+    return this.daemons.filter((d) => tagsetContains(d.tags, tags));
+  }
+
   private dispatch(): void {
-    for (;;) {
-      // Jobs canceled while pending were completed on the spot: nobody runs them.
-      while (this.waiting[0]?.job.completedAt) this.waiting.shift()?.resolve(undefined);
-      const free = this.daemons.find((d) => d.currentJobId === undefined);
-      const next = this.waiting[0];
-      if (!free || !next) return;
-      this.waiting.shift();
+    // Jobs canceled while pending were completed on the spot: nobody runs them.
+    for (const gone of this.waiting.filter((w) => w.job.completedAt)) gone.resolve(undefined);
+    this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((w) => !w.job.completedAt));
+    // Each free daemon takes the oldest job it matches; a job no daemon matches waits without blocking others.
+    for (const free of this.daemons.filter((d) => d.currentJobId === undefined)) {
+      const index = this.waiting.findIndex((w) => tagsetContains(free.tags, w.job.tags));
+      if (index < 0) continue;
+      const [next] = this.waiting.splice(index, 1);
+      if (!next) continue;
       free.currentJobId = next.job.id;
       next.resolve(free);
     }

@@ -84,6 +84,11 @@ export interface TemplateResource {
   /** A literal `count = 0`: never exists. */
   never: boolean;
   agentNames: string[];
+  /**
+   * How long creating it takes, in ms: the `sleep <seconds>` commands of its create-time `local-exec`
+   * provisioners (0 when none). A build is running while it lasts, so it can be caught and canceled there.
+   */
+  createMs: number;
 }
 
 /** Everything read from one template archive. */

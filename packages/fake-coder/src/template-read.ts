@@ -205,6 +205,7 @@ function readResources(docs: Json[], agents: TemplateAgent[]): TemplateResource[
             startOnly: typeof count === "string" && count.includes("start_count"),
             never: count === 0,
             agentNames: [...new Set(agentRefs(body))].filter((a) => agents.some((g) => g.name === a)),
+            createMs: sleepMs(body.provisioner),
           });
         }
       }
@@ -222,9 +223,22 @@ function readResources(docs: Json[], agents: TemplateAgent[]): TemplateResource[
         startOnly: true,
         never: false,
         agentNames: [agent.name],
+        createMs: 0,
       });
   }
   return resources;
+}
+
+/** The seconds slept by the create-time `local-exec` provisioners whose command is only `sleep <n>`, in ms. */
+function sleepMs(provisioners: unknown): number {
+  const blocks = (provisioners as Record<string, Json[]> | undefined)?.["local-exec"] ?? [];
+  let ms = 0;
+  for (const block of blocks) {
+    if (block.when !== undefined) continue; // `when = destroy`
+    const match = /^\s*sleep\s+(\d+(?:\.\d+)?)\s*$/.exec(str(block.command));
+    if (match) ms += Number(match[1]) * 1000;
+  }
+  return ms;
 }
 
 /** Turns parsed files into what a template import records. `values` are the resolved variable values. */

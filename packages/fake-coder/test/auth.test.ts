@@ -31,6 +31,18 @@ describe.each(MODES)("auth (%s)", (mode) => {
     expect((await after.json()).detail).toBe("API key is invalid.");
   });
 
+  it("makes another session token with POST /users/me/keys; logging out with it leaves the first working", async () => {
+    const h = await launch();
+    const res = await h.api("/api/v2/users/me/keys", { method: "POST", body: "{}" });
+    expect(res.status).toBe(201);
+    const { key } = (await res.json()) as { key: string };
+    expect(key).toMatch(/^[a-zA-Z0-9]{10}-[a-zA-Z0-9]{22}$/);
+    expect((await h.api("/api/v2/users/me", { token: key })).status).toBe(200);
+    expect((await h.api("/api/v2/users/logout", { method: "POST", token: key })).status).toBe(200);
+    expect((await h.api("/api/v2/users/me", { token: key })).status).toBe(401);
+    expect((await h.api("/api/v2/users/me")).status).toBe(200);
+  });
+
   it("accepts Authorization: Bearer (any case of the prefix)", async () => {
     const h = await launch();
     const res = await h.api("/api/v2/users/me", {

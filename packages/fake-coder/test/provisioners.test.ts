@@ -10,6 +10,7 @@ import {
   upload,
   useMode,
   waitForBuild,
+  waitForVersion,
 } from "./helpers.js";
 
 describe.each(MODES)("provisioner capacity (%s)", (mode) => {
@@ -31,6 +32,41 @@ describe.each(MODES)("provisioner capacity (%s)", (mode) => {
       ["pending", 2, 3],
       ["pending", 3, 3],
     ]);
+  });
+
+  it("keeps a job whose tags no daemon carries pending, matched by none, without holding up the jobs after it", async () => {
+    const h = await launch({ provisioners: 1 });
+    const fileId = await upload(h, { "main.tf": MAIN_TF });
+    const lonely = await (await createVersion(h, { file_id: fileId, tags: { gpu: "yes" } })).json();
+    expect(lonely.matched_provisioners).toMatchObject({ count: 0, available: 0, most_recently_seen: null });
+    const plain = await (await createVersion(h, { file_id: fileId })).json();
+    expect(plain.matched_provisioners).toMatchObject({ count: 1, available: 1 });
+    expect((await waitForVersion(h, plain.id)).job.status).toBe("succeeded");
+    const still = (await (await h.api(`/api/v2/templateversions/${lonely.id}`)).json()) as AnyJson;
+    expect([still.job.status, still.job.queue_position]).toEqual(["pending", 1]);
+    expect((await h.api(`/api/v2/templateversions/${lonely.id}/cancel`, { method: "PATCH" })).status).toBe(
+      200,
+    );
+    const canceled = (await (await h.api(`/api/v2/templateversions/${lonely.id}`)).json()) as AnyJson;
+    expect(canceled.job.status).toBe("canceled");
+  });
+
+  it("shows matched_provisioners as coderd does: on create, on a pending job, never in a list, zero on a done build", async () => {
+    const h = await launch();
+    const { template, version } = await pushTemplate(h);
+    const fileId = await upload(h, { "main.tf": MAIN_TF });
+    const created = await (await createVersion(h, { file_id: fileId, template_id: template.id })).json();
+    expect(created.matched_provisioners).toMatchObject({ count: 3, available: 3 });
+    const done = await (await h.api(`/api/v2/templateversions/${version.id}`)).json();
+    expect(done.job.status).toBe("succeeded");
+    expect(done).not.toHaveProperty("matched_provisioners");
+    const list = (await (await h.api(`/api/v2/templates/${template.id}/versions`)).json()) as AnyJson[];
+    expect(list.filter((v) => "matched_provisioners" in v)).toEqual([]);
+    const ws = await (
+      await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
+    ).json();
+    const build = await waitForBuild(h, ws.latest_build.id);
+    expect(build.matched_provisioners).toEqual({ count: 0, available: 0, most_recently_seen: null });
   });
 
   it.concurrent("runs at most N jobs at once; the others wait and start only when a daemon is free", async ({

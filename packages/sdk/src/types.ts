@@ -45,6 +45,8 @@ export type DynamicParametersRequest = Schemas["DynamicParametersRequest"];
 export type DynamicParametersResponse = Schemas["DynamicParametersResponse"];
 /** A diagnostic from the dynamic-parameter engine. */
 export type FriendlyDiagnostic = Schemas["FriendlyDiagnostic"];
+/** Answer of `POST /users/{user}/keys`: a new session token. */
+export type GenerateAPIKeyResponse = Schemas["GenerateAPIKeyResponse"];
 /** Health check settings of an app. */
 export type Healthcheck = Schemas["Healthcheck"];
 /** Machine-readable reason a job failed, e.g. `REQUIRED_TEMPLATE_VARIABLES`. */

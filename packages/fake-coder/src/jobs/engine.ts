@@ -29,6 +29,18 @@ export const MAX_JOB_PAYLOAD = 4 << 20;
 /** Fixed overhead of the acquired-job protobuf around the archive bytes (ids, metadata, tags). */
 const PAYLOAD_OVERHEAD = 512;
 
+/** How often a pause looks for a cancel. */
+const PAUSE_SLICE_MS = 50;
+
+/**
+ * How a build canceled while Terraform applies ends on coderd: Terraform is interrupted, the local-exec killed,
+ * and the job fails (not canceled) with `canceled_at` set (seen on Coder f524e00d).
+ */
+const INTERRUPTED_APPLY: Failure = {
+  error: "terraform apply: exit status 1",
+  logs: ["Error: local-exec provisioner error", "Error: execution halted"],
+};
+
 /** What log followers hear. End-of-logs is only published when a provisioner finishes (or fails) the job. */
 export type JobLogEvent = { kind: "log"; log: JobLogRecord } | { kind: "end" };
 
@@ -153,7 +165,10 @@ export class JobEngine {
         this.finish(job, failure, true);
         return;
       }
-      for (const line of stage.lines?.() ?? []) this.log(job, "provisioner", "info", stage.name, line);
+      for (const line of stage.lines?.() ?? []) {
+        if (typeof line === "string") this.log(job, "provisioner", "info", stage.name, line);
+        else if (!(await this.pause(job, stage.name, line.pauseMs))) return;
+      }
     }
     if (!(await this.step(job))) return;
     complete();
@@ -169,6 +184,22 @@ export class JobEngine {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A step that takes `ms` (a resource being created), cut short by a cancel: then the job fails as Terraform
+   * interrupted mid-apply does. False means "stop".
+   */
+  private async pause(job: JobRecord, stage: string, ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (!job.canceledAt && Date.now() < end) {
+      await this.clock.sleep(Math.min(PAUSE_SLICE_MS, end - Date.now()));
+      if (this.clock.isDisposed || job.completedAt) return false;
+    }
+    if (!job.canceledAt) return true;
+    for (const line of INTERRUPTED_APPLY.logs ?? []) this.log(job, "provisioner", "error", stage, line);
+    this.finish(job, INTERRUPTED_APPLY, true);
+    return false;
   }
 
   private injectedFailure(job: JobRecord, stage: string, transition?: Transition): Failure | undefined {

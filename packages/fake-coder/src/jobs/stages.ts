@@ -18,8 +18,13 @@ export interface Stage {
   name: string;
   /** Work done at the start of the stage; a returned failure fails the job. */
   run?: () => Promise<Failure | undefined> | Failure | undefined;
-  /** Provisioner output lines logged after `run`. */
-  lines?: () => string[];
+  /** Provisioner output lines logged after `run`; a {@link Pause} between them is time the step takes. */
+  lines?: () => (string | Pause)[];
+}
+
+/** Time a stage spends between two lines (a resource being created); a cancel ends it early. */
+export interface Pause {
+  pauseMs: number;
 }
 
 /** A job's stages and what it stores once they all passed. */

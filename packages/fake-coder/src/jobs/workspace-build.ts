@@ -59,6 +59,7 @@ export function workspaceBuild(state: FakeState, agents: AgentEngine, build: Wor
           ? [
               ...resources.flatMap((r) => [
                 `${r.type}.${r.name}: Creating...`,
+                ...(r.createMs > 0 ? [{ pauseMs: r.createMs }] : []),
                 `${r.type}.${r.name}: Creation complete`,
               ]),
               `Apply complete! Resources: ${resources.length} added, 0 changed, 0 destroyed.`,

@@ -4,9 +4,12 @@ import { jobStatus } from "../jobs/status.js";
 import type { ProvisionerPool } from "../provisioners.js";
 import type { FakeState, JobRecord, TemplateVersionRecord } from "../state.js";
 
-/** The fake's daemons carry the default tags, so every job matches all of them; all are seen just now. */
-export function matchedProvisioners(pool: ProvisionerPool): MatchedProvisioners {
-  const count = pool.daemons.length;
+/** The daemons whose tags contain the job's (`GetProvisionerDaemonsByOrganization`); all are seen just now. */
+export function matchedProvisioners(
+  pool: ProvisionerPool,
+  tags: Record<string, string>,
+): MatchedProvisioners {
+  const count = pool.matching(tags).length;
   return { count, available: count, most_recently_seen: count > 0 ? nowIso() : null };
 }
 

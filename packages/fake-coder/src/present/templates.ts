@@ -14,8 +14,18 @@ export class TemplatePresenter {
     private readonly jobs: JobPresenter,
   ) {}
 
-  templateVersion(version: TemplateVersionRecord): TemplateVersion {
-    const out: TemplateVersion = {
+  /**
+   * A version as `convertTemplateVersion` gives it. `matched` says when `matched_provisioners` is there: coderd
+   * always computes it for the create answer, only while the job is pending for a version read alone, and never
+   * in a list.
+   */
+  templateVersion(
+    version: TemplateVersionRecord,
+    matched: "always" | "pending" | "never" = "pending",
+  ): TemplateVersion {
+    const job = this.state.job(version.jobId);
+    const withMatched = matched === "always" || (matched === "pending" && jobStatus(job) === "pending");
+    return {
       id: version.id,
       template_id: version.templateId ?? NIL_UUID,
       organization_id: version.organizationId,
@@ -27,13 +37,9 @@ export class TemplatePresenter {
       readme: version.readme,
       created_by: presentMinimalUser(this.state.users.get(version.createdBy), version.createdBy),
       archived: version.archived,
+      ...(withMatched ? { matched_provisioners: matchedProvisioners(this.provisioners, job.tags) } : {}),
       has_external_agent: false,
     };
-    // coderd counts matching provisioners only for a pending import.
-    if (jobStatus(this.state.job(version.jobId)) === "pending") {
-      out.matched_provisioners = matchedProvisioners(this.provisioners);
-    }
-    return out;
   }
 
   /** `/variables`: sensitive non-empty values are masked as coderd's `maskSensitiveVariable` does. */

@@ -76,10 +76,10 @@ export class WorkspacePresenter {
       max_deadline: null,
       status: this.buildStatus(build),
       daily_cost: 0,
-      // Counted only while the build is pending; afterwards coderd sends the zero value.
+      // coderd looks up eligible daemons for pending jobs only; any other build says none.
       matched_provisioners:
         job.status === "pending"
-          ? matchedProvisioners(this.provisioners)
+          ? matchedProvisioners(this.provisioners, this.state.job(build.jobId).tags)
           : { count: 0, available: 0, most_recently_seen: null },
       template_version_preset_id: build.presetId ?? null,
     };

@@ -77,7 +77,7 @@ function presentDaemon(ctx: RouteContext, daemon: DaemonRecord, organizationId: 
     version: ctx.core.buildVersion,
     api_version: "1.9",
     provisioners: ["echo", "terraform"],
-    tags: { owner: "", scope: "organization" },
+    tags: daemon.tags,
     key_name: "built-in",
     status: daemon.currentJobId ? "busy" : "idle",
     current_job: job(daemon.currentJobId),

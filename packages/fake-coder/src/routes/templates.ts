@@ -202,7 +202,7 @@ export const templateRoutes: Route[] = [
       }
       return json(
         200,
-        page(versions, pagination(ctx)).map((v) => ctx.core.presenter.templateVersion(v)),
+        page(versions, pagination(ctx)).map((v) => ctx.core.presenter.templateVersion(v, "never")),
       );
     },
   },

@@ -150,7 +150,7 @@ export const templateVersionRoutes: Route[] = [
       job.templateVersionId = version.id;
       state.templateVersions.set(version.id, version);
       ctx.core.jobs.startImport(version);
-      return json(201, ctx.core.presenter.templateVersion(version));
+      return json(201, ctx.core.presenter.templateVersion(version, "always"));
     },
   },
   {
@@ -266,8 +266,8 @@ export const templateVersionRoutes: Route[] = [
     method: "GET",
     pattern: "/api/v2/templateversions/{templateversion}/dry-run/{jobID}/matched-provisioners",
     handler: (ctx) => {
-      dryRunJob(ctx, versionParam(ctx));
-      return json(200, matchedProvisioners(ctx.core.jobs.provisioners));
+      const job = dryRunJob(ctx, versionParam(ctx));
+      return json(200, matchedProvisioners(ctx.core.jobs.provisioners, job.tags));
     },
   },
   {

@@ -3,7 +3,7 @@ import { tokenFromRequest } from "../auth.js";
 import { json, notFound } from "../http.js";
 import { presentOrganization, presentUser } from "../present/users.js";
 import type { Route } from "../router.js";
-import { userParam } from "./common.js";
+import { isOwner, userParam } from "./common.js";
 
 /** Routes of this group. */
 export const userRoutes: Route[] = [
@@ -19,6 +19,16 @@ export const userRoutes: Route[] = [
         { message: "Logged out!" },
         { "Set-Cookie": "coder_session_token=; Path=/; Max-Age=0" },
       );
+    },
+  },
+  {
+    // `postAPIKey`: a new session token of the user (a member only for themself), answered once as `key`.
+    method: "POST",
+    pattern: "/api/v2/users/{user}/keys",
+    handler: (ctx) => {
+      const user = userParam(ctx);
+      if (user.id !== ctx.user.id && !isOwner(ctx)) throw notFound();
+      return json(201, { key: ctx.core.state.mintToken(user.id) });
     },
   },
   {

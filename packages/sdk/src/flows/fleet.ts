@@ -111,8 +111,9 @@ async function setUp(
         : `default: ${capacity.reason}`;
   emit({ type: "fleet", level: "info", message: `Up to ${capacity.builds} build(s) at once (${why})` });
   const existing = new Map<string, Workspace[]>();
-  for (const owner of new Set(specs.map((s) => s.owner ?? "me")))
-    existing.set(owner, await listOwnerWorkspaces(client, owner, signal));
+  // An empty declaration still has an owner to prune for: the caller (a fleet torn down with `--prune`).
+  const owners = specs.length ? specs.map((s) => s.owner ?? "me") : ["me"];
+  for (const owner of new Set(owners)) existing.set(owner, await listOwnerWorkspaces(client, owner, signal));
   const byKey = new Map<string, Workspace>();
   for (const [owner, list] of existing) for (const w of list) byKey.set(workspaceKey(owner, w.name), w);
   return { org, capacity, existing, byKey };

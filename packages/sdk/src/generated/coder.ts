@@ -662,6 +662,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/users/{user}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new session token of the user, shown once.
+         * @description coderd's `postAPIKey`: a session-scoped API key with the deployment's default lifetime; a member may make one only for themself. The real-server suite uses it to log in and out with a token of its own.
+         */
+        post: operations["createUserApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/users/{user}/organizations/{organizationname}": {
         parameters: {
             query?: never;
@@ -1270,6 +1290,10 @@ export interface components {
             extra?: components["schemas"]["DiagnosticExtra"];
             severity: components["schemas"]["DiagnosticSeverityString"];
             summary: string;
+        };
+        GenerateAPIKeyResponse: {
+            /** @description The session token (`<10-char id>-<22-char secret>`). */
+            key: string;
         };
         Healthcheck: {
             interval?: number;
@@ -3281,6 +3305,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createUserApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id, a username, or `me`. */
+                user: components["parameters"]["User"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token. */
+            201: {
+                headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateAPIKeyResponse"];
                 };
             };
             default: components["responses"]["Error"];

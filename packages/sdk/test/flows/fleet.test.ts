@@ -180,6 +180,18 @@ describe("upMany()", () => {
     expect(live(fake).sort()).toEqual(["fl-0", "keep-me"]);
   });
 
+  it("prunes every workspace under the prefix when the declaration lists none (a fleet torn down)", async () => {
+    const { fake, client } = await launch();
+    await upMany([...fleet(2), { workspace: "keep-me", template: "alpha", templateDir: alpha }], { client });
+    const done = await upMany([], { client, prune: { prefix: "fl-" } });
+    expect(done.pruned.map((p) => [p.name, p.outcome])).toEqual([
+      ["fl-0", "deleted"],
+      ["fl-1", "deleted"],
+    ]);
+    expect(done.ok).toBe(true);
+    expect(live(fake)).toEqual(["keep-me"]);
+  });
+
   it("a dry run says what would happen and changes nothing", async () => {
     const { fake, client } = await launch();
     const summary = await upMany(fleet(3), { client, dryRun: true });
