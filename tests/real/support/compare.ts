@@ -20,6 +20,7 @@ const PROGRESS_KEYS = new Set([
   "latency",
   "reason",
   "worker_id",
+  "matched_provisioners",
 ]);
 
 interface Shape {
