@@ -36,7 +36,7 @@ variable "docker_socket" {
 variable "network_mode" {
   type        = string
   default     = "bridge"
-  description = "How workspace containers reach the Coder server. bridge: Docker's default network; a Coder on localhost is reached through host.docker.internal (the host gateway). host: the container shares the Docker host's network and reaches the access URL as it is; for a Docker daemon without a bridge network (dockerd --bridge=none) or a Coder listening on the host's loopback only."
+  description = "How workspace containers reach the Coder server. bridge: Docker's default network; a Coder on localhost is reached through host.docker.internal (the host gateway). host: the container shares the Docker host's network and reaches the access URL as it is; for a Docker daemon without a bridge network (dockerd --bridge=none) or a Coder listening on the host's loopback only. With host, workspaces share the host's ports: run one workspace per Docker host (a second one's code-server app would reach the first one's editor on 127.0.0.1:13337)."
   validation {
     condition     = contains(["bridge", "host"], var.network_mode)
     error_message = "The network_mode variable must be bridge or host."
