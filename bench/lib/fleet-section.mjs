@@ -86,7 +86,7 @@ This Coder's \`coder exp scaletest create-workspaces\` cannot run at all: the CL
     ? `
 Where a \`upMany\` item's time goes (${daemons} daemon(s), medians over the items): ${Object.entries(stages)
         .map(([k, v]) => `${k} ${ms(v)}`)
-        .join(", ")}; the wait for a build slot lies before \`create_workspace\`, in no stage.
+        .join(", ")}; the build slot is awaited inside \`create_workspace\`.
 `
     : ""
 }
