@@ -1,6 +1,7 @@
 // Benchmark 11: a fleet of workspaces on a real Coder, beside the coder CLI. `upMany` (a Node process of its own)
 // and `spt-coder fleet apply` against `coder exp scaletest create-workspaces` (all at once: --concurrency 0, the
-// owner's own login) and against a shell loop of `coder create`, 8 at a time. Wall time until every agent is
+// owner's own login), against every create request sent at once (scaletest's strategy, for a Coder whose scaletest
+// cannot run) and against a shell loop of `coder create`, 8 at a time. Wall time until every agent is
 // ready, failures, requests (one recording proxy for all), CPU time and peak RSS (GNU time for all). The
 // provisioner daemons are the server's own: run it once per daemon count; each count keeps its own rows.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,13 +17,14 @@ import { median, ms, summarize } from "./lib/stats.mjs";
 
 const COUNT = SMOKE ? 2 : Number(process.env.SPT_BENCH_FLEET_COUNT ?? 50);
 const ROUNDS = SMOKE ? 1 : Number(process.env.SPT_BENCH_FLEET_ROUNDS ?? 3);
-const SUBJECTS = (process.env.SPT_BENCH_FLEET_SUBJECTS ?? "upmany,apply,scaletest,loop").split(",");
+const SUBJECTS = (process.env.SPT_BENCH_FLEET_SUBJECTS ?? "upmany,apply,scaletest,burst,loop").split(",");
 const AGENT_MIB = 160; // one local-process agent's RSS, as seen on the lab
 
 const session = await labSession("real-fleet");
 if (!session) process.exit(0);
 const { lab, api, proxy, names, info, template, daemons } = session;
 const fleetChild = join(ROOT, "bench", "lib", "fleet-child.mjs");
+const burstChild = join(ROOT, "bench", "lib", "burst-child.mjs");
 const scratch = mkdtempSync(join(tmpdir(), "spt-bench-fleet-"));
 
 const SUBJECT = {
@@ -57,6 +59,10 @@ const SUBJECT = {
         .concat(["--concurrency", "0", "--no-cleanup", "--output", "json"])
         .concat(["--timeout", "120m", "--job-timeout", "60m"]),
     ],
+  },
+  burst: {
+    tag: "b",
+    command: (tpl, ws) => [process.execPath, [burstChild, tpl, ...ws]],
   },
   loop: {
     tag: "l",

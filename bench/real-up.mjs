@@ -11,8 +11,8 @@ import { countRecords } from "./lib/recording-proxy.mjs";
 import { SMOKE, table, verdict, writeSection } from "./lib/results.mjs";
 import { bytes, median, ms, ratio, spread, summarize } from "./lib/stats.mjs";
 
-const COLD_RUNS = SMOKE ? 1 : 7;
-const WARM_RUNS = SMOKE ? 1 : 15;
+const COLD_RUNS = SMOKE ? 1 : Number(process.env.SPT_BENCH_UP_COLD ?? 7);
+const WARM_RUNS = SMOKE ? 1 : Number(process.env.SPT_BENCH_UP_WARM ?? 15);
 
 const session = await labSession("real-up");
 if (!session) process.exit(0);

@@ -81,6 +81,13 @@ variable "setup_timeout_seconds" {
   description = "How long the Turbo Flow setup script may run before it is stopped and reported as failed (timeout). The start script's own timeout is 10 minutes longer."
 }
 
+# A string, not a list: Coder's template variables are strings, numbers or bools.
+variable "extra_workspace_images" {
+  type        = string
+  default     = ""
+  description = "More images offered as the Base image beside the Ubuntu and Debian ones, separated by spaces or commas, e.g. an image of your own registry, or one imported into a Docker host that cannot pull (docker import). Each must be apt-based, with useradd and bash; the bootstrap installs only what it lacks."
+}
+
 # Download sources: the upstream sites by default; point them at a mirror (or an air-gapped copy
 # laid out the same way) to install without the internet.
 variable "github_url" {
@@ -150,6 +157,16 @@ data "coder_parameter" "workspace_image" {
     value       = "debian:12"
     description = "Debian bookworm."
     icon        = "/icon/debian.svg"
+  }
+  # The admin's own images (variable extra_workspace_images).
+  dynamic "option" {
+    for_each = regexall("[^\\s,]+", var.extra_workspace_images)
+    content {
+      name        = option.value
+      value       = option.value
+      description = "Added by the template admin."
+      icon        = "/icon/docker.svg"
+    }
   }
 }
 

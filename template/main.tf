@@ -33,6 +33,16 @@ variable "docker_socket" {
   description = "Docker daemon address for the provisioner, e.g. unix:///var/run/docker.sock. Empty: the Docker provider's default."
 }
 
+variable "network_mode" {
+  type        = string
+  default     = "bridge"
+  description = "How workspace containers reach the Coder server. bridge: Docker's default network; a Coder on localhost is reached through host.docker.internal (the host gateway). host: the container shares the Docker host's network and reaches the access URL as it is; for a Docker daemon without a bridge network (dockerd --bridge=none) or a Coder listening on the host's loopback only. With host, workspaces share the host's ports: run one workspace per Docker host (a second one's code-server app would reach the first one's editor on 127.0.0.1:13337)."
+  validation {
+    condition     = contains(["bridge", "host"], var.network_mode)
+    error_message = "The network_mode variable must be bridge or host."
+  }
+}
+
 variable "kvm_passthrough" {
   type        = string
   default     = "auto"
@@ -85,6 +95,13 @@ locals {
   kvm_passthrough      = local.nested_virt && (var.kvm_passthrough == "always" || (var.kvm_passthrough == "auto" && local.kvm_on_provisioner))
   kvm_passthrough_mode = var.kvm_passthrough
   devices              = concat(local.kvm_passthrough ? ["/dev/kvm"] : [], local.microvm_networking ? ["/dev/net/tun"] : [])
+  # On Docker's bridge, localhost is the container itself: the agent reaches a Coder on the
+  # Docker host's localhost through the host gateway. On the host's network, localhost is the
+  # host, and the host gateway may not exist (no bridge, no gateway address).
+  host_network = var.network_mode == "host"
+  agent_init_script = local.host_network ? coder_agent.main.init_script : replace(
+    coder_agent.main.init_script, "/localhost|127\\.0\\.0\\.1/", "host.docker.internal",
+  )
 }
 
 resource "docker_volume" "home_volume" {
@@ -122,12 +139,8 @@ resource "docker_container" "workspace" {
   # bootstrap's runuser stays in between.
   init = true
   # The root bootstrap prepares the image, then runs the agent's init script as the user.
-  # Inside the container, the Coder server on localhost is reached through the host gateway.
-  entrypoint = [
-    "/bin/bash",
-    "${local.scripts_dir}/bootstrap.sh",
-    replace(coder_agent.main.init_script, "/localhost|127\\.0\\.0\\.1/", "host.docker.internal"),
-  ]
+  entrypoint   = ["/bin/bash", "${local.scripts_dir}/bootstrap.sh", local.agent_init_script]
+  network_mode = var.network_mode
   env = [
     "CODER_AGENT_TOKEN=${coder_agent.main.token}",
     "SPT_USER=${local.username}",
@@ -136,9 +149,12 @@ resource "docker_container" "workspace" {
     "SPT_KVM_PASSTHROUGH=${local.kvm_passthrough}",
   ]
 
-  host {
-    host = "host.docker.internal"
-    ip   = "host-gateway"
+  dynamic "host" {
+    for_each = local.host_network ? [] : ["host.docker.internal"]
+    content {
+      host = host.value
+      ip   = "host-gateway"
+    }
   }
 
   volumes {

@@ -211,6 +211,8 @@ kuasar_support_note() {
 
 main() {
   spt_step "Node.js $SPT_NODE_VERSION" "node@$SPT_NODE_VERSION" install_node
+  # turbo-flow.sh waits for this Node; installed or not, it need not wait any longer.
+  spt_run_mark node.tried
   spt_step "Go $SPT_GO_VERSION" "go@$SPT_GO_VERSION" install_go
   spt_step "gopls" "gopls" install_gopls
   spt_step "Rust ($SPT_RUST_TOOLCHAIN)" "rust@$SPT_RUST_TOOLCHAIN" install_rust

@@ -83,14 +83,22 @@ resolve_setup_script() {
   printf '%s\n' "$path"
 }
 
+# Until install-tools.sh has tried Node at this start: an offline host fails that at once, and
+# waiting the whole SPT_NODE_WAIT_SECONDS for it kept the workspace from being ready.
 wait_for_node() {
   local waited=0 marker="node@${SPT_NODE_VERSION:-}"
   [ -n "${SPT_NODE_VERSION:-}" ] || return 0
-  while ! spt_is_done "$marker" && [ "$waited" -lt "$SPT_NODE_WAIT_SECONDS" ]; do
+  while ! spt_is_done "$marker" && ! spt_run_marked node.tried && [ "$waited" -lt "$SPT_NODE_WAIT_SECONDS" ]; do
     sleep 5
     waited=$((waited + 5))
   done
-  spt_is_done "$marker" || spt_log "Node from install-tools.sh is not ready; the setup script may install its own"
+  if spt_is_done "$marker"; then
+    return 0
+  elif spt_run_marked node.tried; then
+    spt_log "Node from install-tools.sh failed at this start (see the Developer tools log); the setup script may install its own"
+  else
+    spt_log "Node from install-tools.sh is not ready after $waited s; the setup script may install its own"
+  fi
 }
 
 # What a finished Turbo Flow setup leaves: claude on PATH, .claude-flow/ in the clone, the agent

@@ -26,6 +26,12 @@ spt_is_true() {
   esac
 }
 
+# What the start scripts tell each other about this start only. The container (or pod) is new
+# at every start, so its /tmp starts empty; the home volume would remember an older start.
+SPT_RUN_DIR="${SPT_RUN_DIR:-${TMPDIR:-/tmp}/spt-flow-run}"
+spt_run_mark() { mkdir -p "$SPT_RUN_DIR" && : >"$SPT_RUN_DIR/$1"; }
+spt_run_marked() { [ -e "$SPT_RUN_DIR/$1" ]; }
+
 spt_marker_path() { printf '%s/done/%s\n' "$SPT_STATE_DIR" "$1"; }
 spt_is_done() { [ -e "$(spt_marker_path "$1")" ]; }
 spt_mark_done() {

@@ -82,9 +82,9 @@ describe("providers and admin variables", () => {
   it("has every other admin variable of the Docker template (downloads, setup timeout, microVM networking), same type and default", async () => {
     const docker = at(await loadDockerTemplate(), "variable") as Record<string, HclObject[]>;
     const kubernetes = at(await loadKubernetesTemplate(), "variable") as Record<string, HclObject[]>;
-    // Docker's daemon and its /dev/kvm passthrough have Kubernetes counterparts of their own
+    // Docker's daemon, its network and its /dev/kvm passthrough have Kubernetes counterparts of their own
     // (use_kubeconfig and namespace; kvm_device_resource and kvm_node_labels).
-    const dockerOnly = ["docker_socket", "kvm_passthrough"];
+    const dockerOnly = ["docker_socket", "kvm_passthrough", "network_mode"];
     const shared = Object.keys(docker).filter((name) => !dockerOnly.includes(name));
     expect(shared).toEqual(
       expect.arrayContaining(["setup_timeout_seconds", "github_api_url", "microvm_networking"]),

@@ -30,4 +30,36 @@ describe("the fake Coder imports template/", () => {
       await fake.close();
     }
   });
+
+  // A Docker host that cannot pull (the real run's engine had no registry) needs an image of its own among the
+  // options: Coder refuses a workspace_image outside them.
+  it("offers the admin's extra_workspace_images as workspace_image options, spaces or commas between them", async () => {
+    const fake = await startFakeCoder({ stepDelayMs: 0 });
+    try {
+      const client = createCoderClient({ url: fake.url, token: fake.token });
+      const { version } = await pushTemplate(client, {
+        name: "spt-flow",
+        dir: TEMPLATE_DIR,
+        variables: { extra_workspace_images: "spt-lab/bookworm-ws:latest, registry.example.com/flow:1" },
+      });
+      expect(version.job.status).not.toBe("failed");
+      // Rendered for the owner, as coder create and spt-coder up do (the template uses dynamic parameters).
+      const me = await client.users.me();
+      const rendered = await client.templateVersions.evaluateDynamicParameters(version.id, {
+        id: 0,
+        inputs: {},
+        owner_id: me.id,
+      });
+      const image = rendered.parameters!.find((p) => p.name === "workspace_image")!;
+      expect((image.options ?? []).map((o) => o.value?.value)).toEqual([
+        "ubuntu:22.04",
+        "ubuntu:24.04",
+        "debian:12",
+        "spt-lab/bookworm-ws:latest",
+        "registry.example.com/flow:1",
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
 });

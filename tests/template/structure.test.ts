@@ -175,15 +175,21 @@ describe("container", () => {
     const entrypoint = (await container()).entrypoint as string[];
     expect(entrypoint[0]).toBe("/bin/bash");
     expect(entrypoint[1]).toContain("bootstrap.sh");
-    expect(entrypoint[2]).toContain("coder_agent.main.init_script");
-    expect(entrypoint[2]).toContain("host.docker.internal");
+    expect(entrypoint[2]).toBe(`\${local.agent_init_script}`);
+    // As it is on the host's network, rewritten for Docker's bridge (network.test.ts evaluates both).
+    const init = String((await templateLocals()).agent_init_script);
+    expect(init).toContain("coder_agent.main.init_script");
+    expect(init).toContain("host.docker.internal");
     const bootstrap = templateText("scripts/bootstrap.sh");
     expect(bootstrap).toMatch(/exec runuser -u "\$SPT_USER" -- sh -c "\$init_script"/);
   });
 
-  it("maps host.docker.internal and passes the agent token", async () => {
+  it("maps host.docker.internal off the host network, and passes the agent token", async () => {
     const workspace = await container();
-    expect(block(workspace, "host")).toEqual({ host: "host.docker.internal", ip: "host-gateway" });
+    const host = block(workspace, "dynamic", "host");
+    expect(String(host.for_each)).toContain("local.host_network");
+    expect(block(host, "content")).toEqual({ host: `\${host.value}`, ip: "host-gateway" });
+    expect(workspace.network_mode).toBe(`\${var.network_mode}`);
     expect(workspace.env as string[]).toContain(`CODER_AGENT_TOKEN=\${coder_agent.main.token}`);
   });
 

@@ -112,6 +112,13 @@ describe("install-tools.sh against loopback downloads", () => {
     expect(run.output).toMatch(/kuasar: not supported here: .*containerd/);
   });
 
+  it("tells turbo-flow.sh, for this start only, that Node was tried, also when it failed", async () => {
+    const run = await install({ SPT_NODE_DOWNLOAD_URL: `${server.url}/offline` });
+    expect(run.output).toMatch(/Node\.js \S+ failed \(exit 1\)/);
+    // In the container's /tmp, which is new at every start.
+    expect(existsSync(join(box.dir, "tmp", "spt-flow-run", "node.tried"))).toBe(true);
+  });
+
   it("does no repeated work on a second run, and retries only what failed", async () => {
     await install();
     const from = server.requests.length;

@@ -132,4 +132,29 @@ describe("turbo-flow.sh: clone, then the setup script, once", () => {
     // Without SPT_REPO_DIR the folder is named after the repository, as git clone would.
     expect(run.calls).toContain(`git clone -- ${url} ${box.home}/turbo-flow-claude`);
   });
+
+  // On a host with no internet (the real engine's) install-tools.sh fails Node at once, and the
+  // setup waited SPT_NODE_WAIT_SECONDS (15 minutes) for it anyway: the agent stayed "starting".
+  describe("waits for install-tools.sh's Node only until it was tried at this start", () => {
+    const waitEnv = { SPT_NODE_VERSION: "22.16.0", SPT_NODE_WAIT_SECONDS: "900" };
+    beforeEach(() => box.recordOnly("sleep"));
+    const sleeps = (calls: string[]) => calls.filter((c) => c === "sleep 5");
+
+    it("goes on at once when Node failed (install-tools marked its try)", () => {
+      const tried = join(box.dir, "tmp", "spt-flow-run");
+      mkdirSync(tried, { recursive: true });
+      writeFileSync(join(tried, "node.tried"), "");
+      const run = start(waitEnv);
+      expect(run.status, run.output).toBe(0);
+      expect(sleeps(run.calls)).toEqual([]);
+      expect(run.output).toContain("Node from install-tools.sh failed at this start");
+      expect(state("setup.status").trim()).toBe("done");
+    });
+
+    it("still waits, at most SPT_NODE_WAIT_SECONDS, while install-tools has not tried Node", () => {
+      const run = start({ ...waitEnv, SPT_NODE_WAIT_SECONDS: "15" });
+      expect(sleeps(run.calls)).toEqual(["sleep 5", "sleep 5", "sleep 5"]);
+      expect(run.output).toContain("is not ready after 15 s");
+    });
+  });
 });

@@ -90,3 +90,16 @@ describe("main", () => {
     expect(stderr).toContain("is not a template folder");
   });
 });
+
+describe("--wait says what each command waits for", () => {
+  // `start` follows the build only, as coder start does (a real Coder's agent is still starting when it returns):
+  // its help once promised the agents too.
+  it("promises the agents for up and fleet apply, the build only for the lifecycle verbs", async () => {
+    const waitLine = async (argv: string[]) =>
+      (await run([...argv, "--help"])).stdout.split("\n").find((l) => l.includes("--wait")) ?? "";
+    for (const argv of [["up"], ["fleet", "apply"]]) expect(await waitLine(argv)).toContain("and the agents");
+    for (const argv of [["start"], ["stop"], ["restart"], ["update"]]) {
+      expect(await waitLine(argv)).toContain("Follow the build to its end (not the agents");
+    }
+  });
+});

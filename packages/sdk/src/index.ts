@@ -76,6 +76,7 @@ export {
   JOB_POLL_INTERVAL_MS,
   type JobLogStream,
   type JobRef,
+  STARTED_JOB_POLL_INTERVAL_MS,
 } from "./jobs/follow.js";
 export { isJobTerminal } from "./jobs/job-status.js";
 export { assertValidName, DEFAULT_TEMPLATE, NAME_MAX_LENGTH, nameProblem, RESERVED_NAMES } from "./names.js";

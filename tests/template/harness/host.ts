@@ -75,12 +75,7 @@ export class PretendHost {
     const repo = writeRepository(fixtures);
     const server = await serveFixtures(fixtures);
     // What Coder passes when the user takes every default; the repository is the loopback one.
-    const defaults = Object.fromEntries(
-      Object.keys(at(template, "data", "coder_parameter") as HclObject).map((name) => [
-        name,
-        String(block(template, "data", "coder_parameter", name).default),
-      ]),
-    );
+    const defaults = parameterDefaults(template);
     defaults.repo_url = `${server.url}/${repo}`;
     const rootfs = await buildRootfs();
     return new PretendHost(terraform, rootfs, fixtures, server, defaults, versions);
@@ -122,4 +117,14 @@ export class PretendHost {
     await this.server.close();
     rmSync(this.fixtures, { recursive: true, force: true });
   }
+}
+
+/** Every parameter's default: what Coder passes when the user takes them all. */
+export function parameterDefaults(template: HclObject): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(at(template, "data", "coder_parameter") as HclObject).map((name) => [
+      name,
+      String(block(template, "data", "coder_parameter", name).default),
+    ]),
+  );
 }

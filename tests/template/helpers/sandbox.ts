@@ -77,6 +77,11 @@ export class Sandbox {
     chmodSync(target, 0o755);
   }
 
+  /** Puts a recording stub (it succeeds at once) in front of the real `name`, e.g. sleep. */
+  recordOnly(name: string): void {
+    this.installStub("generic", name);
+  }
+
   /** Writes a download fixture: an "archive" for the tar stub lists the paths it contains. */
   fixture(name: string, lines: string[]): void {
     writeFileSync(join(this.files, name), `${lines.join("\n")}\n`);

@@ -4,7 +4,7 @@ import { confirmOrStop, needsPrompter, reportBuild } from "../lifecycle.js";
 import { paramArgs, parameterInputs } from "../params.js";
 import { openSession } from "../session.js";
 import { findWorkspace } from "../workspaces.js";
-import { outputArg, type WorkspaceArgs, waitArg, workspacePositional, yesArg } from "./shared.js";
+import { buildWaitArg, outputArg, type WorkspaceArgs, workspacePositional, yesArg } from "./shared.js";
 
 interface RestartArgs extends WorkspaceArgs {
   param?: string[];
@@ -19,7 +19,7 @@ export const restartCommand = defineCommand<RestartArgs>({
   command: "restart <workspace>",
   describe: "Restart a workspace: stop it, then start it (asks first unless --yes)",
   positionals: workspacePositional,
-  args: { ...paramArgs, ...waitArg, ...yesArg, ...outputArg(["text", "json"]) },
+  args: { ...paramArgs, ...buildWaitArg, ...yesArg, ...outputArg(["text", "json"]) },
   examples: [
     ["spt-coder restart dev", "Stop and start dev, after a confirmation"],
     ["spt-coder restart dev --yes -o json", "Without asking; the start build as JSON"],

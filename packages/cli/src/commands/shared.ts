@@ -22,12 +22,22 @@ export const yesArg = {
   yes: { alias: "y", type: "boolean", default: false, describe: "Skip confirmation prompts" },
 } satisfies Record<string, Options>;
 
-/** `--wait` / `--no-wait`. */
+/** `--wait` / `--no-wait` of the commands that wait for the agents too (`up`, `fleet apply`). */
 export const waitArg = {
   wait: {
     type: "boolean",
     default: true,
-    describe: "Wait for the build (and agents); --no-wait returns once the build is queued",
+    describe: "Wait for the build and the agents; --no-wait returns once the build is queued",
+  },
+} satisfies Record<string, Options>;
+
+/** `--wait` / `--no-wait` of the lifecycle verbs, which follow the build only, as `coder start` does. */
+export const buildWaitArg = {
+  wait: {
+    type: "boolean",
+    default: true,
+    describe:
+      "Follow the build to its end (not the agents: spt-coder up waits for those); --no-wait returns once it is queued",
   },
 } satisfies Record<string, Options>;
 

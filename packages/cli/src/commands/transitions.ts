@@ -6,7 +6,7 @@ import { needsPrompter, templateVersionArg, versionIdByName } from "../lifecycle
 import { openSession } from "../session.js";
 import { renderJson } from "../ui/table.js";
 import { findWorkspace } from "../workspaces.js";
-import { outputArg, type WorkspaceArgs, waitArg, workspacePositional, yesArg } from "./shared.js";
+import { buildWaitArg, outputArg, type WorkspaceArgs, workspacePositional, yesArg } from "./shared.js";
 
 interface TransitionArgs extends WorkspaceArgs {
   templateVersion?: string;
@@ -47,7 +47,7 @@ function transitionCommand(transition: Transition): CommandDef<TransitionArgs> {
     positionals: workspacePositional,
     examples: EXAMPLES[transition],
     args: {
-      ...waitArg,
+      ...buildWaitArg,
       ...(transition === "delete" ? yesArg : {}),
       ...(transition === "start" ? templateVersionArg : {}),
       ...outputArg(["text", "json"]),

@@ -5,7 +5,7 @@ import { paramArgs, parameterInputs } from "../params.js";
 import { openSession } from "../session.js";
 import { renderJson } from "../ui/table.js";
 import { findWorkspace } from "../workspaces.js";
-import { outputArg, type WorkspaceArgs, waitArg, workspacePositional, yesArg } from "./shared.js";
+import { buildWaitArg, outputArg, type WorkspaceArgs, workspacePositional, yesArg } from "./shared.js";
 
 interface UpdateArgs extends WorkspaceArgs {
   param?: string[];
@@ -21,7 +21,7 @@ export const updateCommand = defineCommand<UpdateArgs>({
   command: "update <workspace>",
   describe: "Move a workspace to the template's active version (stop, then start on the new version)",
   positionals: workspacePositional,
-  args: { ...paramArgs, ...templateVersionArg, ...waitArg, ...yesArg, ...outputArg(["text", "json"]) },
+  args: { ...paramArgs, ...templateVersionArg, ...buildWaitArg, ...yesArg, ...outputArg(["text", "json"]) },
   examples: [
     ["spt-coder update dev", "Rebuild dev on the active version, asking for any new parameter"],
     ["spt-coder update dev --param zone=eu-1 --yes", "Non-interactive: give what the new version needs"],

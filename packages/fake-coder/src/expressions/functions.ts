@@ -79,14 +79,25 @@ function format(spec: string, args: Value[]): string {
  * RE2's spelling of a named group, `(?P<name>...)`, read as JavaScript's `(?<name>...)`.
  */
 function regex(pattern: string, text: string): Value {
-  let re: RegExp;
+  const m = compile(pattern, "").exec(text);
+  if (!m) throw new CallFailed("pattern did not match any part of the given string");
+  return matched(m);
+}
+
+/** `regexall`: every match, each shaped as `regex` shapes one; no match is an empty list. */
+function regexAll(pattern: string, text: string): Value[] {
+  return [...text.matchAll(compile(pattern, "g"))].map(matched);
+}
+
+function compile(pattern: string, flags: string): RegExp {
   try {
-    re = new RegExp(pattern.replaceAll("(?P<", "(?<"));
+    return new RegExp(pattern.replaceAll("(?P<", "(?<"), flags);
   } catch (err) {
     throw new ExpressionError(INVALID_ARGUMENT, `Invalid regular expression: ${(err as Error).message}`);
   }
-  const m = re.exec(text);
-  if (!m) throw new CallFailed("pattern did not match any part of the given string");
+}
+
+function matched(m: RegExpExecArray | RegExpMatchArray): Value {
   if (m.groups) return Object.fromEntries(Object.entries(m.groups).map(([k, v]) => [k, v ?? null]));
   if (m.length > 1) return m.slice(1).map((g) => g ?? null);
   return m[0];
@@ -153,6 +164,7 @@ const FUNCTIONS: Record<string, [min: number, max: number, fn: Fn]> = {
   tobool: [1, 1, (a) => (a[0] === null ? null : asBool(a[0]!))],
   format: [1, ANY, (a) => format(asString(a[0]!), a.slice(1))],
   regex: [2, 2, (a) => regex(asString(a[0]!), asString(a[1]!))],
+  regexall: [2, 2, (a) => regexAll(asString(a[0]!), asString(a[1]!))],
   element: [2, 2, (a) => element(asList(a[0]!), asNumber(a[1]!))],
   keys: [1, 1, (a) => sortedEntries(a[0]!).map(([k]) => k)],
   values: [1, 1, (a) => sortedEntries(a[0]!).map(([, v]) => v)],

@@ -48,6 +48,15 @@ export const VALUES: [source: string, value: Value][] = [
   ['${regex("([a-z]+)-([0-9]+)", "ab-12")}', ["ab", "12"]],
   ['${regex("[0-9]+", "ab-12")}', "12"],
   ['${regex("(?P<word>[a-z]+)", "12ab")}', { word: "ab" }],
+  ['${regexall("[^\\\\s,]+", "a, b  c")}', ["a", "b", "c"]],
+  [
+    '${regexall("([a-z])([0-9])", "a1 b2")}',
+    [
+      ["a", "1"],
+      ["b", "2"],
+    ],
+  ],
+  ['${regexall("x", "y")}', []],
   ["${element(var.list, 4)}", "b"],
   ["${keys(var.map)}", ["eu", "us"]],
   ["${values(var.map)}", ["Europe", "USA"]],

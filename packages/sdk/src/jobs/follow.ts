@@ -16,6 +16,15 @@ import { AsyncQueue } from "./queue.js";
 /** The job poll interval, as the coder CLI's (1 s). Log polling in the fallback uses the same pace. */
 export const JOB_POLL_INTERVAL_MS = 1000;
 
+/**
+ * The job poll beside an open log socket once the job has left the queue: a backstop only. A started job's
+ * stream ends by itself: its provisioner publishes the end of the logs when the job completes or fails (a canceled
+ * one fails), and Coder's job reaper does for a job whose provisioner vanished. Only a job canceled while still
+ * pending is completed without that message (Coder sets its `completed_at` directly), so the poll keeps
+ * {@link JOB_POLL_INTERVAL_MS} while the job is pending.
+ */
+export const STARTED_JOB_POLL_INTERVAL_MS = 15_000;
+
 /** Which provisioner job to follow: a template version's import or a workspace build. */
 export interface JobRef {
   kind: "template-version" | "workspace-build";
@@ -30,6 +39,11 @@ export interface FollowJobLogsOptions {
   signal?: AbortSignal;
   /** Job (and fallback log) poll interval; default {@link JOB_POLL_INTERVAL_MS}. */
   pollIntervalMs?: number;
+  /**
+   * The job poll beside an open socket once the job has started; default {@link STARTED_JOB_POLL_INTERVAL_MS}
+   * (never shorter than `pollIntervalMs`).
+   */
+  startedPollIntervalMs?: number;
   /** `auto` (default) tries the WebSocket and falls back to polling; the others force one way. */
   transport?: "auto" | "websocket" | "polling";
   /** How long to wait for the socket to close after the job is seen finished; default 2 s. */
@@ -72,6 +86,7 @@ const READ_AHEAD_LOGS = 10_000;
 export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions): JobLogStream {
   const { kind, id } = options.job;
   const interval = options.pollIntervalMs ?? JOB_POLL_INTERVAL_MS;
+  const startedInterval = Math.max(interval, options.startedPollIntervalMs ?? STARTED_JOB_POLL_INTERVAL_MS);
   const graceMs = options.closeGraceMs ?? 2000;
   const internals = clientInternals(client);
   const queue = new AsyncQueue<ProvisionerJobLog>(READ_AHEAD_LOGS);
@@ -165,14 +180,18 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
     return true;
   };
 
-  /** Polls the job beside an open socket; closes the socket when the job ended but the stream did not. */
+  /**
+   * Polls the job beside an open socket (briskly while it is pending, then as a backstop); closes the socket when
+   * the job ended but the stream did not.
+   */
   const closeWhenJobEnds = async (open: LogSocket): Promise<SocketEnd> => {
     let settled = false;
     open.finished.then(() => {
       settled = true;
     });
     while (!settled && !signal.aborted) {
-      await sleep(interval, signal).catch(() => {});
+      const started = job !== undefined && job.status !== "pending";
+      await sleep(started ? startedInterval : interval, signal).catch(() => {});
       if (settled || signal.aborted) break;
       if (isJobTerminal(await fetchJob())) {
         // The stream gets a grace period to end on its own; one that still brings logs, or is paused because its

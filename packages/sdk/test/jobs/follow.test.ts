@@ -84,6 +84,25 @@ describe("followJobLogs over loopback", () => {
     expect(stream.job?.status).toBe("canceled");
   });
 
+  it("polls the job briskly while it is pending and only as a backstop once it runs: its stream ends by itself", async () => {
+    // Steps of 250 ms against a 20 ms poll: at that pace the running job would be read many times.
+    const { client, version } = await importingVersion(250);
+    const seen: string[] = [];
+    const stream = followJobLogs(client, {
+      job: { kind: "template-version", id: version.id },
+      pollIntervalMs: 20,
+      startedPollIntervalMs: 60_000,
+      onJob: (job) => seen.push(job.status),
+    });
+    const logs = await collect(stream);
+    expect(stream.via).toBe("websocket");
+    expect(stream.job?.status).toBe("succeeded");
+    expect(logs.length).toBeGreaterThan(3);
+    // The read that saw it start, and the one after its stream ended; nothing in between.
+    expect(seen.filter((s) => s === "running").length).toBeLessThanOrEqual(1);
+    expect(seen.at(-1)).toBe("succeeded");
+  });
+
   it("closes the socket when the consumer leaves the loop", async () => {
     const { client, version } = await importingVersion(50);
     const stream = followJobLogs(client, { job: { kind: "template-version", id: version.id } });
