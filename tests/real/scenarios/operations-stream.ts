@@ -3,7 +3,7 @@
 import { createCoderClient, followJobLogs, type ProvisionerJobLog } from "@spt-coder/sdk";
 import { expect } from "vitest";
 import { startCutProxy } from "./cut-proxy.js";
-import { push } from "./operations-steps.js";
+import { freshTemplateDir, push } from "./operations-steps.js";
 import type { Scenario } from "./scenario.js";
 import { deleteTemplate, deleteWorkspace } from "./steps.js";
 
@@ -29,7 +29,7 @@ export const streamScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      const pushed = await push(ctx, template, ctx.templateDir("logs", CHATTY_STEP));
+      const pushed = await push(ctx, template, freshTemplateDir(ctx, "logs", CHATTY_STEP));
       const proxy = await startCutProxy(ctx.client.url, CUT_AFTER_FRAMES, CUTS);
       try {
         const workspace = await ctx.client.workspaces.create("me", {
@@ -43,12 +43,13 @@ export const streamScenarios: Scenario[] = [
         for await (const log of stream) followed.push(log);
         expect(stream.job?.status).toBe("succeeded");
         expect(proxy.cut).toBe(CUTS);
-        // Each reconnect resumed after the last line it had.
+        // The first socket asked for the whole log; each reconnect resumed further on.
         const afters = proxy.upgrades.map((path) =>
-          Number(new URL(path, "http://x").searchParams.get("after")),
+          Number(new URL(path, "http://proxy.invalid").searchParams.get("after")),
         );
-        expect(afters.slice(0, CUTS + 1)).toEqual([0, ...afters.slice(1, CUTS + 1)]);
-        expect(afters.slice(1).every((after) => after > 0)).toBe(true);
+        expect(afters.length).toBeGreaterThan(CUTS);
+        expect(afters[0]).toBe(0);
+        for (let i = 1; i < afters.length; i++) expect(afters[i]).toBeGreaterThan(afters[i - 1] as number);
         const all = await ctx.client.builds.logs(build.id);
         expect(followed.map((l) => l.id)).toEqual(all.map((l) => l.id));
         expect(followed.map((l) => l.output)).toEqual(all.map((l) => l.output));
