@@ -51,5 +51,8 @@ describe.each(MODES)("a build with a slow step (%s)", (mode) => {
       "terraform apply: exit status 1",
     ]);
     expect(ended.job.canceled_at).toBeTruthy();
+    // Only a completed build gets its flags (coderd sets them in completeWorkspaceBuildJob).
+    expect(ended).not.toHaveProperty("has_ai_task");
+    expect(ended).not.toHaveProperty("has_external_agent");
   });
 });

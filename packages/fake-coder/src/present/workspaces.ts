@@ -83,8 +83,9 @@ export class WorkspacePresenter {
           : { count: 0, available: 0, most_recently_seen: null },
       template_version_preset_id: build.presetId ?? null,
     };
-    // Pointers in Go (`omitempty`), set once the job has ended.
-    if (job.completed_at) Object.assign(out, { has_ai_task: false, has_external_agent: false });
+    // Pointers in Go (`omitempty`), set when the build completes (completeWorkspaceBuildJob); a failed or canceled
+    // build never gets them.
+    if (job.status === "succeeded") Object.assign(out, { has_ai_task: false, has_external_agent: false });
     return out;
   }
 
