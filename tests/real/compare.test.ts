@@ -40,6 +40,28 @@ describe("compareExchanges", () => {
     ]);
   });
 
+  it("lets concurrent changes interleave in another order, but counts them", () => {
+    const a = post("/api/v2/a", {});
+    const b = post("/api/v2/b", {});
+    expect(compareExchanges([a, b, a], [a, a, b])).toEqual([]);
+    expect(compareExchanges([a, b, a], [a, b])).toEqual([
+      "POST /api/v2/a → 201: sent only to the real Coder",
+    ]);
+  });
+
+  it("reads two log streams cut before the end as agreeing when one's stages begin the other's", () => {
+    const logs = (...stages: string[]): Exchange => ({
+      method: "GET",
+      path: "/api/v2/workspacebuilds/<id:1>/logs",
+      query: [],
+      status: 101,
+      websocket: true,
+      frames: stages.map((stage, id) => ({ id, stage })),
+    });
+    expect(compareExchanges([logs("Setting up")], [logs("Setting up", "Planning")])).toEqual([]);
+    expect(compareExchanges([logs("Setting up", "Cleaning Up")], [logs("Setting up")])).toHaveLength(1);
+  });
+
   it("reports a status, a message, validations, a key and a type that differ", () => {
     const error = (message: string, field: string) => ({ message, validations: [{ field, detail: "bad" }] });
     const real = [post("/api/v2/x", error("No.", "a"), 400), get("/api/v2/y", { a: 1, b: [{ c: "s" }] })];

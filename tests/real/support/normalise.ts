@@ -66,7 +66,9 @@ export function endpointOf(exchange: Pick<Exchange, "method" | "path">): string 
     .replace(/<prefix>-[\w.-]+/g, "{name}")
     .replace(/\/<owner>\b/g, "/{user}")
     .replace(/\/(?:me)(?=\/|$)/g, "/{user}")
-    .replace(/\/builds\/\d+/g, "/builds/{n}");
+    .replace(/\/builds\/\d+/g, "/builds/{n}")
+    // A template's version by name: the SDK names each version it pushes anew (spt-<time>-<hash>).
+    .replace(/\/versions\/(?!\{id\})[^/]+/g, "/versions/{name}");
   return `${exchange.method} ${path}`;
 }
 
