@@ -113,7 +113,7 @@ describe("workspace commands", () => {
   it("logs prints the current build's logs on stdout", async () => {
     const result = await runCli(["logs", "app"], { env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^==> ⧗ Planning infrastructure$/m);
+    expect(result.stdout).toMatch(/^==> ⧗ Planning Infrastructure$/m);
     expect(result.stdout).toMatch(/Apply complete!/);
     const json = JSON.parse((await runCli(["logs", "app", "-o", "json"], { env })).stdout);
     expect(json.build.job.status).toBe("succeeded");

@@ -32,7 +32,7 @@ describe("spt-coder up", () => {
     // Progress on stderr, Coder-style; no colour and no spinner without a terminal.
     expect(result.stderr).toMatch(/Template "spt-flow" is missing; pushing it from .*dist\/template/);
     expect(result.stderr).toMatch(/^==> ⧗ Importing template$/m);
-    expect(result.stderr).toMatch(/^=== ✔ Planning infrastructure \[\d+(ms|\.\ds)\]$/m);
+    expect(result.stderr).toMatch(/^=== ✔ Planning Infrastructure \[\d+(ms|\.\ds)\]$/m);
     expect(result.stderr).not.toContain("\u001b");
     expect(result.stderr).not.toContain("\r");
     // Data on stdout only.

@@ -60,10 +60,11 @@ async function list(take?: number) {
 }
 
 describe("spt-coder's output on a pipe", () => {
-  it("reaches the reader whole: a JSON list of several MiB parses, exit 0", async () => {
+  it("reaches the reader whole: a JSON list of over a MiB parses, exit 0", async () => {
     const run = await list();
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.length).toBeGreaterThan(2 * 1024 * 1024);
+    // Far more than a pipe holds (64 KiB): what a reader gets late must still arrive whole.
+    expect(run.stdout.length).toBeGreaterThan(1024 * 1024);
     expect(JSON.parse(run.stdout.toString("utf8"))).toHaveLength(WORKSPACES);
   });
 

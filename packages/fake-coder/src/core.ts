@@ -37,6 +37,11 @@ export interface FakeCoderOptions extends SeedOptions {
   rateLimit?: RateLimitOptions;
   /** Provisioner daemons: jobs beyond this many wait in the queue (`queue_position`). Default 3, as coderd's. */
   provisioners?: number;
+  /**
+   * More daemons, one per entry, each carrying these tags beside the built-in ones, as external daemons started
+   * with `--tag` do: a job tagged so is taken only by them.
+   */
+  taggedProvisioners?: Record<string, string>[];
   /** Sees every response (in addition to the process-wide observer). */
   onResponse?: ResponseObserver;
   /**
@@ -84,7 +89,11 @@ export class Core implements FakeContext {
       this.clock,
       this.faults,
       this.agents,
-      new ProvisionerPool(options.provisioners ?? DEFAULT_PROVISIONER_DAEMONS, FAKE_WORKER_ID),
+      new ProvisionerPool(
+        options.provisioners ?? DEFAULT_PROVISIONER_DAEMONS,
+        FAKE_WORKER_ID,
+        options.taggedProvisioners,
+      ),
     );
     this.presenter = new Presenter(this.state, this.jobs.provisioners);
     this.terminals = new Terminals(options.exec, options.ptyFrameBytes ?? 1024);

@@ -50,7 +50,7 @@ export class ProvisionerPool {
   private readonly waiting: Waiting[] = [];
 
   /** `firstId` is the first daemon's id (the one worker id the fake used before capacity was modelled). */
-  constructor(count: number, firstId: string) {
+  constructor(count: number, firstId: string, tagged: Record<string, string>[] = []) {
     const createdAt = nowIso();
     this.daemons = Array.from({ length: count }, (_, i) => ({
       id: i === 0 ? firstId : daemonId(i),
@@ -58,6 +58,15 @@ export class ProvisionerPool {
       createdAt,
       tags: { ...BUILT_IN_DAEMON_TAGS },
     }));
+    tagged.forEach((tags, i) => {
+      const id = daemonId(count + i);
+      this.daemons.push({
+        id,
+        name: `fake-provisioner-tagged-${i + 1}`,
+        createdAt,
+        tags: { ...BUILT_IN_DAEMON_TAGS, ...tags },
+      });
+    });
   }
 
   /**

@@ -19,6 +19,7 @@ export type BuildReason = Schemas["BuildReason"];
 export type CORSBehavior = Schemas["CORSBehavior"];
 /** Body of `POST /organizations/{org}/templates` (note `dormant_ttl_ms`/`delete_ttl_ms` naming). */
 export type CreateTemplateRequest = Schemas["CreateTemplateRequest"];
+export type UpdateTemplateMeta = Schemas["UpdateTemplateMeta"];
 /** Body of `POST /templateversions/{id}/dry-run`. */
 export type CreateTemplateVersionDryRunRequest = Schemas["CreateTemplateVersionDryRunRequest"];
 /** Body of `POST /organizations/{org}/templateversions`. */

@@ -2788,6 +2788,7 @@ export interface operations {
             /** @description The template as it is now. */
             200: {
                 headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2797,6 +2798,7 @@ export interface operations {
             /** @description Nothing changed; no body. */
             304: {
                 headers: {
+                    "X-Coder-Build-Version": components["headers"]["X-Coder-Build-Version"];
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -7,7 +7,8 @@ describe("push rules the coder CLI follows", () => {
   const launch = useLoopbackFake();
 
   it("makes a new version for unchanged files when the message or the tags change", async () => {
-    const { fake, client } = await launch();
+    // A job tagged pool=gpu waits for a daemon that carries the tag, as on a real Coder.
+    const { fake, client } = await launch({ taggedProvisioners: [{ pool: "gpu" }] });
     const dir = templateFolder({ "main.tf": minimalTemplate() });
     await pushTemplate(client, { name: "t", dir, message: "first" });
     const same = await pushTemplate(client, { name: "t", dir, message: "first" });
