@@ -7,8 +7,9 @@
 
 // scheme://userinfo@ — the userinfo runs to the last "@" before the path, query or fragment starts (WHATWG URL
 // does the same with an unencoded "@" in a password), and never across quotes, spaces or angle brackets, so a
-// URL inside JSON or a sentence is cut at its end.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"'<>@]*(?:@[^/?#\s"'<>@]*)*@/gi;
+// URL inside JSON or a sentence is cut at its end. Nor across "[" or "]": RFC 3986 allows neither in a userinfo,
+// and help text writes an optional user as `ssh://[user@]host` (a typed password with one is known by secretsIn).
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"'<>@[\]]*(?:@[^/?#\s"'<>@[\]]*)*@/gi;
 // The same URL percent-encoded inside another (a query value): scheme%3A%2F%2Fuserinfo%40, never past an encoded
 // "/", "?" or "#".
 const ENCODED_USERINFO =
@@ -18,13 +19,14 @@ const ENCODED_USERINFO =
 const MIN_SECRET_LENGTH = 6;
 
 /**
- * `text` with the userinfo of every `scheme://user:pass@host`, plain or percent-encoded, removed. (A remote in scp
+ * `text` with the userinfo of every `scheme://user:pass@host`, plain or percent-encoded, replaced by `***`, so a
+ * value shown without its credentials does not read as the value typed (`https://***@host/…`). (A remote in scp
  * form, `user:pw@host:path`, reads like an image digest, `ubuntu:22.04@sha256:…`: only a typed one is known, by
  * {@link secretsIn}.)
  */
 export function stripUserinfo(text: string): string {
   if (!text.includes("@") && !/%40/i.test(text)) return text;
-  return text.replace(USERINFO, "$1").replace(ENCODED_USERINFO, "$1");
+  return text.replace(USERINFO, "$1***@").replace(ENCODED_USERINFO, "$1***%40");
 }
 
 /**
@@ -64,7 +66,7 @@ function userinfoSecrets(userinfo: string): string[] {
   return [userinfo.slice(colon + 1)];
 }
 
-/** `text` with every known secret replaced by `***`, then every URL's userinfo removed. */
+/** `text` with every known secret replaced by `***`, then every URL's userinfo. */
 export function redact(text: string, secrets: ReadonlySet<string>): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join("***");

@@ -60,24 +60,29 @@ function expectPlain(stderr: string) {
 }
 
 describe("credentials a user typed are never echoed", () => {
-  it("strips userinfo from URL-like values, and only that", () => {
+  it("replaces the userinfo of URL-like values by ***, and only that", () => {
     expect(stripUserinfo("clone https://alice:s3cret@git.example.com/org/repo.git now")).toBe(
-      "clone https://git.example.com/org/repo.git now",
+      "clone https://***@git.example.com/org/repo.git now",
     );
     expect(stripUserinfo('{"repo_url":"https://ghp_T0KEN@github.com/o/r"}')).toBe(
-      '{"repo_url":"https://github.com/o/r"}',
+      '{"repo_url":"https://***@github.com/o/r"}',
     );
     // An unencoded "@" in the password: everything up to the last "@" of the authority goes.
-    expect(stripUserinfo("https://u:p@ss@host/x")).toBe("https://host/x");
+    expect(stripUserinfo("https://u:p@ss@host/x")).toBe("https://***@host/x");
     expect(stripUserinfo("mail admin@example.com; see https://host/a?b=c@d")).toBe(
       "mail admin@example.com; see https://host/a?b=c@d",
     );
   });
 
+  it("leaves help text's optional user alone: ssh://[user@]host is no userinfo (it became ssh://]host)", () => {
+    const help = "Enter a git URL as https://host/owner/repo, ssh://[user@]host[:port]/owner/repo";
+    expect(stripUserinfo(help)).toBe(help);
+  });
+
   it("strips a URL's userinfo percent-encoded inside another, and never past the encoded path", () => {
     expect(
       stripUserinfo("see https://x/?next=https%3A%2F%2Fbob%3At0ps3cret%40mirror.example.org%2Fx now"),
-    ).toBe("see https://x/?next=https%3A%2F%2Fmirror.example.org%2Fx now");
+    ).toBe("see https://x/?next=https%3A%2F%2F***%40mirror.example.org%2Fx now");
     expect(stripUserinfo("https%3A%2F%2Fhost%2Fa%40b")).toBe("https%3A%2F%2Fhost%2Fa%40b");
   });
 
