@@ -109,3 +109,31 @@ export async function applyAutomaticUpdates(
   await client.workspaces.setAutomaticUpdates(workspace.id, wanted, { signal: options.signal });
   return { ...workspace, automatic_updates: wanted };
 }
+
+/**
+ * Warns (`parameters-not-applied`) of the given values that differ from those of the running workspace's latest
+ * build: reusing it as it runs leaves them unapplied, and they must not be dropped silently. The same values
+ * again, as a re-run gives, are no news. No values given costs no request.
+ */
+export async function warnIfValuesNotApplied(
+  client: CoderClient,
+  workspace: Workspace,
+  options: {
+    parameters?: Record<string, string> | undefined;
+    signal?: AbortSignal | undefined;
+    onEvent?: FlowEventHandler | undefined;
+  },
+): Promise<void> {
+  const given = Object.entries(options.parameters ?? {});
+  if (given.length === 0) return;
+  const built = await client.builds.parameters(workspace.latest_build.id, { signal: options.signal });
+  const current = new Map(built.map((p) => [p.name, p.value]));
+  const unapplied = given.filter(([name, value]) => current.get(name) !== value).map(([name]) => name);
+  if (unapplied.length === 0) return;
+  const one = unapplied.length === 1;
+  options.onEvent?.({
+    type: "warning",
+    code: "parameters-not-applied",
+    message: `Workspace ${workspace.name} is already running, so the given value${one ? "" : "s"} of ${unapplied.join(", ")} ${one ? "was" : "were"} not applied; stop it first to start it with new values.`,
+  });
+}

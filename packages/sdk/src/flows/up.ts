@@ -11,7 +11,7 @@ import type { BuildTurn } from "./fleet-capacity.js";
 import { resolveOrganization } from "./organization.js";
 import { pushIntoOrganization } from "./push.js";
 import { checkCoderServer } from "./server-check.js";
-import { applyAutomaticUpdates, settle, startOrJoin } from "./up-existing.js";
+import { applyAutomaticUpdates, settle, startOrJoin, warnIfValuesNotApplied } from "./up-existing.js";
 import { interruptedUp, isInterrupt, type UpProgress } from "./up-interrupt.js";
 import { waitForAgents, waitForBuild } from "./wait.js";
 import { startWorkspace } from "./workspace.js";
@@ -222,13 +222,9 @@ async function runUp(
       ),
     );
     progress.workspace = workspace;
-  } else if (Object.keys(options.parameters ?? {}).length) {
-    // Reusing a running workspace changes nothing on it; say so rather than drop the values silently.
-    onEvent?.({
-      type: "warning",
-      code: "parameters-not-applied",
-      message: `Workspace ${workspace.name} is already running, so the given parameter values were not applied; stop it first to start it with new values.`,
-    });
+  } else {
+    // Reusing a running workspace changes nothing on it: given values it does not have are not applied.
+    await warnIfValuesNotApplied(client, workspace, options);
   }
 
   let build = workspace.latest_build;

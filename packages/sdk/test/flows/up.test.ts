@@ -118,13 +118,29 @@ describe("up()", () => {
     expect(failure.message).toMatch(/not ready after/);
   });
 
-  it("warns that parameter values are not applied to a running workspace", async () => {
+  it("warns that parameter values are not applied to a running workspace, naming the ones that differ", async () => {
     const { client, events, onEvent } = await launch();
     await up({ client, workspace: "dev", templateDir: TEMPLATE_DIR, parameters: { repo_url: REPO } });
-    await up({ client, workspace: "dev", parameters: { install_wasm_tools: "false" }, onEvent });
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: "warning", code: "parameters-not-applied" }),
-    );
+    await up({
+      client,
+      workspace: "dev",
+      parameters: { repo_url: REPO, install_wasm_tools: "false" },
+      onEvent,
+    });
+    const warnings = events.filter((e) => e.type === "warning" && e.code === "parameters-not-applied");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      message: expect.stringContaining("value of install_wasm_tools was"),
+    });
+    expect(warnings[0]).not.toMatchObject({ message: expect.stringContaining("repo_url") });
+  });
+
+  it("says nothing of values on a re-run that gives the running workspace's own values again", async () => {
+    const { client, events, onEvent } = await launch();
+    const parameters = { repo_url: REPO, install_wasm_tools: "true" };
+    await up({ client, workspace: "dev", templateDir: TEMPLATE_DIR, parameters });
+    await up({ client, workspace: "dev", parameters, onEvent });
+    expect(events.filter((e) => e.type === "warning")).toEqual([]);
   });
 
   it("reuses a running workspace in a handful of requests", async () => {
