@@ -5,7 +5,8 @@
 import type { AgentEngine } from "../agents.js";
 import { nowIso } from "../ids.js";
 import type { FakeState, ResourceRecord, WorkspaceBuildRecord } from "../state.js";
-import type { ParsedTemplate } from "../template-model.js";
+import type { ParsedTemplate, TemplateAgent } from "../template-model.js";
+import { renderAgents } from "./agent-values.js";
 import { planValidationFailure } from "./plan-validation.js";
 import { type JobPlan, plannedResources, resourceRecord, type Stage } from "./stages.js";
 
@@ -71,7 +72,9 @@ export function workspaceBuild(state: FakeState, agents: AgentEngine, build: Wor
   return {
     stages,
     complete: () => {
-      build.resources = materialise(agents, job.id, build, version.parsed);
+      build.resources = materialise(agents, job.id, build, version.parsed, (templates) =>
+        renderAgents(state, build, version, templates),
+      );
       build.updatedAt = nowIso();
       if (build.transition !== "start") agents.finishShutdown(previousAgents);
       if (build.transition === "delete") workspace.deleted = true;
@@ -102,12 +105,13 @@ function materialise(
   jobId: string,
   build: WorkspaceBuildRecord,
   parsed: ParsedTemplate | undefined,
+  render: (agents: TemplateAgent[]) => TemplateAgent[],
 ): ResourceRecord[] {
   return plannedResources(parsed, build.transition).map((r) => {
     const record = resourceRecord(jobId, build.transition, r.type, r.name);
     if (build.transition === "start") {
       const agents = (parsed?.agents ?? []).filter((a) => r.agentNames.includes(a.name));
-      engine.createAgents(build.id, record, agents);
+      engine.createAgents(build.id, record, render(agents));
     }
     return record;
   });
