@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import type { RetryInfo } from "@spt-coder/sdk";
 import type { Ctx, GlobalArgs, InterruptScope, Sdk } from "./command.js";
 import { type ConfigSource, resolveConfig } from "./config.js";
-import { interruptedBy, UsageError } from "./errors.js";
+import { badNumberFlag, interruptedBy, UsageError } from "./errors.js";
 import { type InterruptSignal, interruptExitCode } from "./exit-codes.js";
 import type { Io } from "./io.js";
 import { type GuardedOutput, keepSecret, type OutputPolicy } from "./output.js";
@@ -132,7 +132,7 @@ function requestTimeout(args: GlobalArgs): { timeoutMs?: number } {
   const seconds = args["request-timeout"];
   if (seconds === undefined) return {};
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--request-timeout must be a positive number of seconds, not ${seconds}.`);
+    throw badNumberFlag("--request-timeout", "a positive number of seconds", "60", seconds);
   }
   return { timeoutMs: Math.round(seconds * 1000) };
 }

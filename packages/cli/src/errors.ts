@@ -25,6 +25,15 @@ export class UsageError extends CliError {
   }
 }
 
+/**
+ * A numeric flag out of its range: `--timeout must be a positive number of seconds, e.g. --timeout 60.` yargs reads
+ * a word as NaN, which is not worth echoing ("not NaN"); a number out of range is.
+ */
+export function badNumberFlag(flag: string, rule: string, example: string, value: number): UsageError {
+  const got = Number.isNaN(value) ? "" : ` (got ${value})`;
+  return new UsageError(`${flag} must be ${rule}, e.g. ${flag} ${example}${got}.`);
+}
+
 /** No usable session token (exit 3). */
 export class AuthRequiredError extends CliError {
   override name = "AuthRequiredError";

@@ -106,7 +106,7 @@ describe("spt-coder exec", () => {
       expect(r.stderr).toContain("spt-coder exec needs a command after --.");
     }
     expect((await cli(["exec", "dev", "--timeout", "0", "--", "true"])).stderr).toContain(
-      "--timeout must be a positive number of seconds, not 0.",
+      "--timeout must be a positive number of seconds, e.g. --timeout 60 (got 0).",
     );
   });
 

@@ -1,5 +1,5 @@
 import { defineCommand } from "../command.js";
-import { ExitStatus, InterruptedError, interruptedBy, UsageError } from "../errors.js";
+import { badNumberFlag, ExitStatus, InterruptedError, interruptedBy, UsageError } from "../errors.js";
 import { openSession } from "../session.js";
 import { StreamedText } from "../ui/streamed-text.js";
 import { renderJson } from "../ui/table.js";
@@ -108,7 +108,7 @@ function commandOf(args: ExecArgs): string[] {
 function timeoutOf(seconds: number | undefined): number | undefined {
   if (seconds === undefined) return undefined;
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--timeout must be a positive number of seconds, not ${seconds}.`);
+    throw badNumberFlag("--timeout", "a positive number of seconds", "60", seconds);
   }
   return Math.round(seconds * 1000);
 }
