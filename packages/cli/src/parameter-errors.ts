@@ -31,27 +31,71 @@ export interface ParameterBlock {
   problem: string[];
   accepted?: string | undefined;
   flag: string;
+  /** The validation regex, when it was too long to print inside the problem (the JSON output keeps it here). */
+  pattern?: string | undefined;
 }
 
 const MAX_PROBLEM_LINES = 3;
+/** A regex longer than this says less than the template's own error text next to it: it is left out of the text. */
+const MAX_SHOWN_PATTERN = 40;
+// The provider's `<error> (value "<value>" does not match "<regex>")`, both quoted as Go's %q does.
+const GO_QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
+const PATTERN_CLAUSE = new RegExp(String.raw` \(value (${GO_QUOTED}) does not match (${GO_QUOTED})\)`);
+
+/**
+ * A problem's text without a long validation regex (the repo_url one is 600 characters, printed where the
+ * template's error already says what to type), and that regex.
+ */
+export function withoutLongPattern(message: string): { text: string; pattern?: string } {
+  const clause = PATTERN_CLAUSE.exec(message);
+  if (!clause) return { text: message };
+  const pattern = unquote(clause[2]!);
+  if (pattern.length <= MAX_SHOWN_PATTERN) return { text: message };
+  const text = message.replace(
+    clause[0],
+    ` (value ${clause[1]} does not match the template's validation regex)`,
+  );
+  return { text, pattern };
+}
+
+function unquote(quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return quoted.slice(1, -1);
+  }
+}
+
+/** A problem as one line for a `field: detail` validation: the rule only when the message does not state it. */
+export function problemDetail(problem: ParameterProblem): string {
+  const { text } = withoutLongPattern(problem.message);
+  return problem.allowed && !repeatsRule(problem) ? `${text} (allowed: ${problem.allowed})` : text;
+}
+
+/** True when the accepted values are a regex or the template's validation text that the message already states. */
+function repeatsRule(problem: ParameterProblem): boolean {
+  const rule = /^text matching (.+?)(?: \((.*)\))?$/.exec(problem.allowed ?? "");
+  return (
+    rule !== null && (problem.message.includes(rule[1]!) || (!!rule[2] && problem.message.includes(rule[2])))
+  );
+}
 
 /**
  * A problem as a few lines. The accepted values are left out when the message already states the rule (a regex
  * or the template's validation text), so nothing is printed twice.
  */
 export function parameterBlock(problem: ParameterProblem, flags?: ParameterFlags): ParameterBlock {
-  const lines = problem.message.split("\n").filter((l) => l.trim() !== "");
+  const { text, pattern } = withoutLongPattern(problem.message);
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
   const problemLines =
     lines.length > MAX_PROBLEM_LINES
       ? [...lines.slice(0, MAX_PROBLEM_LINES - 1), `(and ${lines.length - MAX_PROBLEM_LINES + 1} more)`]
       : lines;
-  const rule = /^text matching (.+?)(?: \((.*)\))?$/.exec(problem.allowed ?? "");
-  const repeated =
-    rule !== null && (problem.message.includes(rule[1]!) || (!!rule[2] && problem.message.includes(rule[2])));
   return {
     name: problem.name,
     problem: problemLines,
-    ...(problem.allowed && !repeated ? { accepted: problem.allowed } : {}),
+    ...(problem.allowed && !repeatsRule(problem) ? { accepted: problem.allowed } : {}),
     flag: flagFor(problem.name, flags),
+    ...(pattern ? { pattern } : {}),
   };
 }

@@ -30,7 +30,12 @@ import {
 import { type ConfigSource, rejectedTokenHint } from "./config.js";
 import { CliError } from "./errors.js";
 import { ExitCode, type ExitCodeValue, exitCodeName } from "./exit-codes.js";
-import { type ParameterBlock, ParameterInputError, parameterBlock } from "./parameter-errors.js";
+import {
+  type ParameterBlock,
+  ParameterInputError,
+  parameterBlock,
+  problemDetail,
+} from "./parameter-errors.js";
 
 /** An error as the CLI reports it: text on stderr, or `{ "error": … }` with `-o json`. */
 export interface ErrorReport {
@@ -120,10 +125,7 @@ const RULES: readonly ReportRule[] = [
         exitCode: ExitCode.usage,
         code: "invalid_parameters",
         message: `${e.problems.length} parameter value${e.problems.length === 1 ? " was" : "s were"} rejected before any build started:`,
-        validations: e.problems.map((p) => ({
-          field: p.name,
-          detail: p.allowed ? `${p.message} (allowed: ${p.allowed})` : p.message,
-        })),
+        validations: e.problems.map((p) => ({ field: p.name, detail: problemDetail(p) })),
         parameters: e.problems.map((p) => parameterBlock(p, flags)),
         suggestion: "Fix the values as shown and run the command again.",
       };
