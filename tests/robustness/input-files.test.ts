@@ -64,7 +64,11 @@ describe("an input file over the size cap", () => {
     expect(text.stdout).toMatch(/^w1\s+would fail\s/m);
     expect(text.code).toBe(2);
     const json = await cli(["fleet", "apply", "-f", path, "--dry-run", "-o", "json"]);
-    expect(JSON.parse(json.stdout).items[0].error.message).toMatch(/- note: the value is \d+ bytes/);
+    const error = JSON.parse(json.stdout).items[0].error;
+    expect(error.validations[0]).toMatchObject({
+      field: "note",
+      detail: expect.stringMatching(/^the value is \d+ bytes/),
+    });
   });
 });
 
@@ -113,8 +117,8 @@ describe("a parameter named __proto__", () => {
     expect(item).toMatchObject({
       name: "w1",
       outcome: "failed",
-      error: { name: "ParameterValidationError" },
+      error: { code: "invalid_parameters", exit_code: 2 },
     });
-    expect(item.error.message).toMatch(/__proto__/);
+    expect(item.error.validations[0].field).toBe("__proto__");
   });
 });

@@ -48,7 +48,8 @@ export interface JsonSummary {
   items: {
     name: string;
     outcome: string;
-    error: { name: string; message: string } | null;
+    /** The CLI's `{ "error": … }` shape. */
+    error: { code: string; exit_code: number; message: string } | null;
     exists: string[];
   }[];
   templates: { name: string; outcome: string }[];

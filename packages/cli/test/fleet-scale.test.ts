@@ -81,7 +81,7 @@ describe("spt-coder fleet apply at scale", () => {
     expect(summary.counts).toMatchObject({ created: 11, failed: 1 });
     const failed = summary.items.filter((i) => i.outcome === "failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0]?.error?.name).toBe("ProvisionerJobError");
+    expect(failed[0]?.error?.code).toBe("build_failed");
     expect(failed[0]?.error?.message).toContain("quota exceeded");
     expect(failed[0]?.exists.join(" ")).toContain(`workspace ${failed[0]?.name}`);
     // Nothing twice: twelve workspaces with twelve names, and one create each.

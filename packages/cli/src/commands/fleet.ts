@@ -1,13 +1,21 @@
 import { resolve } from "node:path";
 import { DEFAULT_TEMPLATE, type FleetSpec, type FleetSummary } from "@spt-coder/sdk";
 import { defineCommand } from "../command.js";
-import { AlreadyReportedError, CliError, InterruptedError, interruptedBy, UsageError } from "../errors.js";
+import {
+  AlreadyReportedError,
+  badNumberFlag,
+  CliError,
+  InterruptedError,
+  interruptedBy,
+  UsageError,
+} from "../errors.js";
 import { ExitCode, type InterruptSignal, interruptExitCode } from "../exit-codes.js";
 import { readFleetFile } from "../fleet-file.js";
+import { type ParameterFlags, ParameterInputError } from "../parameter-errors.js";
 import { openSession } from "../session.js";
 import { shippedTemplateDir } from "../template-dir.js";
 import { FleetProgress } from "../ui/fleet-progress.js";
-import { renderFleetJson, renderFleetText } from "../ui/fleet-summary.js";
+import { type ExplainError, renderFleetJson, renderFleetText } from "../ui/fleet-summary.js";
 import { orgArg, outputArg, waitArg } from "./shared.js";
 
 interface FleetArgs {
@@ -67,7 +75,7 @@ export const fleetCommand = defineCommand<FleetArgs>({
     if (!args.file) throw new UsageError("No declaration: give -f fleet.yaml (YAML or JSON).");
     const concurrency = args.concurrency;
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
-      throw new UsageError(`--concurrency must be a whole number of at least 1, got ${concurrency}.`);
+      throw badNumberFlag("--concurrency", "a whole number of at least 1", "3", concurrency);
     const sdk = await ctx.sdk();
     const path = resolve(ctx.cwd, args.file);
     const file = await readFleetFile(path, sdk.nameProblem);
@@ -105,8 +113,20 @@ export const fleetCommand = defineCommand<FleetArgs>({
       progress.close();
       scope.dispose();
     }
-    ctx.stdout(args.output === "json" ? renderFleetJson(summary) : renderFleetText(summary, ctx.colors));
-    await failUnlessOk(summary, args.output === "json", scope.received);
+    const { reportError, errorJson } = await import("../report.js");
+    // A rejected value came from the declaration, not from a flag: the report names where to fix it.
+    const explain = (error: Error) =>
+      reportError(
+        error instanceof sdk.ParameterValidationError && !(error instanceof sdk.MissingBuildParametersError)
+          ? new ParameterInputError(error, fileFlags(error.problems, args.file ?? "the declaration"))
+          : error,
+      );
+    ctx.stdout(
+      args.output === "json"
+        ? renderFleetJson(summary, explain, errorJson)
+        : renderFleetText(summary, ctx.colors, explain),
+    );
+    failUnlessOk(summary, args.output === "json", scope.received, explain);
   },
 });
 
@@ -116,12 +136,18 @@ function withShippedTemplate(spec: FleetSpec): FleetSpec {
   return { ...spec, templateDir: shippedTemplateDir() };
 }
 
+/** Where each rejected parameter is set: `parameters.<name>` in the declaration. */
+function fileFlags(problems: { name: string }[], file: string): ParameterFlags {
+  return Object.fromEntries(problems.map((p) => [p.name, `parameters.${p.name} in ${file}`]));
+}
+
 /** Exit 0 only when every item succeeded; the summary on stdout already says which did not. */
-async function failUnlessOk(
+function failUnlessOk(
   summary: FleetSummary,
   json: boolean,
   signal: InterruptSignal | undefined,
-): Promise<void> {
+  explain: ExplainError,
+): void {
   if (summary.ok) return;
   const bad = summary.items.filter((i) => !["created", "started", "reused"].includes(i.outcome));
   const prunes = summary.pruned.filter((p) => p.outcome === "failed");
@@ -133,8 +159,7 @@ async function failUnlessOk(
     throw new InterruptedError(message, { signal });
   }
   const first = bad[0]?.error ?? prunes[0]?.error;
-  const { reportError } = await import("../report.js");
-  const exitCode = first ? reportError(first).exitCode : ExitCode.api;
+  const exitCode = first ? explain(first).exitCode : ExitCode.api;
   const suggestion = "Fix what the summary shows and run the same command again: what exists is reused.";
   if (json) throw new AlreadyReportedError(message, { exitCode });
   throw new CliError(message, { exitCode, suggestion });

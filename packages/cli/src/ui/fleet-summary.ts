@@ -1,5 +1,6 @@
 /** The summary `fleet apply` prints on stdout: a table per item, or one JSON document with `-o json`. */
 import type { FleetItemResult, FleetSummary } from "@spt-coder/sdk";
+import type { ErrorReport } from "../report.js";
 import type { Colors } from "./colors.js";
 import { renderJson, renderTable } from "./table.js";
 
@@ -10,8 +11,11 @@ const PLANNED: Record<string, string> = {
   failed: "would fail",
 };
 
+/** How a failed item's error is reported: the CLI's one mapping (report.ts), which the caller loads. */
+export type ExplainError = (error: Error) => ErrorReport;
+
 /** The summary as a table, the templates and prunes, and a totals line. */
-export function renderFleetText(summary: FleetSummary, colors: Colors): string {
+export function renderFleetText(summary: FleetSummary, colors: Colors, explain: ExplainError): string {
   const outcome = (o: string) => (summary.dryRun ? (PLANNED[o] ?? o) : o);
   const paint = (item: FleetItemResult, text: string) =>
     ["created", "started", "reused"].includes(item.outcome)
@@ -22,7 +26,7 @@ export function renderFleetText(summary: FleetSummary, colors: Colors): string {
   const rows = summary.items.map((item) => [
     item.owner === "me" ? item.name : `${item.owner}/${item.name}`,
     paint(item, outcome(item.outcome)),
-    detail(item),
+    detail(item, explain),
   ]);
   const parts = [renderTable(["Workspace", "Outcome", "Detail"], rows)];
   const pushed = summary.templates.filter((t) => t.outcome !== "existing");
@@ -41,21 +45,34 @@ export function renderFleetText(summary: FleetSummary, colors: Colors): string {
   return parts.join("");
 }
 
-function detail(item: FleetItemResult): string {
+function detail(item: FleetItemResult, explain: ExplainError): string {
   const bits: string[] = [];
-  if (item.error) bits.push(firstLine(item.error));
+  if (item.error) bits.push(failure(explain(item.error)));
   if (item.exists.length) bits.push(`exists: ${item.exists.join(", ")}`);
   if (!item.error && item.durationMs) bits.push(`${(item.durationMs / 1000).toFixed(1)} s`);
   return bits.join("; ");
+}
+
+/** What failed, on one line: each rejected parameter and why (the report's first line only counts them). */
+function failure(report: ErrorReport): string {
+  if (!report.parameters?.length) return report.message.split("\n")[0] ?? report.message;
+  return report.parameters.map((p) => `${p.name}: ${p.problem.join(" ")}`).join("; ");
 }
 
 function firstLine(error: Error): string {
   return error.message.split("\n")[0] ?? error.message;
 }
 
-/** The summary as one JSON document, Coder's snake_case style. */
-export function renderFleetJson(summary: FleetSummary): string {
-  const error = (e: Error | undefined) => (e ? { name: e.name, message: e.message } : null);
+/**
+ * The summary as one JSON document, Coder's snake_case style. A failed item's `error` has the shape of the CLI's
+ * own `{ "error": … }` (code, exit_code, message, validations, suggestion, parameters).
+ */
+export function renderFleetJson(
+  summary: FleetSummary,
+  explain: ExplainError,
+  errorJson: (report: ErrorReport) => { error: Record<string, unknown> },
+): string {
+  const error = (e: Error | undefined) => (e ? errorJson(explain(e)).error : null);
   return renderJson({
     ok: summary.ok,
     dry_run: summary.dryRun,
