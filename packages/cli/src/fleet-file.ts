@@ -25,6 +25,8 @@ interface Problem {
   line: number;
   where: string;
   message: string;
+  /** A YAML syntax error: its column, and the parser's excerpt of the lines around it with a caret. */
+  syntax?: { column: number; excerpt: string[] };
 }
 
 type YamlModule = typeof import("yaml");
@@ -44,23 +46,46 @@ export async function readFleetFile(
   const yaml = (imported.parseDocument ? imported : imported.default) as YamlModule;
   const lines = new yaml.LineCounter();
   const doc = yaml.parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  const problems: Problem[] = doc.errors.map((e) => ({
-    line: e.linePos?.[0]?.line ?? 1,
-    where: "",
-    message: e.message.split("\n")[0] ?? e.message,
-  }));
+  const problems: Problem[] = doc.errors.map(syntaxProblem);
   const reader = new Reader(yaml, lines, problems, dirname(resolve(path)), nameProblem);
   const file = problems.length === 0 ? reader.file(doc) : undefined;
   if (problems.length > 0 || !file) {
-    const shown = problems
-      .sort((a, b) => a.line - b.line)
-      .map((p) => `  ${path}:${p.line}: ${p.where ? `${p.where}: ` : ""}${p.message}`);
+    const shown = problems.sort((a, b) => a.line - b.line).map((p) => problemText(path, p));
+    const suggestion = problems.some((p) => p.syntax)
+      ? "The file is not valid YAML there: indent with spaces (never tabs), and close every {, [ and quote. `spt-coder fleet apply --help` shows a declaration."
+      : "Fix each line shown; `spt-coder fleet apply --help` shows a declaration and its keys.";
     throw new UsageError(
       `${path} is not a valid fleet declaration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${shown.join("\n")}`,
-      { suggestion: "Each workspace needs a name; see `spt-coder fleet --help` for the keys." },
+      { suggestion },
     );
   }
   return file;
+}
+
+/**
+ * A parser error as `line:column: what`, with the excerpt the parser draws under it. Its message says
+ * "… at line 6, column 3:" and then the excerpt: the position moves to the front, the excerpt below.
+ */
+function syntaxProblem(error: {
+  message: string;
+  linePos?: [{ line: number; col: number }, ...unknown[]];
+}): Problem {
+  const [first = "", ...rest] = error.message.split("\n");
+  const at = error.linePos?.[0];
+  return {
+    line: at?.line ?? 1,
+    where: "",
+    message: first.replace(/ at line \d+, column \d+:?$/, ""),
+    syntax: { column: at?.col ?? 1, excerpt: rest.filter((l) => l.trim() !== "") },
+  };
+}
+
+function problemText(path: string, p: Problem): string {
+  if (p.syntax) {
+    const excerpt = p.syntax.excerpt.map((l) => `\n    ${l}`).join("");
+    return `  ${path}:${p.line}:${p.syntax.column}: YAML syntax: ${p.message}${excerpt}`;
+  }
+  return `  ${path}:${p.line}: ${p.where ? `${p.where}: ` : ""}${p.message}`;
 }
 
 /** Walks the document, noting problems instead of stopping at the first. */

@@ -40,7 +40,9 @@ describe("spt-coder fleet apply", () => {
     writeFileSync(file, "workspaces: [\n  { name: a },\n");
     const broken = await apply(file);
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+: `));
+    expect(broken.stderr).toMatch(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: YAML syntax: `),
+    );
   });
 
   it("dry-runs: says what would be created and pruned and changes nothing", async () => {
