@@ -150,7 +150,7 @@ describe("lifecycle commands against the fake", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("is not a time of day");
     const manual = await cli(["schedule", "extend", "ws", "2h"]);
-    expect(manual.code).toBe(1);
+    expect(manual.code).toBe(2); // a usage error now, with the schedule stop that gives it a stop time
     expect(manual.stderr).toContain("Workspace shutdown is manual.");
   });
 

@@ -1,6 +1,7 @@
 import type { Workspace } from "@spt-coder/sdk";
 import { type CommandDef, type Ctx, defineCommand, type GlobalArgs } from "../command.js";
-import { UsageError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { parseAutostart, parseDuration } from "../schedule-parse.js";
 import { openSession, type Session } from "../session.js";
 import { renderFields, renderJson } from "../ui/table.js";
@@ -118,9 +119,34 @@ const extend = defineCommand<SetArgs>({
   examples: [["spt-coder schedule extend dev 2h", "Keep dev running two more hours"]],
   async handler(args, ctx) {
     const ms = parseDuration(args.when.join(""));
-    await change(ctx, args, (s, w) => s.client.workspaces.extend(w.id, new Date(Date.now() + ms)));
+    const sdk = await ctx.sdk();
+    await change(ctx, args, (s, w) =>
+      s.client.workspaces.extend(w.id, new Date(Date.now() + ms)).catch((error: unknown) => {
+        throw error instanceof sdk.CoderApiError && error.status === 409 ? cannotExtend(error, w) : error;
+      }),
+    );
   },
 });
+
+/**
+ * Coder's 409s for an extend, with what to do instead: a workspace whose shutdown is manual has no stop time to
+ * move (exit 2: give it one with `schedule stop`); one that is stopped or still building is not running (exit 4).
+ */
+function cannotExtend(error: Error, w: Workspace): Error {
+  const name = w.name;
+  const [exitCode, suggestion] = /shutdown is manual/i.test(error.message)
+    ? [
+        ExitCode.usage,
+        `Nothing stops ${name} on its own, so there is no stop time to move. To stop it after a while, set one: spt-coder schedule stop ${name} 8h`,
+      ]
+    : /must be started/i.test(error.message)
+      ? [ExitCode.notFound, `Start it first: spt-coder start ${name}`]
+      : /still building/i.test(error.message)
+        ? [ExitCode.notFound, `Wait for the build (spt-coder logs ${name}), then extend it.`]
+        : [ExitCode.api, undefined];
+  if (!suggestion) return error;
+  return new CliError(error.message, { exitCode, suggestion, cause: error });
+}
 
 const updates = defineCommand<SetArgs>({
   command: "updates <workspace> <when..>",
