@@ -1,6 +1,6 @@
 import type { Template } from "@spt-coder/sdk";
 import { type CommandDef, defineCommand, type Sdk } from "../command.js";
-import { CliError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { confirmOrStop } from "../lifecycle.js";
 import { openSession, type Session } from "../session.js";
@@ -120,13 +120,33 @@ function versionCommand(action: "promote" | "archive" | "unarchive"): CommandDef
       const { template, version } = await findVersion(session, sdk, args);
       const client = session.client;
       if (action === "archive") {
+        // Coder refuses with a 500 whose detail only guesses ("likely in use … or … the active version").
+        if (version.id === template.active_version_id) {
+          throw new UsageError(
+            `Version ${version.name} is the active version of ${template.name}; Coder archives only versions that are neither active nor in use.`,
+            {
+              suggestion: `Promote another version first: spt-coder templates versions promote ${template.name} <version-name> (the versions: spt-coder templates versions list ${template.name}).`,
+            },
+          );
+        }
         await confirmOrStop(
           ctx,
           args.yes,
           `Archive version ${version.name} of ${template.name}?`,
           "archive a template version",
         );
-        await client.templateVersions.archive(version.id);
+        await client.templateVersions.archive(version.id).catch((error: unknown) => {
+          throw error instanceof sdk.CoderApiError && /Unable to archive/i.test(error.detail ?? "")
+            ? new CliError(
+                `Version ${version.name} of ${template.name} could not be archived: ${error.detail}.`,
+                {
+                  exitCode: ExitCode.api,
+                  suggestion: `Workspaces still on it keep it in use: list them with spt-coder list --all --search "template:${template.name}", then update or delete them.`,
+                  cause: error,
+                },
+              )
+            : error;
+        });
       } else if (action === "unarchive") {
         await client.templateVersions.unarchive(version.id);
       } else {
