@@ -29,7 +29,7 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
   login: [
     ["spt-coder login https://coder.example.com", "Check the URL, paste a token, store both"],
     [
-      'printf %s "$CODER_TOKEN" | spt-coder login https://coder.example.com --token-stdin',
+      'printf %s "$TOKEN" | spt-coder login https://coder.example.com --token-stdin',
       "Without a terminal (CI); the token never shows in `ps`",
     ],
   ],

@@ -66,6 +66,15 @@ export function buildCli(
   return cli;
 }
 
+/**
+ * The examples, each command on a line of its own with what it does under it. yargs' own examples section puts
+ * them in two columns, the first at most half the width, so a longer command wrapped in the middle.
+ */
+function examplesHelp(examples: readonly (readonly [string, string])[]): string {
+  if (examples.length === 0) return "";
+  return `Examples:\n${examples.map(([example, text]) => `  ${example}\n      ${text}`).join("\n")}`;
+}
+
 /** Adds one command, and its subcommands (`templates versions list`), to a yargs program or command. */
 function registerCommand(
   cli: Argv,
@@ -81,11 +90,12 @@ function registerCommand(
     builder: (y: Argv) => {
       for (const [name, options] of Object.entries(command.positionals ?? {})) y.positional(name, options);
       y.options(command.args ?? {});
-      for (const [example, text] of command.examples ?? EXAMPLES[command.command.split(" ")[0]!] ?? [])
-        y.example(example, text);
       for (const sub of command.subcommands ?? []) registerCommand(y, io, sub, onRun, state);
       if (command.subcommands?.length) y.demandCommand(1, "Pick a subcommand.");
-      y.epilogue(command.epilogue ? `${command.epilogue}\n\n${exitCodeHelp()}` : exitCodeHelp());
+      const examples = command.examples ?? EXAMPLES[command.command.split(" ")[0]!] ?? [];
+      y.epilogue(
+        [examplesHelp(examples), command.epilogue, exitCodeHelp()].filter((part) => part).join("\n\n"),
+      );
       return y;
     },
     handler: async (raw: Record<string, unknown>) => {
