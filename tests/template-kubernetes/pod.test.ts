@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_INIT_SCRIPT, HarnessWorkspace, type StartResult } from "../template/harness/container.js";
 import { repairDownloads, writeDownloads } from "../template/harness/fixtures.js";
-import { buildRootfs, notOwnedBy, templateVersions } from "../template/harness/host.js";
+import { buildRootfs, harnessSkipReason, notOwnedBy, templateVersions } from "../template/harness/host.js";
 import { writeRepository } from "../template/harness/repository.js";
 import { type FixtureServer, serveFixtures } from "../template/harness/server.js";
 import { announceSkip, findTool } from "../template/helpers/template.js";
@@ -17,14 +17,7 @@ import { evaluatePod, type PodFacts } from "./helpers/pod.js";
 // the scripts as the downward API lays them out, and the shared process namespace's init in
 // front. One start, every download on loopback. It needs root, unshare and terraform.
 const terraform = findTool("terraform");
-const why = (() => {
-  if (process.env.SPT_SKIP_TEMPLATE_HARNESS === "1")
-    return "SPT_SKIP_TEMPLATE_HARNESS=1 (.ci/run runs it once, on Node 20)";
-  if (process.getuid?.() !== 0) return "it needs root for unshare, mount and mknod";
-  if (!terraform) return "terraform is not on PATH (it evaluates main.tf)";
-  if (!findTool("unshare")) return "unshare is missing (util-linux)";
-  return undefined;
-})();
+const why = harnessSkipReason(terraform);
 if (why)
   announceSkip("the Kubernetes pod in the template harness (tests/template-kubernetes/pod.test.ts)", why);
 const hasKvm = existsSync("/dev/kvm");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HarnessWorkspace, StartResult } from "./harness/container.js";
 import type { Evaluated } from "./harness/evaluate.js";
-import { notOwnedBy, PretendHost } from "./harness/host.js";
+import { harnessSkipReason, notOwnedBy, PretendHost } from "./harness/host.js";
 import { announceSkip, findTool } from "./helpers/template.js";
 
 // The template started the way a Docker host with KVM starts it (see harness/README.md): a
@@ -11,14 +11,7 @@ import { announceSkip, findTool } from "./helpers/template.js";
 // and mount namespaces, a stand-in agent running every script as the workspace user, and every
 // download served from loopback. It needs root (namespaces, mounts, mknod) and terraform.
 const terraform = findTool("terraform");
-const why = (() => {
-  if (process.env.SPT_SKIP_TEMPLATE_HARNESS === "1")
-    return "SPT_SKIP_TEMPLATE_HARNESS=1 (.ci/run runs it once, on Node 20)";
-  if (process.getuid?.() !== 0) return "it needs root for unshare, mount and mknod";
-  if (!terraform) return "terraform is not on PATH (it evaluates main.tf)";
-  if (!findTool("unshare")) return "unshare is missing (util-linux)";
-  return undefined;
-})();
+const why = harnessSkipReason(terraform);
 if (why) announceSkip("the template harness (tests/template/real-host.test.ts)", why);
 const hasKvm = existsSync("/dev/kvm");
 if (!why && !hasKvm) announceSkip("the harness start with /dev/kvm", "this machine has no /dev/kvm");

@@ -4,7 +4,11 @@
 # bootstrap finds them in place and nothing downloads while the tests run; tini stands in for
 # Docker's docker-init (`init = true`). Cached in .cache/rootfs/<hash of suite and packages>/.
 # Needs root and mmdebstrap (apt-get install mmdebstrap); .ci/run runs it before the tests.
+# --built: build nothing; print the path and exit 0 when it is built, else exit 1 (the tests ask this, so that a
+# plain `pnpm test` never starts a 600 MB build: SPT_TEMPLATE_HARNESS=1 opts in).
 set -euo pipefail
+only_check=false
+[ "${1:-}" = "--built" ] && only_check=true
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 bootstrap="$repo/template/scripts/bootstrap.sh"
 suite=bookworm
@@ -24,6 +28,7 @@ if [ -f "$root/.complete" ]; then
   echo "$root"
   exit 0
 fi
+$only_check && exit 1
 command -v mmdebstrap >/dev/null || { echo "build-rootfs: mmdebstrap is missing (apt-get install mmdebstrap)" >&2; exit 1; }
 mkdir -p "$cache"
 # One builder at a time: parallel test files wait for the first one.

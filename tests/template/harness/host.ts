@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { at, block, type HclObject, loadTemplate } from "../helpers/template.js";
+import { at, block, findTool, type HclObject, loadTemplate } from "../helpers/template.js";
 import { AGENT_INIT_SCRIPT, HarnessWorkspace } from "./container.js";
 import { type Evaluated, evaluateTemplate } from "./evaluate.js";
 import { type FixtureVersions, repairDownloads, writeDownloads } from "./fixtures.js";
@@ -25,6 +25,22 @@ export function templateVersions(template: HclObject): FixtureVersions {
     kuasar: variable("kuasar_version"),
     codeServer: variable("code_server_version"),
   };
+}
+
+/**
+ * Why the harness cannot run here, or undefined when it can. It needs root, unshare and terraform, and the root
+ * filesystem: a plain `pnpm test` uses one already built and never builds it (about 600 MB into .cache/rootfs and
+ * minutes of a first run); SPT_TEMPLATE_HARNESS=1 opts in to building it, as .ci/run does.
+ */
+export function harnessSkipReason(terraform: string | undefined): string | undefined {
+  if (process.env.SPT_SKIP_TEMPLATE_HARNESS === "1")
+    return "SPT_SKIP_TEMPLATE_HARNESS=1 (.ci/run runs it once, on Node 20)";
+  if (process.getuid?.() !== 0) return "it needs root for unshare, mount and mknod";
+  if (!terraform) return "terraform is not on PATH (it evaluates main.tf)";
+  if (!findTool("unshare")) return "unshare is missing (util-linux)";
+  if (process.env.SPT_TEMPLATE_HARNESS !== "1" && spawnSync("bash", [BUILD_ROOTFS, "--built"]).status !== 0)
+    return "its root filesystem is not built (about 600 MB into .cache/rootfs): run bash tests/template/harness/build-rootfs.sh, or set SPT_TEMPLATE_HARNESS=1 to build it during the tests";
+  return undefined;
 }
 
 /** Builds the cached root filesystem (once) and resolves to its path. */
