@@ -43,12 +43,20 @@ describe("a server that never finishes its answer", () => {
 
   it.each(cases)("%s: each attempt ends at its deadline, with gc() all along", async (_name, start) => {
     const server = await track(start());
-    const client = createCoderClient({ url: server.url, timeoutMs: 400, maxRetries: 1 });
+    // The attempts are counted where they are made: the server, in this process too, may not have read the
+    // retry's request yet when its deadline fires on a loaded machine (hits was 1).
+    let attempts = 0;
+    const counting: typeof fetch = (input, init) => {
+      attempts++;
+      return fetch(input, init);
+    };
+    const client = createCoderClient({ url: server.url, timeoutMs: 400, maxRetries: 1, fetch: counting });
     const run = await withinBound(() => client.buildInfo.get(), 10_000);
     expect(run.hung, "the request never settled").toBe(false);
     expect(run.error).toBeInstanceOf(CoderTimeoutError);
     expect((run.error as Error).message).toBe("GET /api/v2/buildinfo got no complete answer within 400 ms");
-    expect(server.hits).toBe(2); // the first attempt and one retry, each cut at its deadline
+    expect(attempts).toBe(2); // the first attempt and one retry, each cut at its deadline
+    expect(server.hits).toBeLessThanOrEqual(2);
   });
 });
 

@@ -4,6 +4,7 @@
  * msw handlers (`createFakeCoder` from `@spt-coder/fake-coder/msw`). This entry never loads msw: `spt-coder up
  * --demo` runs the server, and msw is an optional peer that only the msw mode needs.
  */
+export type { FakeClock } from "./clock.js";
 export type { FakeCoderOptions } from "./core.js";
 export type {
   AgentRule,

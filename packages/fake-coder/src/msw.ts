@@ -3,6 +3,7 @@
  * Published as `@spt-coder/fake-coder/msw`: the only entry that imports msw (an optional peer dependency).
  */
 import { type HttpHandler, HttpResponse, http } from "msw";
+import type { FakeClock } from "./clock.js";
 import { Core, type FakeCoderOptions } from "./core.js";
 import type { Faults } from "./faults.js";
 import { type InProcessWebSocket, inProcessWebSocket } from "./in-process-socket.js";
@@ -21,6 +22,8 @@ export interface InProcessFakeCoder {
   handlers: HttpHandler[];
   state: FakeState;
   faults: Faults;
+  /** The lifecycle clock: hold it in a test to see a one-step state however loaded the machine is. */
+  clock: FakeClock;
   /** The base URL, without a trailing slash. */
   url: string;
   /** The seeded owner's session token. */
@@ -54,6 +57,7 @@ export function createFakeCoder(options: CreateFakeCoderOptions = {}): InProcess
     handlers: [handler],
     state: core.state,
     faults: core.faults,
+    clock: core.clock,
     url,
     token: core.state.tokenOf(core.state.adminId),
     webSocket: inProcessWebSocket(core),

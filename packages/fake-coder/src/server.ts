@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { WebSocket, WebSocketServer } from "ws";
+import type { FakeClock } from "./clock.js";
 import { Core, type FakeCoderOptions } from "./core.js";
 import type { Faults } from "./faults.js";
 import { DroppedConnection } from "./responses.js";
@@ -26,6 +27,8 @@ export interface RunningFakeCoder {
   token: string;
   state: FakeState;
   faults: Faults;
+  /** The lifecycle clock: hold it in a test to see a one-step state however loaded the machine is. */
+  clock: FakeClock;
   /** Closes every connection and stops the server and all timers. */
   close(): Promise<void>;
 }
@@ -161,6 +164,7 @@ export async function startFakeCoder(options: StartFakeCoderOptions = {}): Promi
     token: core.state.tokenOf(core.state.adminId),
     state: core.state,
     faults: core.faults,
+    clock: core.clock,
     close: async () => {
       core.dispose();
       for (const ws of sockets) ws.terminate();

@@ -5,6 +5,7 @@
 import { setupServer } from "msw/node";
 import * as tar from "tar-stream";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
+import type { FakeClock } from "../src/clock.js";
 import type { Faults } from "../src/faults.js";
 import type { InProcessWebSocket } from "../src/in-process-socket.js";
 import { type FakeCoderOptions, startFakeCoder } from "../src/index.js";
@@ -33,6 +34,8 @@ export interface Harness {
   token: string;
   state: FakeState;
   faults: Faults;
+  /** The fake's lifecycle clock (hold, step, release). */
+  clock: FakeClock;
   /** msw mode: the fake's in-process WebSocket dialer (msw carries no WebSocket). */
   webSocket?: InProcessWebSocket | undefined;
   /** The fake's step delay: how long each job and agent state lasts at least. */
@@ -75,6 +78,7 @@ async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
     token: string;
     state: FakeState;
     faults: Faults;
+    clock: FakeClock;
     webSocket?: InProcessWebSocket;
     close(): Promise<void> | void;
   };
@@ -98,6 +102,7 @@ async function launch(mode: Mode, options: FakeCoderOptions): Promise<Harness> {
     token: base.token,
     state: base.state,
     faults: base.faults,
+    clock: base.clock,
     webSocket: base.webSocket,
     stepDelayMs: opts.stepDelayMs,
     api(path, init = {}) {

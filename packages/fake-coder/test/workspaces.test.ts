@@ -309,13 +309,17 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
   });
 
   it.concurrent("derives canceling, canceled and failed from the job", async ({ onTestFinished }) => {
-    // "canceling" lasts one step: long enough that a loaded machine (tests run in parallel) still sees it.
-    const h = await launch({ stepDelayMs: 100 }, onTestFinished);
+    // "canceling" lasts one step, which a loaded machine let pass before the read ("canceled" was seen): the clock
+    // is held, so the job moves only when stepped, and not at all between the cancel and the read.
+    const h = await launch({}, onTestFinished);
     const { workspace } = await running(h);
+    h.clock.hold();
     const stop = await (await build(h, workspace.id, { transition: "stop" })).json();
-    await pollUntil(h, `/api/v2/workspacebuilds/${stop.id}`, (b) => b.status === "stopping");
+    const status = async () => (await (await h.api(`/api/v2/workspacebuilds/${stop.id}`)).json()).status;
+    while ((await status()) !== "stopping") await h.clock.step();
     expect((await h.api(`/api/v2/workspacebuilds/${stop.id}/cancel`, { method: "PATCH" })).status).toBe(200);
-    expect((await (await h.api(`/api/v2/workspacebuilds/${stop.id}`)).json()).status).toBe("canceling");
+    expect(await status()).toBe("canceling");
+    h.clock.release();
     expect((await waitForBuild(h, stop.id)).status).toBe("canceled");
 
     h.faults.failJob({ type: "workspace_build", transition: "start", error: "docker: no such image" });
