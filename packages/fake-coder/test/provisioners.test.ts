@@ -107,17 +107,23 @@ describe.each(MODES)("provisioner capacity (%s)", (mode) => {
   it.concurrent("never picks up a job canceled while it waits, and frees no daemon for it", async ({
     onTestFinished,
   }) => {
-    // Long steps: the first build holds the only daemon while the second is created and canceled.
-    const h = await launch({ provisioners: 1, stepDelayMs: 150 }, onTestFinished);
+    // The first build holds the only daemon while the second is created and canceled: the clock is held, so the
+    // first cannot end meanwhile (with long steps, a loaded machine let it).
+    const h = await launch({ provisioners: 1 }, onTestFinished);
     const { template } = await pushTemplate(h, "docker");
+    h.clock.hold();
     const a = (await (
       await createWorkspace(h, { template_id: template.id, name: "a", rich_parameter_values: [REPO] })
     ).json()) as AnyJson;
+    const job = async (build: AnyJson) =>
+      ((await (await h.api(`/api/v2/workspacebuilds/${build.latest_build.id}`)).json()) as AnyJson).job;
+    while ((await job(a)).status === "pending") await h.clock.step();
     const b = (await (
       await createWorkspace(h, { template_id: template.id, name: "b", rich_parameter_values: [REPO] })
     ).json()) as AnyJson;
     const cancel = await h.api(`/api/v2/workspacebuilds/${b.latest_build.id}/cancel`, { method: "PATCH" });
     expect(cancel.status).toBe(200);
+    h.clock.release();
     expect((await waitForBuild(h, a.latest_build.id)).job.status).toBe("succeeded");
     const canceled = (await (await h.api(`/api/v2/workspacebuilds/${b.latest_build.id}`)).json()) as AnyJson;
     expect(canceled.job.status).toBe("canceled");

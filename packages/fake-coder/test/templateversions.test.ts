@@ -309,7 +309,7 @@ variable "replicas" {
   });
 
   it("cancels a pending job at once, and a running one through canceling", async () => {
-    const h = await launch({ stepDelayMs: 150 });
+    const h = await launch();
     h.faults.holdJob({ type: "template_version_import" });
     const fileId = await upload(h, { "main.tf": MAIN_TF });
     const pending = await (await createVersion(h, { file_id: fileId })).json();
@@ -322,14 +322,24 @@ variable "replicas" {
     const again = await h.api(`/api/v2/templateversions/${pending.id}/cancel`, { method: "PATCH" });
     expect(await again.json()).toEqual({ message: "Job has already completed!" });
 
+    // "canceling" lasts one step: the clock is held, so the job moves only when stepped (a loaded machine let
+    // that step pass between the cancel and the read).
+    h.clock.hold();
     const running = await (await createVersion(h, { file_id: fileId })).json();
-    let v = await pollUntil(h, `/api/v2/templateversions/${running.id}`, (x) => x.job.status !== "pending");
+    const read = async () =>
+      (await h.api(`/api/v2/templateversions/${running.id}`)).json() as Promise<AnyJson>;
+    let v = await read();
+    while (v.job.status === "pending") {
+      await h.clock.step();
+      v = await read();
+    }
     await h.api(`/api/v2/templateversions/${running.id}/cancel`, { method: "PATCH" });
-    v = await (await h.api(`/api/v2/templateversions/${running.id}`)).json();
+    v = await read();
     expect(v.job.status).toBe("canceling");
     expect(v.job.completed_at).toBeUndefined();
     const twice = await h.api(`/api/v2/templateversions/${running.id}/cancel`, { method: "PATCH" });
     expect(await twice.json()).toEqual({ message: "Job has already been marked as canceled!" });
+    h.clock.release();
     v = await waitForVersion(h, running.id);
     expect(v.job.status).toBe("canceled");
   });

@@ -334,21 +334,31 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
   it.concurrent("brings up an agent (connecting → connected, created → starting → ready) with a code-server app", async ({
     onTestFinished,
   }) => {
-    // Each agent state lasts one step, which the polling below must not miss on a loaded machine.
-    const h = await launch({ stepDelayMs: 100 }, onTestFinished);
+    // Each agent state lasts one step, which polling missed on a loaded machine: the clock is held and stepped,
+    // and every state is read between two steps.
+    const h = await launch({}, onTestFinished);
     const { template } = await pushTemplate(h);
+    h.clock.hold();
     const ws = await (
       await createWorkspace(h, { template_id: template.id, name: "dev", rich_parameter_values: [REPO] })
     ).json();
-    const built = await waitForBuild(h, ws.latest_build.id);
+    const read = async (path: string) => (await h.api(path)).json() as Promise<AnyJson>;
+    let built = await read(`/api/v2/workspacebuilds/${ws.latest_build.id}`);
+    while (built.job.status !== "succeeded") {
+      await h.clock.step();
+      built = await read(`/api/v2/workspacebuilds/${ws.latest_build.id}`);
+    }
     const container = built.resources.find((r: AnyJson) => r.type === "docker_container");
     const agentId = container.agents[0].id;
-    const seen: string[] = [];
-    const agent = await pollUntil(h, `/api/v2/workspaceagents/${agentId}`, (a) => {
-      const state = `${a.status}/${a.lifecycle_state}`;
+    let agent = await read(`/api/v2/workspaceagents/${agentId}`);
+    const seen = [`${agent.status}/${agent.lifecycle_state}`];
+    while (agent.lifecycle_state !== "ready") {
+      await h.clock.step();
+      agent = await read(`/api/v2/workspaceagents/${agentId}`);
+      const state = `${agent.status}/${agent.lifecycle_state}`;
       if (seen.at(-1) !== state) seen.push(state);
-      return a.lifecycle_state === "ready";
-    });
+    }
+    h.clock.release();
     expect(seen).toEqual(["connecting/created", "connected/starting", "connected/ready"]);
     expect(agent).toMatchObject({
       name: "main",
