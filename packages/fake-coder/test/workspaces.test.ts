@@ -14,13 +14,20 @@ import {
   waitForBuild,
 } from "./helpers.js";
 
-/** Records every status of a build, starting with the one its creation returned, until its job ends. */
+/**
+ * Records every status of a build, starting with the one its creation returned, until its job ends. The caller
+ * holds the clock before creating the build; each status is read between two steps (polling missed a status that
+ * lasted a few 5 ms steps on a loaded machine), and the clock is released at the end.
+ */
 async function statusesOf(h: Harness, created: { id: string; status: string }): Promise<string[]> {
   const seen: string[] = [created.status];
-  await pollUntil(h, `/api/v2/workspacebuilds/${created.id}`, (b) => {
+  for (;;) {
+    const b = await (await h.api(`/api/v2/workspacebuilds/${created.id}`)).json();
     if (seen.at(-1) !== b.status) seen.push(b.status);
-    return ["succeeded", "failed", "canceled"].includes(b.job.status);
-  });
+    if (["succeeded", "failed", "canceled"].includes(b.job.status)) break;
+    await h.clock.step();
+  }
+  h.clock.release();
   return seen;
 }
 
@@ -42,6 +49,7 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
   it("creates a workspace (201) whose first build starts it", async () => {
     const h = await launch();
     const { template, version } = await pushTemplate(h);
+    h.clock.hold(); // released by statusesOf
     const res = await createWorkspace(h, {
       template_id: template.id,
       name: "dev",
@@ -260,6 +268,7 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
     await pollUntil(h, `/api/v2/templateversions/${v2.id}`, (v) => v.job.status === "succeeded");
     await h.api(`/api/v2/templates/${template.id}/versions`, { method: "PATCH", json: { id: v2.id } });
 
+    h.clock.hold(); // the stop build stays active for the 409 below; released by statusesOf
     const stop = await build(h, workspace.id, { transition: "stop" });
     expect(stop.status).toBe(201);
     const stopBuild = await stop.json();
@@ -276,6 +285,7 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
 
     const ws = await (await h.api(`/api/v2/workspaces/${workspace.id}`)).json();
     expect(ws.outdated).toBe(true);
+    h.clock.hold();
     const start = await (
       await build(h, workspace.id, { transition: "start", template_version_id: v2.id })
     ).json();
@@ -286,6 +296,7 @@ describe.each(MODES)("workspaces (%s)", (mode) => {
   it("deletes: deleting → deleted, then 410 by id and 404 by name unless deleted ones are asked for", async () => {
     const h = await launch();
     const { template, workspace } = await running(h);
+    h.clock.hold();
     const del = await (await build(h, workspace.id, { transition: "delete" })).json();
     expect(await statusesOf(h, del)).toEqual(["pending", "deleting", "deleted"]);
     const gone = await h.api(`/api/v2/workspaces/${workspace.id}`);
