@@ -34,8 +34,11 @@ describe.each(MODES)("template versions (%s)", (mode) => {
   const launch = useMode(mode);
 
   it("creates an unattached version (201, nil template_id) whose job goes pending → running → succeeded", async () => {
-    const h = await launch({ stepDelayMs: 30 });
-    const res = await createVersion(h, { file_id: await upload(h, { "main.tf": MAIN_TF }), name: "v1" });
+    const h = await launch();
+    const fileId = await upload(h, { "main.tf": MAIN_TF });
+    // Each status is read between two held clock steps: polling could miss "running" on a loaded machine.
+    h.clock.hold();
+    const res = await createVersion(h, { file_id: fileId, name: "v1" });
     expect(res.status).toBe(201);
     const created = await res.json();
     expect(created).toMatchObject({
@@ -49,8 +52,9 @@ describe.each(MODES)("template versions (%s)", (mode) => {
       const v = await (await h.api(`/api/v2/templateversions/${created.id}`)).json();
       seen.add(v.job.status);
       if (v.job.status === "succeeded") break;
-      await new Promise((r) => setTimeout(r, 5));
+      await h.clock.step();
     }
+    h.clock.release();
     expect([...seen]).toEqual(["pending", "running", "succeeded"]);
     const logs: AnyJson[] = await (await h.api(`/api/v2/templateversions/${created.id}/logs`)).json();
     const stages = [...new Set(logs.map((l) => l.stage))];
