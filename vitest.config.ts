@@ -30,8 +30,10 @@ export function suite(excluded: readonly string[] = []) {
       // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache, keyed by their contents):
       // a second run skips about 5 s of CPU spent compiling TypeScript on a 2-core machine.
       experimental: { fsModuleCache: true },
-      testTimeout: 20_000,
-      hookTimeout: 20_000,
+      // A bound on a hang, not a measure of speed: on two cores shared with other work (a load of 20), tests that
+      // take 1-2 s on an idle machine passed 20 s. A test or hook that needs more says so itself.
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
       pool: "forks",
       // vitest's default is one worker fewer than the CPUs: one file at a time on a 2-core machine. Most files
       // spend their time waiting (on the fake's step timers, on loopback sockets, on spawned processes), so one

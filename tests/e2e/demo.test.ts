@@ -18,5 +18,5 @@ describe("spt-coder up --demo", () => {
     expect(result.stdout).toMatch(
       /code-server +http:\/\/127\.0\.0\.1:\d+\/@admin\/turbo-flow-claude\.main\/apps\/code-server\//,
     );
-  }, 60_000);
+  });
 });

@@ -203,7 +203,7 @@ export function startCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd?
     stdout: () => stdout,
     stderr: () => stderr,
     done,
-    async waitFor(pattern, timeoutMs = 15_000) {
+    async waitFor(pattern, timeoutMs = 100_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(stderr) && !pattern.test(stdout)) {
         if (Date.now() > deadline || child.exitCode !== null) {

@@ -57,7 +57,7 @@ describe("Ctrl-C", () => {
     // the machine is (a tighter bound made this test fail under load).
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.stderr).toContain("Interrupted again: exiting now.");
-  }, 45_000);
+  });
 
   it("during a workspace build stops following, leaves the build running, and says how to follow it", async () => {
     fake.faults.holdJob({ type: "workspace_build" });

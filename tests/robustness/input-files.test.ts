@@ -25,7 +25,7 @@ beforeAll(async () => {
   });
   await pushTemplate(createCoderClient({ url: fake.url, token: fake.token }), { name: "lim", dir });
   home = await tempHome();
-}, 60_000);
+});
 afterAll(async () => {
   await fake?.close();
 });

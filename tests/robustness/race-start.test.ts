@@ -84,7 +84,7 @@ describe("concurrent up on a stopped workspace", () => {
     );
     expect(new Set(builds.map((b) => b.id)).size).toBe(1);
     expect(builds[0]).toMatchObject({ transition: "start", build_number: 3, status: "running" });
-  }, 60_000);
+  });
 
   it("an up whose start meets another client's stop waits for the stop, then starts", async () => {
     // Before up's read of the stopped workspace reaches it, another client starts it and sends a stop, which
@@ -112,7 +112,7 @@ describe("concurrent up on a stopped workspace", () => {
     expect(result.build).toMatchObject({ transition: "start", build_number: 5, status: "running" });
     const transitions = [...running.state.builds.values()].map((b) => b.transition);
     expect(transitions).toEqual(["start", "stop", "start", "stop", "start"]);
-  }, 60_000);
+  });
 
   describe("through the CLI", () => {
     beforeAll(async () => {

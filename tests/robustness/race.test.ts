@@ -55,7 +55,7 @@ describe("concurrent up on a missing template", () => {
     const left = leftovers(fake);
     expect(left).toMatchObject({ templates: 1, workspaces: 1, attachedVersions: 1 });
     expect(left.versions).toBeLessThanOrEqual(RACERS);
-  }, 60_000);
+  });
 
   describe("through the CLI", () => {
     beforeAll(async () => {

@@ -249,7 +249,7 @@ describe("through the CLI, a proxy that breaks the log stream of a real build", 
   // Once for the block, with the time a loaded machine needs: the first fake of a worker loads the HCL parser.
   beforeAll(async () => {
     fake = await fakeWithWorkspace();
-  }, 60_000);
+  });
   afterAll(async () => {
     await fake?.close();
   });

@@ -70,7 +70,7 @@ beforeAll(async () => {
   });
   proxy = await proxyOf(fake, stringRewrites(poison));
   home = await tempHome();
-}, 60_000);
+});
 
 afterAll(async () => {
   await proxy?.close();

@@ -24,7 +24,7 @@ beforeAll(async () => {
         : text;
   proxy = await proxyOf(fake, stringRewrites(echo));
   home = await tempHome();
-}, 60_000);
+});
 
 afterAll(async () => {
   await proxy?.close();

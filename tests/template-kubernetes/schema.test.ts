@@ -12,7 +12,7 @@ import {
 let schema: KubernetesSchema;
 beforeAll(() => {
   schema = loadKubernetesSchema();
-}, 60_000);
+});
 
 async function kubernetesResources(): Promise<[string, string, HclObject][]> {
   const resources = at(await loadKubernetesTemplate(), "resource") as Record<

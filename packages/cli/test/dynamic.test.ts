@@ -189,7 +189,7 @@ describe("spt-coder up with dynamic parameters and presets (in-process, against 
     });
     expect(stop.status).toBe(201);
     await expect
-      .poll(() => [...fake.state.builds.values()].at(-1)?.resources.length ?? -1, { timeout: 10_000 })
+      .poll(() => [...fake.state.builds.values()].at(-1)?.resources.length ?? -1, { timeout: 100_000 })
       .toBe(0);
     const changed = await up("--name", "imm", "--param", "image=debian", "--no-wait");
     expect(changed.code).toBe(2);

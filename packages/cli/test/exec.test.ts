@@ -30,7 +30,7 @@ beforeAll(async () => {
   const idle = (await up({ client, workspace: "idle", template: "two", templateDir: two })).workspace;
   await client.builds.create(idle.id, { transition: "stop" });
   cli = (argv, io) => run(["--url", fake.url, "--token", fake.token, ...argv], io);
-}, 60_000);
+});
 afterAll(() => fake.close());
 beforeEach(() => {
   script = () => undefined;

@@ -56,7 +56,7 @@ describe("spt-coder fleet apply", () => {
     expect(plan.stdout).toContain("Prune class-1: would delete");
     expect(plan.stdout).toContain("Prune class-2: would delete");
     expect(liveNames()).toHaveLength(3);
-  }, 60_000);
+  });
 
   it("refuses --prune without a prefix and a bad --concurrency with usage errors", async () => {
     await startFleetFake({ stepDelayMs: 1 });

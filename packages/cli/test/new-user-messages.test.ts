@@ -26,7 +26,7 @@ beforeAll(async () => {
   const plain = mkdtempSync(join(scratch, "plain-"));
   writeFileSync(join(plain, "main.tf"), minimalTemplate());
   await pushTemplate(client, { name: "plain", dir: plain });
-}, 60_000);
+});
 afterAll(async () => {
   await fake.close();
   rmSync(scratch, { recursive: true, force: true });

@@ -40,7 +40,7 @@ describe("messages about the server", () => {
       /^Waiting 3s before retrying GET \/api\/v2\/\S+: Coder is rate-limiting these requests \(it said when to come back\)\.$/m,
     );
     expect(result.code).toBe(0);
-  }, 15_000);
+  });
 
   it("reports invalid JSON as the server's, with exit 1 and no stack", async () => {
     const result = await run(["list", "--url", URL_, "--token", "t0ken-value"], {

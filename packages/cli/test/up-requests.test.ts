@@ -44,7 +44,7 @@ describe("up makes no request twice", () => {
     expect(requests).toContain("GET /api/v2/buildinfo");
     expect(requests).toContain("POST /api/v2/users/me/workspaces");
     expect(repeated(requests)).toEqual({});
-  }, 60_000);
+  });
 
   it("on a terminal, confirming the push: the confirmation reuses what the flow looked up", async () => {
     requests.length = 0;
@@ -80,5 +80,5 @@ describe("up makes no request twice", () => {
       requests.filter((r) => r.startsWith("GET /api/v2/organizations/") && r.endsWith("/templates/asked")),
     ).toHaveLength(1);
     expect(repeated(requests)).toEqual({});
-  }, 60_000);
+  });
 });

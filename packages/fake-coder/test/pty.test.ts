@@ -124,7 +124,7 @@ describe.each(MODES)("the agent's terminal (%s)", (mode) => {
       () => {},
     );
     shared = await setUp(h);
-  }, 60_000);
+  });
   afterAll(() => shared.h.close());
   beforeEach(() => {
     script = () => undefined;

@@ -52,5 +52,5 @@ describe("exec with the fake in msw mode", () => {
     );
     expect(await interrupted).toBe("hang");
     // Generous: in msw mode logs are polled at the job pace (1 s), and `up` follows two jobs.
-  }, 60_000);
+  });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   client = createCoderClient({ url: fake.url, token: fake.token });
   const dir = templateFolder({ "main.tf": minimalTemplate() });
   workspace = (await up({ client, workspace: "dev", templateDir: dir })).workspace;
-}, 60_000);
+});
 afterAll(() => fake.close());
 beforeEach(() => {
   script = () => undefined;
@@ -265,7 +265,7 @@ describe("exec when the terminal ends without a status", () => {
     const stop = await client.builds.create(workspace.id, { transition: "stop" });
     await waitForBuild(client, stop.id);
     workspace = (await up({ client, workspace: "dev" })).workspace;
-  }, 60_000);
+  });
 
   it("says the script never started when the session closes before the start marker", async () => {
     expect(await run(scripted([], (h) => h.closed(1000, "")))).toMatchObject({

@@ -73,7 +73,7 @@ describe("upMany() pacing", () => {
     const fleetDone = upMany(fleet(2), { client, concurrency: 1, signal: controller.signal });
     // fp-1 resolves its values while fp-0 holds the slot; resolving them only once the slot is free would leave
     // the daemon idle meanwhile (and here never happen).
-    await expect.poll(evaluated, { timeout: 15_000 }).toBe(2);
+    await expect.poll(evaluated, { timeout: 100_000 }).toBe(2);
     controller.abort();
     const summary = await fleetDone;
     expect(summary.items.map((i) => [i.name, i.outcome])).toEqual([

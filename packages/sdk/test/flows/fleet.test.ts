@@ -141,7 +141,7 @@ describe("upMany()", () => {
     // Nobody canceled the build on the server: it finishes.
     const build = [...fake.state.builds.values()][0]!;
     const job = fake.state.jobs.get(build.jobId)!;
-    await expect.poll(() => job.completedAt, { timeout: 10_000 }).toBeTruthy();
+    await expect.poll(() => job.completedAt, { timeout: 100_000 }).toBeTruthy();
     expect(job.canceledAt).toBeUndefined();
     expect(job.error).toBeUndefined();
   });
