@@ -6,8 +6,16 @@
 import { resolveConfig } from "./config.js";
 import type { Io } from "./io.js";
 
-/** How long a completion may wait for the server: a shell user notices anything longer. */
+/**
+ * How long a completion may wait for the server: a shell user notices anything longer. SPT_COMPLETION_DEADLINE_MS
+ * sets another, for a deployment that is slower to answer (or a machine that is busy).
+ */
 const SERVER_DEADLINE_MS = 1500;
+
+function deadlineMs(env: Io["env"]): number {
+  const ms = Number(env.SPT_COMPLETION_DEADLINE_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : SERVER_DEADLINE_MS;
+}
 /** Commands whose positional is a workspace name. */
 const WORKSPACE_COMMANDS = new Set(["status", "logs", "start", "stop", "delete"]);
 
@@ -28,14 +36,15 @@ export async function serverNames(io: Io, words: readonly string[], current: str
     const config = await resolveConfig({ flags: {}, env: io.env, home: io.home });
     if (!config.url || !config.token) return [];
     const { createCoderClient, resolveOrganization } = await import("@spt-coder/sdk");
+    const deadline = deadlineMs(io.env);
     const client = createCoderClient({
       url: config.url.value,
       token: config.token.value,
-      timeoutMs: SERVER_DEADLINE_MS,
+      timeoutMs: deadline,
       maxRetries: 0,
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });
-    const call = { signal: AbortSignal.timeout(SERVER_DEADLINE_MS) };
+    const call = { signal: AbortSignal.timeout(deadline) };
     if (wantsWorkspace) {
       const { workspaces } = await client.workspaces.list({ q: "owner:me" }, call);
       return workspaces.map((w) => w.name);
@@ -59,8 +68,8 @@ export async function completeWithServer(io: Io, words: readonly string[], outpu
 export const COMPLETION_HELP = `spt-coder completion
 
 Print a shell completion script (bash; zsh when $SHELL is zsh). Completes commands and flags, and workspace and
-template names from the deployment you are logged in to (asked with a 1.5 s deadline; nothing offered when it
-does not answer).
+template names from the deployment you are logged in to (asked with a 1.5 s deadline, SPT_COMPLETION_DEADLINE_MS
+to change it; nothing offered when it does not answer).
 
 Examples:
   spt-coder completion >> ~/.bashrc        Install for bash (open a new shell afterwards)
