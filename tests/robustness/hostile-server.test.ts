@@ -190,14 +190,16 @@ describe("the log WebSocket", () => {
     const client = createCoderClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
     const stream = followJobLogs(client, {
       job: { kind: "template-version", id: "v1" },
-      pollIntervalMs: 60_000, // the job poll beside the socket never comes: only the handshake deadline can help
+      pollIntervalMs: 600_000, // the job poll beside the socket never comes: only the handshake deadline can help
       handshakeTimeoutMs: 300,
     });
+    // The bound tells "the deadline fired" from "nothing would" (a job poll comes only after 10 minutes); it is
+    // wide because with gc() every 50 ms a loaded machine took over 15 s.
     const run = await withinBound(async () => {
       const outputs: string[] = [];
       for await (const log of stream) outputs.push(log.output);
       return outputs;
-    }, 10_000);
+    }, 100_000);
     expect(run.hung, "following the logs never ended").toBe(false);
     expect(run.error).toBeUndefined();
     expect(run.value).toEqual(["done"]);
@@ -254,18 +256,21 @@ describe("the log WebSocket", () => {
     const client = createCoderClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
     const stream = followJobLogs(client, {
       job: { kind: "template-version", id: "v1" },
-      pollIntervalMs: 60_000, // no job poll comes to the rescue: only the idle deadline can
+      pollIntervalMs: 600_000, // no job poll comes to the rescue: only the idle deadline can
       idleTimeoutMs: 300,
     });
+    // As above: only the idle deadline ends this within the bound.
     const run = await withinBound(async () => {
       const outputs: string[] = [];
       for await (const log of stream) outputs.push(log.output);
       return outputs;
-    }, 15_000);
+    }, 100_000);
     expect(run.hung, "the silent stream was never given up").toBe(false);
     expect(run.error).toBeUndefined();
     expect(run.value).toEqual(["after"]);
-    expect(upgrades).toBe(2);
+    // At least one reconnect; a loaded machine may take the second stream's first frame past the 300 ms idle
+    // deadline too, and reconnect once more (the log, resumed by id, still comes once).
+    expect(upgrades).toBeGreaterThanOrEqual(2);
     expect(stream.via).toBe("websocket");
   });
 });
