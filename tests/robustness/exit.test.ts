@@ -40,7 +40,13 @@ afterAll(async () => {
 /** Runs `spt-coder list -o json`; `take` bytes of stdout are read, then the pipe is closed (all when undefined). */
 async function list(take?: number) {
   const home = await tempHome();
-  const env = cliEnv(home, { CODER_URL: url, CODER_SESSION_TOKEN: "x".repeat(10), NO_COLOR: "1" });
+  // A token that is nowhere in the answer: the CLI prints a known secret as ***, and "x" * 10 turned each run of ten
+  // x in the workspaces' notes into *** (1.4 MiB reached the reader, not 2.2).
+  const env = cliEnv(home, {
+    CODER_URL: url,
+    CODER_SESSION_TOKEN: "ExitTest01-0123456789abcdefghijkl",
+    NO_COLOR: "1",
+  });
   const child = spawn(process.execPath, [await privateCli(), "list", "-o", "json"], {
     env,
     cwd: home,
