@@ -46,9 +46,11 @@ export const versionScenarios: Scenario[] = [
       expect((await versionOf(v2.version.name)).archived).toBe(true);
       // An archived version leaves the list (Coder lists it only with include_archived).
       expect((await list()).map((v) => v.name)).toEqual([v1.version.name]);
-      // Archiving the active version is refused, in the server's words.
-      const refused = exits(await versions("archive", v1.version.name, "--yes"), 1);
-      expect(refused).toContain("Internal error fetching template version.");
+      // Archiving the active version is refused before anything is sent (Coder would answer a 500 that only
+      // guesses why), with the promote that makes it possible.
+      const refused = exits(await versions("archive", v1.version.name, "--yes"), 2);
+      expect(refused).toContain(`Version ${v1.version.name} is the active version of ${template}`);
+      expect(refused).toContain("Promote another version first");
       // Archiving twice: already archived.
       expect(exits(await versions("archive", v2.version.name, "--yes"), 1)).toContain(
         "Template version already archived",
@@ -77,10 +79,10 @@ export const versionScenarios: Scenario[] = [
       const autostart = await schedule("start", ws, "9:30AM", "Mon-Fri", "Europe/Paris");
       expect(autostart.autostart_schedule).toMatch(/^CRON_TZ=Europe\/Paris 30 9 \* \* (1-5|Mon-Fri)$/);
       expect(autostart.next_start_at).not.toBeNull();
-      // Built with no TTL, the running workspace has no deadline to move.
-      expect(exits(await ctx.cli(["schedule", "extend", ws, "2h"]), 1)).toContain(
-        "Workspace shutdown is manual.",
-      );
+      // Built with no TTL, the running workspace has no deadline to move: exit 2, with the schedule stop that gives one.
+      const manual = exits(await ctx.cli(["schedule", "extend", ws, "2h"]), 2);
+      expect(manual).toContain("Workspace shutdown is manual.");
+      expect(manual).toContain(`spt-coder schedule stop ${ws} 8h`);
 
       const ttl = await schedule("stop", ws, "8h");
       expect(ttl.ttl_ms).toBe(8 * 3_600_000);
@@ -96,11 +98,11 @@ export const versionScenarios: Scenario[] = [
       expect(deadline).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000 + 60_000);
 
       exits(await ctx.cli(["stop", ws]), 0);
-      expect(exits(await ctx.cli(["schedule", "extend", ws, "2h"]), 1)).toContain(
-        "Workspace must be started, current status: stop",
-      );
-      const manual = await schedule("start", ws, "manual");
-      expect(manual.autostart_schedule).toBeNull();
+      const stopped = exits(await ctx.cli(["schedule", "extend", ws, "2h"]), 4); // not running
+      expect(stopped).toContain("Workspace must be started, current status: stop");
+      expect(stopped).toContain(`Start it first: spt-coder start ${ws}`);
+      const noAutostart = await schedule("start", ws, "manual");
+      expect(noAutostart.autostart_schedule).toBeNull();
       await deleteWorkspace(ctx, ws);
       await deleteTemplate(ctx, template);
     },
