@@ -2,7 +2,7 @@
 // while it runs (its log shows a slow step under way). Each cancel follows an event, never a timer.
 import { packTemplate } from "@spt-coder/sdk";
 import { expect } from "vitest";
-import { freshTemplateDir, onLogLine, push } from "./operations-steps.js";
+import { onLogLine, push } from "./operations-steps.js";
 import type { Scenario } from "./scenario.js";
 import { call, deleteTemplate, deleteWorkspace } from "./steps.js";
 
@@ -24,7 +24,7 @@ export const cancelScenarios: Scenario[] = [
     budgetMs: 120_000,
     async run(ctx) {
       const template = ctx.name("tpl");
-      const dir = freshTemplateDir(ctx, "cimp");
+      const dir = ctx.templateDir("cimp");
       const pushed = await push(ctx, template, dir);
       const packed = await packTemplate(dir);
       const file = await ctx.client.files.upload(packed.bytes);
@@ -60,7 +60,7 @@ export const cancelScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      const pushed = await push(ctx, template, freshTemplateDir(ctx, "cbld", SLOW_STEP));
+      const pushed = await push(ctx, template, ctx.templateDir("cbld", SLOW_STEP));
       const workspace = await ctx.client.workspaces.create("me", {
         name: ws,
         template_id: pushed.template.id,

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { expect } from "vitest";
-import { callAs, freshTemplateDir } from "./operations-steps.js";
+import { callAs } from "./operations-steps.js";
 import type { Scenario } from "./scenario.js";
 import { call, deleteTemplate, json } from "./steps.js";
 
@@ -53,7 +53,7 @@ export const sessionScenarios: Scenario[] = [
     budgetMs: 600_000,
     async run(ctx) {
       const template = ctx.name("tpl");
-      const dir = freshTemplateDir(ctx, "fleet");
+      const dir = ctx.templateDir("fleet");
       const name = ctx.name("f");
       const file = join(dirname(dir), "fleet.json");
       const declare = (count: number) =>

@@ -12,15 +12,6 @@ export interface PushJson {
   created: boolean;
 }
 
-/**
- * A template folder whose bytes no earlier run uploaded: Coder keeps one file per uploader and content, and
- * answers an upload it already has with 200 instead of 201, so a reused archive would make a recording depend on
- * the server's past.
- */
-export function freshTemplateDir(ctx: ScenarioContext, label: string, extra = ""): string {
-  return ctx.templateDir(label, `# run ${ctx.prefix}\n${extra}`);
-}
-
 /** `spt-coder push` of the folder `dir` as `template`; the new version becomes the active one. */
 export async function push(ctx: ScenarioContext, template: string, dir: string): Promise<PushJson> {
   return json<PushJson>(await ctx.cli(["push", template, "-d", dir, ...ctx.vars, "--yes", "-o", "json"]));

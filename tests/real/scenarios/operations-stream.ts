@@ -3,7 +3,7 @@
 import { createCoderClient, followJobLogs, type ProvisionerJobLog } from "@spt-coder/sdk";
 import { expect } from "vitest";
 import { startCutProxy } from "./cut-proxy.js";
-import { freshTemplateDir, push } from "./operations-steps.js";
+import { push } from "./operations-steps.js";
 import type { Scenario } from "./scenario.js";
 import { deleteTemplate, deleteWorkspace } from "./steps.js";
 
@@ -29,7 +29,7 @@ export const streamScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      const pushed = await push(ctx, template, freshTemplateDir(ctx, "logs", CHATTY_STEP));
+      const pushed = await push(ctx, template, ctx.templateDir("logs", CHATTY_STEP));
       const proxy = await startCutProxy(ctx.client.url, CUT_AFTER_FRAMES, CUTS);
       try {
         const workspace = await ctx.client.workspaces.create("me", {

@@ -1,6 +1,6 @@
 // Template versions (list, promote, archive, unarchive) and workspace schedules (autostart, TTL, extend).
 import { expect } from "vitest";
-import { freshTemplateDir, push } from "./operations-steps.js";
+import { push } from "./operations-steps.js";
 import type { Scenario } from "./scenario.js";
 import { deleteTemplate, deleteWorkspace, exits, json, up } from "./steps.js";
 
@@ -26,8 +26,8 @@ export const versionScenarios: Scenario[] = [
     budgetMs: 120_000,
     async run(ctx) {
       const template = ctx.name("tpl");
-      const v1 = await push(ctx, template, freshTemplateDir(ctx, "v1"));
-      const v2 = await push(ctx, template, freshTemplateDir(ctx, "v2", "# the second version"));
+      const v1 = await push(ctx, template, ctx.templateDir("v1"));
+      const v2 = await push(ctx, template, ctx.templateDir("v2", "# the second version"));
       expect([v1.created, v2.created]).toEqual([true, false]);
       const list = async () =>
         json<VersionJson[]>(await ctx.cli(["templates", "versions", "list", template, "-o", "json"]));
@@ -72,7 +72,7 @@ export const versionScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      json(await up(ctx, template, freshTemplateDir(ctx, "sched"), ws));
+      json(await up(ctx, template, ctx.templateDir("sched"), ws));
       const schedule = async (...argv: string[]) =>
         json<ScheduleJson>(await ctx.cli(["schedule", ...argv, "-o", "json"]));
 

@@ -6,15 +6,7 @@
 import { CoderApiError } from "@spt-coder/sdk";
 import { expect } from "vitest";
 import type { ScenarioContext } from "../support/context.js";
-import {
-  buildValues,
-  editTemplate,
-  failure,
-  freshDir,
-  PARAMETERS_HCL,
-  push,
-  templateId,
-} from "./parameters-steps.js";
+import { buildValues, editTemplate, failure, PARAMETERS_HCL, push, templateId } from "./parameters-steps.js";
 import type { Scenario } from "./scenario.js";
 import { deleteTemplate, deleteWorkspace, json, up } from "./steps.js";
 
@@ -44,7 +36,7 @@ export const parameterFlowScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      const dir = freshDir(ctx, "pdyn", PARAMETERS_HCL);
+      const dir = ctx.templateDir("pdyn", PARAMETERS_HCL);
       const bad = ["region=mars", "gpu=true", "gpu_count=9", "disk=500"].flatMap((p) => ["--param", p]);
       const refused = failure(await up(ctx, template, dir, ws, bad), 2);
       expect(refused.validations.map((v) => v.field)).toEqual(["disk", "gpu_count", "region"]);
@@ -82,7 +74,7 @@ export const parameterFlowScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      const dir = freshDir(ctx, "pcls", PARAMETERS_HCL);
+      const dir = ctx.templateDir("pcls", PARAMETERS_HCL);
       await push(ctx, template, dir);
       const edited = await editTemplate(ctx, template, { use_classic_parameter_flow: true });
       expect(edited.status, JSON.stringify(edited.body)).toBe(200);

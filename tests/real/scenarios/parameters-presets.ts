@@ -1,6 +1,6 @@
 // Presets (the default one, one by name, none) and template variables without a value.
 import { expect } from "vitest";
-import { buildValues, failure, freshDir, PARAMETERS_HCL, push } from "./parameters-steps.js";
+import { buildValues, failure, PARAMETERS_HCL, push } from "./parameters-steps.js";
 import type { Scenario } from "./scenario.js";
 import { deleteTemplate, deleteWorkspace, json, up } from "./steps.js";
 
@@ -38,7 +38,7 @@ export const presetScenarios: Scenario[] = [
     budgetMs: 300_000,
     async run(ctx) {
       const template = ctx.name("tpl");
-      const dir = freshDir(ctx, "pset", PRESETS_HCL);
+      const dir = ctx.templateDir("pset", PRESETS_HCL);
       await push(ctx, template, dir);
       const listed = json<PresetJson[]>(await ctx.cli(["presets", template, "-o", "json"]));
       expect(
@@ -79,7 +79,7 @@ export const presetScenarios: Scenario[] = [
     budgetMs: 120_000,
     async run(ctx) {
       const template = ctx.name("tpl");
-      const dir = freshDir(ctx, "pvar", `variable "team" {\n  type = string\n}\n`);
+      const dir = ctx.templateDir("pvar", `variable "team" {\n  type = string\n}\n`);
       const refused = failure(
         await ctx.cli(["push", template, "-d", dir, ...ctx.vars, "--yes", "-o", "json"]),
         2,

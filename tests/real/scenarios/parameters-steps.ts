@@ -78,14 +78,6 @@ data "coder_parameter" "label" {
 }
 `;
 
-/**
- * A template folder whose files no earlier run uploaded: coderd keeps every file and answers an upload of the
- * same bytes with 200 and the old id (201 only for new bytes), so a recording would depend on the server's past.
- */
-export function freshDir(ctx: ScenarioContext, label: string, hcl: string): string {
-  return ctx.templateDir(label, `# ${ctx.prefix}\n${hcl}`);
-}
-
 /** The values of the workspace's latest build, by name. */
 export async function buildValues(ctx: ScenarioContext, ws: string): Promise<Record<string, string>> {
   const workspace = await ctx.client.workspaces.getByName("me", ws);

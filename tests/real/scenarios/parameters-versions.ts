@@ -1,15 +1,7 @@
 // A workspace meeting a new template version: `update` to a version with a new required parameter, and a start
 // after the template was told to require its active version.
 import { expect } from "vitest";
-import {
-  buildValues,
-  editTemplate,
-  failure,
-  freshDir,
-  PARAMETERS_HCL,
-  push,
-  templateId,
-} from "./parameters-steps.js";
+import { buildValues, editTemplate, failure, PARAMETERS_HCL, push, templateId } from "./parameters-steps.js";
 import type { Scenario } from "./scenario.js";
 import { deleteTemplate, deleteWorkspace, exits, json, up } from "./steps.js";
 
@@ -30,8 +22,8 @@ export const versionScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      json(await up(ctx, template, freshDir(ctx, "pupd-v1", PARAMETERS_HCL), ws, ["--param", "disk=30"]));
-      await push(ctx, template, freshDir(ctx, "pupd-v2", ZONE_HCL));
+      json(await up(ctx, template, ctx.templateDir("pupd-v1", PARAMETERS_HCL), ws, ["--param", "disk=30"]));
+      await push(ctx, template, ctx.templateDir("pupd-v2", ZONE_HCL));
 
       const refused = failure(await ctx.cli(["update", ws, "--yes", "-o", "json"]), 2);
       expect(refused.validations.map((v) => v.field)).toEqual(["zone"]);
@@ -65,9 +57,9 @@ export const versionScenarios: Scenario[] = [
     async run(ctx) {
       const template = ctx.name("tpl");
       const ws = ctx.name("ws");
-      json(await up(ctx, template, freshDir(ctx, "prav", ""), ws));
+      json(await up(ctx, template, ctx.templateDir("prav", ""), ws));
       const v1 = (await ctx.client.workspaces.getByName("me", ws))?.latest_build.template_version_id;
-      await push(ctx, template, freshDir(ctx, "prav", "# v2"));
+      await push(ctx, template, ctx.templateDir("prav", "# v2"));
       const v2 = (await ctx.client.templates.get(await templateId(ctx, template))).active_version_id;
       expect(v2).not.toBe(v1);
 
