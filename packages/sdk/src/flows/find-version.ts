@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { CoderClient } from "../coder-client.js";
 import { CoderForbiddenError, CoderNotFoundError } from "../errors/base.js";
+import type { CallInit } from "../resources/api.js";
 import type { Template, TemplateVersion } from "../types.js";
 
 /** How many of the organization's newest jobs are searched for a lost version. */
@@ -31,7 +32,7 @@ export interface VersionKey {
 export async function findVersion(
   client: CoderClient,
   key: VersionKey,
-  io: { signal?: AbortSignal | undefined },
+  io: CallInit,
 ): Promise<TemplateVersion | undefined> {
   if (key.existing) return client.templates.versionByName(key.existing.id, key.name, io);
   let jobs: Awaited<ReturnType<CoderClient["organizations"]["provisionerJobs"]>>;

@@ -1,18 +1,16 @@
 import { packTemplate, TemplateArchiveError } from "../archive/index.js";
 import { isTerraformName } from "../archive/rules.js";
 import type { CoderClient } from "../coder-client.js";
-import { CoderAbortError, CoderInvalidInputError } from "../errors/base.js";
-import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "../errors/flows.js";
-import { TemplateImportCanceledError } from "../errors/interrupt.js";
-import { followJobLogs } from "../jobs/follow.js";
-import { LogTail } from "../jobs/log-tail.js";
+import { CoderInvalidInputError } from "../errors/base.js";
+import { withCreated } from "../errors/flows.js";
 import { assertValidName } from "../names.js";
 import type { Organization, Template, TemplateVersion } from "../types.js";
 import { createOnce } from "./create-once.js";
-import { type FlowEventHandler, queuedEvents, stage } from "./events.js";
-import { findVersion, newVersionName } from "./find-version.js";
+import { type FlowEventHandler, stage } from "./events.js";
+import { newVersionName } from "./find-version.js";
 import { resolveOrganization } from "./organization.js";
 import { activeTags, sameTags, warnUnmatchedProvisioners } from "./provisioner-tags.js";
+import { createVersion, followImport } from "./push-import.js";
 
 /** Options of {@link pushTemplate}. Give `dir` (packed with Coder's rules) or a ready `archive`. */
 export interface PushTemplateOptions {
@@ -120,11 +118,7 @@ export async function pushIntoOrganization(
   };
   // After a lost answer the version is looked up by its name before the create is sent again, so a create whose
   // answer was lost mid-response does not make a second version (and a second import job).
-  const { value: version } = await createOnce({
-    create: () => client.templateVersions.create(org.id, body, io),
-    find: () => findVersion(client, { org: org.id, existing, name: versionName, fileId: upload.id }, io),
-    signal,
-  });
+  const version = await createVersion(client, { org: org.id, existing, fileId: upload.id }, body, signal);
   const created = [`template version ${version.name} (${version.id})`];
   try {
     const archive = { fileId: upload.id, bytes: packed.bytes };
@@ -153,7 +147,7 @@ async function finishPush(
   warnUnmatchedProvisioners(version, onEvent);
 
   await stage(onEvent, "import", "Importing template", () =>
-    followImport(client, version, created, options, variables),
+    followImport(client, version, { signal, onEvent, created, given: variables }),
   );
 
   if (existing) {
@@ -237,51 +231,4 @@ async function madeFromSameFiles(
   if (active.job.file_id === archive.fileId) return true;
   const theirs = await client.files.download(active.job.file_id, io);
   return theirs.length === archive.bytes.length && theirs.every((byte, i) => byte === archive.bytes[i]);
-}
-
-/** Follows the import; on abort cancels the job on the server first. Throws typed errors on failure. */
-async function followImport(
-  client: CoderClient,
-  version: TemplateVersion,
-  created: string[],
-  options: PushTemplateOptions,
-  given: Record<string, string>,
-): Promise<void> {
-  const tail = new LogTail();
-  const stream = followJobLogs(client, {
-    job: { kind: "template-version", id: version.id },
-    signal: options.signal,
-    onJob: queuedEvents("import", options.onEvent),
-  });
-  try {
-    for await (const log of stream) {
-      tail.add(log);
-      await options.onEvent?.({ type: "log", source: "import", log });
-    }
-  } catch (error) {
-    if (error instanceof CoderAbortError) {
-      await client.templateVersions.cancel(version.id).catch(() => {});
-      throw new TemplateImportCanceledError(version, { cause: error });
-    }
-    throw error;
-  }
-  const job = stream.job ?? version.job;
-  if (job.status === "succeeded") return;
-  if (job.error_code === "REQUIRED_TEMPLATE_VARIABLES") {
-    const variables = await client.templateVersions.variables(version.id);
-    // coder counts a variable as supplied only when its value is non-empty, tfvars values included.
-    const supplied = new Set(
-      Object.entries(given)
-        .filter(([, value]) => value !== "")
-        .map(([name]) => name),
-    );
-    const missing = variables.filter(
-      (v) =>
-        v.required &&
-        !supplied.has(v.name) &&
-        (v.default_value === "" || (v.sensitive && v.default_value === "*redacted*")),
-    );
-    if (missing.length) throw new MissingTemplateVariablesError(missing, version.id, created);
-  }
-  throw new ProvisionerJobError("import", job, tail.all, created);
 }

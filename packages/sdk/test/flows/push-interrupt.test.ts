@@ -1,0 +1,132 @@
+// An abort while the template version create request is in flight: the server made the version and queued its
+// import all the same, and the abort cut off the answer. The push finds the version by its name and cancels the
+// import, so nothing is left running that nobody follows. Each abort is triggered by the fake's answer to the create
+// (held until the abort is in), never by a timer.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ResponseInfo } from "@spt-coder/fake-coder";
+import { describe, expect, it } from "vitest";
+import { CoderAbortError } from "../../src/errors/base.js";
+import { TemplateImportCanceledError, UpInterruptedError } from "../../src/errors/interrupt.js";
+import { pushTemplate } from "../../src/flows/push.js";
+import { up } from "../../src/flows/up.js";
+import { copyOfTemplate, useLoopbackFake } from "./helpers.js";
+
+const CREATE_VERSION = /^\/api\/v2\/organizations\/[^/]+\/templateversions$/;
+const launch = useLoopbackFake();
+
+/** A fake whose answer to the version create aborts `controller` (once `armed()` says so); imports are held. */
+async function abortingFake(controller: AbortController, armed: () => boolean = () => true) {
+  const onResponse = (info: ResponseInfo) => {
+    if (info.method === "POST" && CREATE_VERSION.test(info.path) && armed()) controller.abort();
+  };
+  const started = await launch({ onResponse });
+  if (armed()) started.fake.faults.holdJob({ type: "template_version_import" });
+  return started;
+}
+
+function onlyVersion(fake: Awaited<ReturnType<typeof launch>>["fake"]) {
+  const versions = [...fake.state.templateVersions.values()];
+  expect(versions).toHaveLength(1);
+  return versions[0]!;
+}
+
+describe("pushTemplate interrupted while the version create is in flight", () => {
+  it("of a new template: finds the version through the jobs and cancels its import", async () => {
+    const controller = new AbortController();
+    const { fake, client } = await abortingFake(controller);
+    const dir = copyOfTemplate();
+    const failure = await pushTemplate(client, { name: "spt-flow", dir, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+    const version = onlyVersion(fake);
+    expect(failure).toBeInstanceOf(TemplateImportCanceledError);
+    expect((failure as TemplateImportCanceledError).version).toMatchObject({
+      id: version.id,
+      name: version.name,
+    });
+    expect(fake.state.job(version.jobId).canceledAt).toBeDefined();
+    expect((await client.templateVersions.get(version.id)).job.status).toMatch(/^cancel/);
+  });
+
+  it("of an existing template: finds the version by name and cancels its import", async () => {
+    const controller = new AbortController();
+    let armed = false;
+    const { fake, client } = await abortingFake(controller, () => armed);
+    const dir = copyOfTemplate();
+    const first = await pushTemplate(client, { name: "spt-flow", dir });
+    fake.faults.holdJob({ type: "template_version_import" });
+    armed = true;
+    writeFileSync(join(dir, "extra.tf"), 'locals {\n  note = "changed"\n}\n');
+    const failure = await pushTemplate(client, { name: "spt-flow", dir, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+    const second = [...fake.state.templateVersions.values()].find((v) => v.id !== first.version.id)!;
+    expect(failure).toBeInstanceOf(TemplateImportCanceledError);
+    expect((failure as TemplateImportCanceledError).version).toMatchObject({
+      id: second.id,
+      name: second.name,
+    });
+    expect(fake.state.job(second.jobId).canceledAt).toBeDefined();
+    expect((await client.templates.get(first.template.id)).active_version_id).toBe(first.version.id);
+  });
+
+  it("when the cancel is refused: says the version exists and its import was not canceled", async () => {
+    const controller = new AbortController();
+    const { fake, client } = await abortingFake(controller);
+    fake.faults.failNext({ method: "PATCH", path: "/api/v2/templateversions/*/cancel", status: 400 });
+    const failure = await pushTemplate(client, {
+      name: "spt-flow",
+      dir: copyOfTemplate(),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    const version = onlyVersion(fake);
+    expect(failure).toBeInstanceOf(CoderAbortError);
+    expect(failure).not.toBeInstanceOf(TemplateImportCanceledError);
+    expect((failure as CoderAbortError).message).toContain(
+      `template version ${version.name} was created and its import could not be canceled`,
+    );
+    expect((failure as CoderAbortError).created).toEqual([
+      `template version ${version.name} (${version.id})`,
+    ]);
+    expect(fake.state.job(version.jobId).canceledAt).toBeUndefined();
+  });
+
+  it("when the look afterwards fails: names the version it could not check", async () => {
+    const controller = new AbortController();
+    const { fake, client } = await abortingFake(controller);
+    fake.faults.failNext({
+      method: "GET",
+      path: "/api/v2/organizations/*/provisionerjobs",
+      status: 500,
+      times: 20,
+    });
+    const failure = await pushTemplate(client, {
+      name: "spt-flow",
+      dir: copyOfTemplate(),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    const version = onlyVersion(fake);
+    expect(failure).toBeInstanceOf(CoderAbortError);
+    expect((failure as CoderAbortError).message).toContain(
+      `while template version ${version.name} was being created; whether it exists could not be checked`,
+    );
+  });
+
+  it("in up: the interrupt at the push step names the canceled import", async () => {
+    const controller = new AbortController();
+    const { fake, client } = await abortingFake(controller);
+    const failure = await up({
+      client,
+      workspace: "ws",
+      template: "tpl",
+      templateDir: copyOfTemplate(),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    const version = onlyVersion(fake);
+    expect(failure).toBeInstanceOf(UpInterruptedError);
+    expect(failure).toMatchObject({ step: "push", workspace: undefined });
+    expect((failure as UpInterruptedError).canceledImport).toEqual({ id: version.id, name: version.name });
+    expect(fake.state.job(version.jobId).canceledAt).toBeDefined();
+  });
+});
