@@ -1,4 +1,12 @@
-import { type FlowEvent, type FlowEventHandler, type StageId, UpInterruptedError } from "@spt-coder/sdk";
+import {
+  CoderAbortError,
+  type FlowEvent,
+  type FlowEventHandler,
+  PushInterruptedError,
+  type StageId,
+  TemplateImportCanceledError,
+  UpInterruptedError,
+} from "@spt-coder/sdk";
 import type { Ctx } from "./command.js";
 import { InterruptedError, interruptedBy } from "./errors.js";
 import type { InterruptSignal } from "./exit-codes.js";
@@ -46,6 +54,9 @@ export async function runFlow<T>(
   } catch (error) {
     renderer.fail();
     if (error instanceof UpInterruptedError) throw upInterruptAdvice(error, scope.received);
+    const facts = scope.interrupted && error instanceof CoderAbortError ? pushFacts(error) : undefined;
+    if (facts)
+      throw new InterruptedError(`${interruptedBy(scope.received)}: ${facts}`, { signal: scope.received });
     if (scope.interrupted) throw interrupted(phase, options.workspace, scope.received);
     throw error;
   } finally {
@@ -74,6 +85,19 @@ function nextPhase(current: Phase, event: FlowEvent): Phase {
   if (event.type === "log") return event.source === "import" ? "import" : "build";
   if (event.type !== "stage" || event.state !== "start") return current;
   return PHASES[event.stage];
+}
+
+/**
+ * What an interrupted push left on the server, from the SDK's facts (the phase alone cannot tell: an interrupt
+ * while the version create is in flight cancels an import that never showed a stage, and a refused cancel leaves
+ * one running); undefined for any other abort.
+ */
+export function pushFacts(error: CoderAbortError): string | undefined {
+  if (error instanceof TemplateImportCanceledError) {
+    return `the import of template version ${error.version.name} was canceled on the server.`;
+  }
+  if (error instanceof PushInterruptedError) return error.message;
+  return undefined;
 }
 
 function interrupted(

@@ -1,4 +1,4 @@
-import type { UpInterruptedError } from "@spt-coder/sdk";
+import { PushInterruptedError, type UpInterruptedError } from "@spt-coder/sdk";
 import { InterruptedError, interruptedBy } from "./errors.js";
 import type { InterruptSignal } from "./exit-codes.js";
 
@@ -14,7 +14,8 @@ export function upInterruptAdvice(
   const head = interruptedBy(signal);
   const ws = error.workspace;
   const ref = ws ? `${ws.owner_name}/${ws.name}` : refOf(error.target);
-  const imported = error.canceledImport ? "the template import was canceled on the server; " : "";
+  const left = error.cause instanceof PushInterruptedError ? `${error.cause.message}; ` : "";
+  const imported = error.canceledImport ? "the template import was canceled on the server; " : left;
   const say = (text: string, suggestion?: string) =>
     new InterruptedError(`${head}: ${imported}${text}`, { signal, ...(suggestion ? { suggestion } : {}) });
 

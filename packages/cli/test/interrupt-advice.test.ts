@@ -1,5 +1,13 @@
-import { UpInterruptedError, type UpInterruptFacts, type Workspace } from "@spt-coder/sdk";
+import {
+  CoderAbortError,
+  PushInterruptedError,
+  TemplateImportCanceledError,
+  UpInterruptedError,
+  type UpInterruptFacts,
+  type Workspace,
+} from "@spt-coder/sdk";
 import { describe, expect, it } from "vitest";
+import { pushFacts } from "../src/flow-runner.js";
 import { upInterruptAdvice } from "../src/interrupt-advice.js";
 
 /** A workspace as the lookup after an interrupt returns it: only what the advice reads. */
@@ -79,5 +87,33 @@ describe("what an interrupted up says, from the SDK's facts", () => {
       message: "Interrupted by SIGTERM: no workspace was created.",
       exitCode: 143,
     });
+  });
+});
+
+describe("what an interrupted push left, from the SDK's facts", () => {
+  const left = new PushInterruptedError(
+    "The push was interrupted; template version spt-1 was created and its import could not be canceled: job already completed",
+    { name: "spt-1", id: "v1" },
+  );
+
+  it("names the canceled version, or says which one was left, and nothing for a bare abort", () => {
+    expect(pushFacts(new TemplateImportCanceledError({ id: "v1", name: "spt-1" }))).toBe(
+      "the import of template version spt-1 was canceled on the server.",
+    );
+    expect(pushFacts(left)).toBe(left.message);
+    expect(pushFacts(new CoderAbortError("aborted"))).toBeUndefined();
+  });
+
+  it("an up stopped at the push says the version it left, not only that no workspace was made", () => {
+    const facts: UpInterruptFacts = {
+      step: "push",
+      target: { owner: "me", name: "dev" },
+      workspace: undefined,
+      workspaceCreated: false,
+      canceledImport: undefined,
+      lookupError: undefined,
+    };
+    const { message } = upInterruptAdvice(new UpInterruptedError(facts, { cause: left }), undefined);
+    expect(message).toBe(`Interrupted: ${left.message}; no workspace was created.`);
   });
 });

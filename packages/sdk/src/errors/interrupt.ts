@@ -13,6 +13,25 @@ export class TemplateImportCanceledError extends CoderAbortError {
 }
 
 /**
+ * A push stopped because the caller aborted, leaving a template version whose import is not known to be canceled:
+ * the server refused the cancel (the import may have finished), or whether the version create that the abort cut
+ * off was made could not be checked.
+ */
+export class PushInterruptedError extends CoderAbortError {
+  override name = "PushInterruptedError";
+  /** The version: our name for it, and its id once it was found. */
+  readonly version: { name: string; id: string | undefined };
+  constructor(
+    message: string,
+    version: { name: string; id: string | undefined },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.version = version;
+  }
+}
+
+/**
  * Where `up` was when its signal aborted: `prepare` (checking, looking up, waiting for another build, resolving
  * values: nothing sent that makes anything), `push` (the template push and its import), `create` (the workspace
  * create request was sent), `start` (a build request on an existing workspace was sent), `build` (following the

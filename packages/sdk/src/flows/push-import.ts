@@ -1,7 +1,7 @@
 import type { CoderClient } from "../coder-client.js";
 import { CoderAbortError } from "../errors/base.js";
 import { MissingTemplateVariablesError, ProvisionerJobError, withCreated } from "../errors/flows.js";
-import { TemplateImportCanceledError } from "../errors/interrupt.js";
+import { PushInterruptedError, TemplateImportCanceledError } from "../errors/interrupt.js";
 import { followJobLogs } from "../jobs/follow.js";
 import { LogTail } from "../jobs/log-tail.js";
 import type { Template, TemplateVersion } from "../types.js";
@@ -43,8 +43,9 @@ export async function createVersion(
     try {
       version = await findVersion(client, key, { timeoutMs: AFTER_ABORT_MS });
     } catch (lookup) {
-      throw new CoderAbortError(
+      throw new PushInterruptedError(
         `The push was interrupted while template version ${body.name} was being created; whether it exists could not be checked: ${(lookup as Error).message}`,
+        { name: body.name, id: undefined },
         { cause: error },
       );
     }
@@ -55,16 +56,16 @@ export async function createVersion(
 
 /**
  * Cancels `version`'s import after an abort and returns the error that says so: a {@link TemplateImportCanceledError}
- * when the server took the cancel, otherwise an abort error saying the version exists with its import not canceled
- * (it may have finished already).
+ * when the server took the cancel, otherwise a {@link PushInterruptedError} (the import may have finished already).
  */
 async function cancelImport(client: CoderClient, version: TemplateVersion, cause: unknown): Promise<Error> {
   try {
     await client.templateVersions.cancel(version.id, { timeoutMs: AFTER_ABORT_MS });
     return new TemplateImportCanceledError(version, { cause });
   } catch (failure) {
-    const left = new CoderAbortError(
+    const left = new PushInterruptedError(
       `The push was interrupted; template version ${version.name} was created and its import could not be canceled: ${(failure as Error).message}`,
+      { name: version.name, id: version.id },
       { cause },
     );
     return withCreated(left, [`template version ${version.name} (${version.id})`]) as Error;

@@ -6,8 +6,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ResponseInfo } from "@spt-coder/fake-coder";
 import { describe, expect, it } from "vitest";
-import { CoderAbortError } from "../../src/errors/base.js";
-import { TemplateImportCanceledError, UpInterruptedError } from "../../src/errors/interrupt.js";
+import type { CoderAbortError } from "../../src/errors/base.js";
+import {
+  PushInterruptedError,
+  TemplateImportCanceledError,
+  UpInterruptedError,
+} from "../../src/errors/interrupt.js";
 import { pushTemplate } from "../../src/flows/push.js";
 import { up } from "../../src/flows/up.js";
 import { copyOfTemplate, useLoopbackFake } from "./helpers.js";
@@ -81,8 +85,8 @@ describe("pushTemplate interrupted while the version create is in flight", () =>
       signal: controller.signal,
     }).catch((e: unknown) => e);
     const version = onlyVersion(fake);
-    expect(failure).toBeInstanceOf(CoderAbortError);
-    expect(failure).not.toBeInstanceOf(TemplateImportCanceledError);
+    expect(failure).toBeInstanceOf(PushInterruptedError);
+    expect((failure as PushInterruptedError).version).toEqual({ name: version.name, id: version.id });
     expect((failure as CoderAbortError).message).toContain(
       `template version ${version.name} was created and its import could not be canceled`,
     );
@@ -107,7 +111,7 @@ describe("pushTemplate interrupted while the version create is in flight", () =>
       signal: controller.signal,
     }).catch((e: unknown) => e);
     const version = onlyVersion(fake);
-    expect(failure).toBeInstanceOf(CoderAbortError);
+    expect(failure).toBeInstanceOf(PushInterruptedError);
     expect((failure as CoderAbortError).message).toContain(
       `while template version ${version.name} was being created; whether it exists could not be checked`,
     );
