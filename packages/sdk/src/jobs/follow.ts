@@ -117,10 +117,14 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
   const malformed = (where: string, problem: string) =>
     new CoderMalformedResponseError({ where: `GET ${where}`, problem });
 
-  /** Fetches the job, never sooner than `interval` after the previous fetch of it (the documented pace). */
-  const fetchJob = async () => {
+  /**
+   * Fetches the job. `paced` (the polling loops): never sooner than `interval` after the previous fetch of it (the
+   * documented pace). Unpaced: the read beside an open socket, which sleeps its interval first anyway, and the one
+   * read after the stream ended by itself, which would otherwise wait out the pace with the job already done.
+   */
+  const fetchJob = async (paced = true) => {
     const wait = lastFetchAt + interval - performance.now();
-    if (wait > 0) await sleep(wait, signal);
+    if (paced && wait > 0) await sleep(wait, signal);
     const fetched =
       kind === "template-version"
         ? await client.templateVersions.get(id, { signal })
@@ -193,7 +197,7 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
       const started = job !== undefined && job.status !== "pending";
       await sleep(started ? startedInterval : interval, signal).catch(() => {});
       if (settled || signal.aborted) break;
-      if (isJobTerminal(await fetchJob())) {
+      if (isJobTerminal(await fetchJob(false))) {
         // The stream gets a grace period to end on its own; one that still brings logs, or is paused because its
         // reader is behind, is not cut off: only a grace period without a new log ends it.
         for (let seen = -1; !settled && !signal.aborted && seen !== lastId; ) {
@@ -229,7 +233,7 @@ export function followJobLogs(client: CoderClient, options: FollowJobLogsOptions
         await fetchJob();
         await pollUntilDone();
       } else if (await followSocket()) {
-        if (!isJobTerminal(job)) await fetchJob();
+        if (!isJobTerminal(job)) await fetchJob(false);
         if (!isJobTerminal(job)) await pollUntilDone();
       } else {
         if (!isJobTerminal(job)) await fetchJob();

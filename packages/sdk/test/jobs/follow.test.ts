@@ -1,6 +1,6 @@
 import { createFakeCoder } from "@spt-coder/fake-coder";
 import { setupServer } from "msw/node";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createCoderClient } from "../../src/coder-client.js";
 import { CoderAbortError } from "../../src/errors/base.js";
 import { pushTemplate } from "../../src/flows/push.js";
@@ -101,6 +101,44 @@ describe("followJobLogs over loopback", () => {
     // The read that saw it start, and the one after its stream ended; nothing in between.
     expect(seen.filter((s) => s === "running").length).toBeLessThanOrEqual(1);
     expect(seen.at(-1)).toBe("succeeded");
+  });
+
+  it("reads the finished job at once when its stream ends, not a poll interval after the previous read", async () => {
+    // Seen on a real Coder: an import of 1 s ended its stream 70 ms after a read, and the last read waited out the
+    // 1 s pace (up lost 0.9 s). Here, from the first read on, performance.now runs an hour behind: any read paced
+    // against it would wait an hour, so the follow ends only if no read on the socket path is paced.
+    const { fake, client, version } = await (async () => {
+      const h = await launch({ stepDelayMs: 5 });
+      h.fake.clock.hold();
+      const org = await h.client.organizations.getDefault();
+      const { packTemplate } = await import("../../src/archive/index.js");
+      const file = await h.client.files.upload((await packTemplate(TEMPLATE_DIR)).bytes);
+      const made = await h.client.templateVersions.create(org.id, {
+        storage_method: "file",
+        provisioner: "terraform",
+        file_id: file.id,
+      });
+      return { ...h, version: made };
+    })();
+    const now = vi.spyOn(performance, "now");
+    try {
+      const stream = followJobLogs(client, {
+        job: { kind: "template-version", id: version.id },
+        pollIntervalMs: 20,
+        startedPollIntervalMs: 600_000,
+        onJob: () => {
+          if (now.getMockImplementation()) return;
+          const behind = performance.now() - 3_600_000;
+          now.mockImplementation(() => behind);
+          fake.clock.release();
+        },
+      });
+      await collect(stream);
+      expect(stream.via).toBe("websocket");
+      expect(stream.job?.status).toBe("succeeded");
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it("closes the socket when the consumer leaves the loop", async () => {
