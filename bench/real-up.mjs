@@ -3,6 +3,7 @@
 // running): `spt-coder up` again against `coder start` + `coder show`. Both clients are processes that go through
 // one recording proxy (requests) and run under GNU time (CPU, peak RSS). The wall time runs until the agent is
 // ready: `up` waits for it; `coder create` does not, so its time ends at the agent's `ready_at` when that is later.
+import { spawnSync } from "node:child_process";
 import { load, readyAt } from "./lib/lab.mjs";
 import { labSession } from "./lib/lab-session.mjs";
 import { CLI_DIST } from "./lib/paths.mjs";
@@ -13,6 +14,18 @@ import { bytes, median, ms, ratio, spread, summarize } from "./lib/stats.mjs";
 
 const COLD_RUNS = SMOKE ? 1 : Number(process.env.SPT_BENCH_UP_COLD ?? 7);
 const WARM_RUNS = SMOKE ? 1 : Number(process.env.SPT_BENCH_UP_WARM ?? 15);
+
+/**
+ * Coder lets one user upload at most 12 files a minute (`POST /files`, 429 beyond: seen failing `coder templates
+ * push`): on a fast server the cold rounds would upload faster than that, so each upload waits its turn.
+ */
+const UPLOAD_GAP_MS = 60_000 / 12 + 500;
+let lastUpload = Number.NEGATIVE_INFINITY;
+const uploadTurn = async () => {
+  const wait = lastUpload + UPLOAD_GAP_MS - performance.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  lastUpload = performance.now();
+};
 
 const session = await labSession("real-up");
 if (!session) process.exit(0);
@@ -88,6 +101,7 @@ async function rounds() {
   for (let i = 0; i < COLD_RUNS; i++) {
     const order = i % 2 === 0 ? ["ours", "cli"] : ["cli", "ours"];
     for (const who of order) {
+      await uploadTurn();
       const ws = names.next(`${who}-${i}`);
       const tpl = names.template(ws);
       const run = await measure(clients[who].cold(ws, tpl), ws);
@@ -179,6 +193,25 @@ const targets = [
   },
 ];
 
+/**
+ * What a warm round is mostly made of: starting the process. Each runtime's start with nothing to do, in this run:
+ * Node itself, our CLI's own start (`--version` loads no command), and the coder binary (`version`).
+ */
+const startMs = (command, args) => {
+  const runs = [];
+  for (let i = 0; i < WARM_RUNS; i++) {
+    const started = performance.now();
+    spawnSync(command, args, { stdio: "ignore" });
+    runs.push(performance.now() - started);
+  }
+  return median(runs);
+};
+const starts = {
+  node: startMs(process.execPath, ["-e", "0"]),
+  ours: startMs(process.execPath, [CLI_DIST, "--version"]),
+  coder: startMs(lab.coderBin, ["version"]),
+};
+
 const endpoints = (run) =>
   table(
     ["requests", "endpoint"],
@@ -187,7 +220,7 @@ const endpoints = (run) =>
 const last = (list) => list[list.length - 1];
 writeSection(
   "real-up",
-  `Coder ${info.version} at a loopback URL (the lab's server, its built-in provisioner with ${session.daemons} daemon(s), shared with other work); the template \`tests/real/templates/local-agent\` (the agent is the coder binary as a local process, so it really connects). ${COLD_RUNS} cold and ${WARM_RUNS} warm rounds, the two clients alternating which goes first. Requests are counted by one recording proxy in front of Coder that both clients go through (WebSockets count as one request each); CPU time (user + system) and peak RSS of the client processes come from GNU time for both. The wall time runs until the agent is ready: \`spt-coder up\` waits for it; \`coder create\` returns when the build ends, so its time ends at the agent's \`ready_at\` when that is later (its wait costs it nothing here). The machine is shared and loaded (2 CPUs): the load average is given beside each figure.
+  `Coder ${info.version} at a loopback URL (the lab's server, its built-in provisioner with ${session.daemons} daemon(s), shared with other work); the template \`tests/real/templates/local-agent\` (the agent is the coder binary as a local process, so it really connects). ${COLD_RUNS} cold and ${WARM_RUNS} warm rounds, the two clients alternating which goes first. Requests are counted by one recording proxy in front of Coder that both clients go through (WebSockets count as one request each); CPU time (user + system) and peak RSS of the client processes come from GNU time for both. The wall time runs until the agent is ready: \`spt-coder up\` waits for it; \`coder create\` returns when the build ends, so its time ends at the agent's \`ready_at\` when that is later (its wait costs it nothing here). The machine may be shared with other work (2 CPUs): the load average is given beside each figure.
 
 **Cold** (template missing):
 
@@ -198,6 +231,8 @@ ${table(header, coldTable.rows)}
 ${table(header, warmTable.rows)}
 
 ${targets.map((t) => `- ${t.target}: ${t.measured} (${verdict(t.met)})`).join("\n")}
+
+Starting a process with nothing to do (medians of ${WARM_RUNS}, this run): \`node -e 0\` ${ms(starts.node)}, \`spt-coder --version\` ${ms(starts.ours)}, \`coder version\` ${ms(starts.coder)}. A warm round is one \`spt-coder\` process (Node's start, then loading the CLI and \`fetch\`) against two coder processes.
 
 Requests of the last cold round, \`spt-coder up\`:
 
