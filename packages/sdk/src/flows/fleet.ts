@@ -107,7 +107,7 @@ async function setUp(
     capacity.source === "option"
       ? "as asked"
       : capacity.source === "provisioner-daemons"
-        ? "one per online provisioner daemon"
+        ? "two per online provisioner daemon: one building, one queued"
         : `default: ${capacity.reason}`;
   emit({ type: "fleet", level: "info", message: `Up to ${capacity.builds} build(s) at once (${why})` });
   const existing = new Map<string, Workspace[]>();

@@ -23,7 +23,7 @@ function live(fake: { state: { workspaces: Map<string, { deleted?: boolean; name
 describe("upMany()", () => {
   const launch = useLoopbackFake();
 
-  it("provisions a fleet with one push per template and no more builds at once than daemons", async () => {
+  it("provisions a fleet with one push per template and no more builds at once than two per daemon", async () => {
     const { fake, client } = await launch({ provisioners: 3 });
     let inFlight = 0;
     let peak = 0;
@@ -35,7 +35,7 @@ describe("upMany()", () => {
       names.push(e.item);
     };
     const summary = await upMany(fleet(10), { client, onEvent });
-    expect(summary.concurrency).toMatchObject({ builds: 3, source: "provisioner-daemons" });
+    expect(summary.concurrency).toMatchObject({ builds: 6, source: "provisioner-daemons" });
     expect(summary.items.map((i) => [i.name, i.outcome])).toEqual(
       fleet(10).map((s) => [s.workspace, "created"]),
     );
@@ -47,7 +47,7 @@ describe("upMany()", () => {
     // One import job per template folder, not one per workspace.
     const imports = [...fake.state.jobs.values()].filter((j) => j.type === "template_version_import");
     expect(imports).toHaveLength(2);
-    expect(peak).toBeLessThanOrEqual(3);
+    expect(peak).toBeLessThanOrEqual(6);
     expect(new Set(names)).toEqual(new Set(fleet(10).map((s) => s.workspace)));
     expect(live(fake).sort()).toEqual(
       fleet(10)
@@ -91,7 +91,7 @@ describe("upMany()", () => {
   it("falls back to its documented default when the user may not list provisioner daemons", async () => {
     const { fake, client } = await launch({ provisioners: 5, users: [{ username: "alice" }] });
     const owner = await upMany([], { client, dryRun: true });
-    expect(owner.concurrency).toMatchObject({ builds: 5, source: "provisioner-daemons" });
+    expect(owner.concurrency).toMatchObject({ builds: 10, source: "provisioner-daemons" });
     const member = await upMany([], { url: fake.url, token: fake.state.tokenOf("alice"), dryRun: true });
     expect(member.concurrency).toMatchObject({ builds: DEFAULT_FLEET_BUILDS, source: "default" });
     expect(member.concurrency.reason).toMatch(/may not list provisioner daemons/);
