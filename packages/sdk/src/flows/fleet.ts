@@ -234,6 +234,8 @@ async function runItem(
 function upInput(spec: FleetSpec, ctx: RunContext, index: number): UpOptions {
   const input: UpOptions = {
     client: ctx.client,
+    // The fleet's setup checked the server before any token was sent: each item need not ask /buildinfo again.
+    serverChecked: true,
     org: ctx.org.id,
     template: templateOf(spec),
     workspace: spec.workspace,

@@ -24,7 +24,7 @@ describe("upMany()", () => {
   const launch = useLoopbackFake();
 
   it("provisions a fleet with one push per template and no more builds at once than two per daemon", async () => {
-    const { fake, client } = await launch({ provisioners: 3 });
+    const { fake, client, requests } = await launch({ provisioners: 3 });
     let inFlight = 0;
     let peak = 0;
     const names: string[] = [];
@@ -48,6 +48,8 @@ describe("upMany()", () => {
     const imports = [...fake.state.jobs.values()].filter((j) => j.type === "template_version_import");
     expect(imports).toHaveLength(2);
     expect(peak).toBeLessThanOrEqual(6);
+    // The fleet checks the server once; its items do not ask /buildinfo again (seen: 51 checks for 50 on a real Coder).
+    expect(requests.filter((r) => r === "GET /api/v2/buildinfo")).toHaveLength(1);
     expect(new Set(names)).toEqual(new Set(fleet(10).map((s) => s.workspace)));
     expect(live(fake).sort()).toEqual(
       fleet(10)
