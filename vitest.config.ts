@@ -42,6 +42,8 @@ export function suite(excluded: readonly string[] = []) {
       // Every response the fake Coder sends is validated against openapi/coder.yaml; a test that caused a
       // response outside the contract fails.
       setupFiles: ["tests/support/fake-contract-hook.ts", "tests/support/per-file-hooks.ts"],
+      // One temporary folder per run, removed at its end (tests/support/temp-root.ts).
+      globalSetup: ["tests/support/temp-root.ts"],
       projects: [
         {
           extends: true,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type AnyJson,
   createVersion,
@@ -12,6 +12,29 @@ import {
 
 describe.each(MODES)("organization provisioner jobs (%s)", (mode) => {
   const launch = useMode(mode);
+
+  it("keeps jobs made in one millisecond newest first (the same created_at)", async () => {
+    const h = await launch({ stepDelayMs: 5 });
+    const file = await upload(h, { "main.tf": MAIN_TF });
+    // The fake runs in this process: a frozen Date gives the five jobs one created_at, as a fast machine may.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-07T09:00:00.000Z") });
+    try {
+      for (const name of ["first", "second", "third", "fourth", "fifth"]) {
+        expect((await createVersion(h, { file_id: file, name })).status).toBe(201);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    const jobs: AnyJson[] = await (await h.api("/api/v2/organizations/default/provisionerjobs")).json();
+    expect(new Set(jobs.map((j) => j.created_at)).size).toBe(1);
+    expect(jobs.map((j) => j.metadata.template_version_name)).toEqual([
+      "fifth",
+      "fourth",
+      "third",
+      "second",
+      "first",
+    ]);
+  });
 
   it("lists the organization's jobs newest first, with the version name in the metadata", async () => {
     const h = await launch({ stepDelayMs: 5 });

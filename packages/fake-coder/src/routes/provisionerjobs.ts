@@ -64,13 +64,16 @@ export const provisionerJobRoutes: Route[] = [
       const org = organizationParam(ctx);
       if (!isOwner(ctx)) throw notFound();
       const query = parseQuery(ctx);
+      // Newest first. Jobs made in one millisecond share created_at (coderd's are microseconds apart): the list is
+      // reversed before the stable sort, so such ties keep the newest first instead of a random id order.
       const jobs = [...ctx.core.state.jobs.values()]
+        .reverse()
         .filter((job) => job.organizationId === org.id)
         .filter((job) => !query.ids || query.ids.includes(job.id))
         .filter((job) => !query.initiator || job.initiatorId === query.initiator)
         .filter((job) => !query.statuses || query.statuses.includes(jobStatus(job)))
         .filter((job) => Object.entries(query.tags).every(([k, v]) => job.tags[k] === v))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, query.limit);
       return json(
         200,
