@@ -225,7 +225,6 @@ const { body, targets } = fleetSection({
   current,
   daemons,
   count: COUNT,
-  rounds: ROUNDS,
   version: info.version,
 });
 writeSection("real-fleet", body, targets);

@@ -17,8 +17,19 @@ export const SUBJECT_LABELS = {
 
 const pct = (fraction) => `${Math.round(fraction * 100)}%`;
 
+/** How many rounds each daemon count's figures come from, and when they were run (runs are merged by count). */
+function roundsOf(data) {
+  return Object.entries(data)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([d, entry]) => {
+      const rounds = Math.max(...Object.values(entry.subjects).map((s) => s.rounds ?? 1));
+      return `${rounds} round(s) with ${d} daemon(s) (${entry.at.slice(0, 16).replace("T", " ")} UTC)`;
+    })
+    .join(", ");
+}
+
 /** The whole section: `data` holds every daemon count run so far, `current` this run's. */
-export function fleetSection({ data, current, daemons, count, rounds, version }) {
+export function fleetSection({ data, current, daemons, count, version }) {
   const rows = [];
   const targets = [];
   const notes = [];
@@ -70,7 +81,7 @@ export function fleetSection({ data, current, daemons, count, rounds, version })
     /neither HeaderTransport nor Transport/.test(e.subjects.scaletest?.error ?? ""),
   );
   const stages = current.upmany?.stages;
-  const body = `${count} workspaces of \`tests/real/templates/local-agent\` (${count} agent processes on this machine), Coder ${version} at a loopback URL with its built-in provisioner; the daemon count is the server's own (\`CODER_PROVISIONER_DAEMONS\`): an external \`coder provisioner start\` needs the \`external_provisioner_daemons\` feature of a premium licence. ${rounds} round(s) for ${daemons} daemon(s), the subjects in a rotating order, every fleet deleted before the next. The wall time runs until every agent is ready (\`ready_at\`): \`upMany\` waits for ready agents, scaletest for connected ones, the loop and the all-at-once client for none (their time then ends at the last \`ready_at\`). Requests through one recording proxy for all; CPU time and peak RSS from GNU time (for the loop: all its processes' CPU, the largest one's RSS). **Daemons**: from the provisioner jobs list (\`GET /organizations/{org}/provisionerjobs\`) over the fleet's window, the share of the daemons' time spent on the fleet's own builds, on every other job (other engineers' work on the same lab, and \`coder create\`'s dry-runs), and idle: idle near 0% means the provisioners set the pace, not the client. The machine is shared and loaded (2 CPUs, ${count} agents on top): load averages beside the figures.
+  const body = `${count} workspaces of \`tests/real/templates/local-agent\` (${count} agent processes on this machine), Coder ${version} at a loopback URL with its built-in provisioner; the daemon count is the server's own (\`CODER_PROVISIONER_DAEMONS\`): an external \`coder provisioner start\` needs the \`external_provisioner_daemons\` feature of a premium licence. ${roundsOf(data)}, the subjects in a rotating order, every fleet deleted before the next. The wall time runs until every agent is ready (\`ready_at\`): \`upMany\` waits for ready agents, scaletest for connected ones, the loop and the all-at-once client for none (their time then ends at the last \`ready_at\`). Requests through one recording proxy for all; CPU time and peak RSS from GNU time (for the loop: all its processes' CPU, the largest one's RSS). **Daemons**: from the provisioner jobs list (\`GET /organizations/{org}/provisionerjobs\`) over the fleet's window, the share of the daemons' time spent on the fleet's own builds, on every other job (other engineers' work on the same lab, and \`coder create\`'s dry-runs), and idle: idle near 0% means the provisioners set the pace, not the client. The machine may be shared with other work (2 CPUs, ${count} agents on top): load averages beside the figures.
 
 ${table(["client", "daemons", "wall until all agents ready (median)", "spread", "vs scaletest", "vs all at once", "vs loop", "failures", "requests", "CPU time", "peak RSS", "load average", "daemons: its builds / other jobs / idle"], rows)}
 
