@@ -19,14 +19,22 @@ import { copyOfTemplate, useLoopbackFake } from "./helpers.js";
 const CREATE_VERSION = /^\/api\/v2\/organizations\/[^/]+\/templateversions$/;
 const launch = useLoopbackFake();
 
-/** A fake whose answer to the version create aborts `controller` (once `armed()` says so); imports are held. */
-async function abortingFake(controller: AbortController, armed: () => boolean = () => true) {
+/**
+ * A fake whose answer to the version create aborts the run's signal (once `armed()` says so; imports are then
+ * held), and `push`, a push of `dir` with that signal that resolves with what it threw.
+ */
+async function abortingFake(armed: () => boolean = () => true) {
+  const controller = new AbortController();
   const onResponse = (info: ResponseInfo) => {
     if (info.method === "POST" && CREATE_VERSION.test(info.path) && armed()) controller.abort();
   };
   const started = await launch({ onResponse });
   if (armed()) started.fake.faults.holdJob({ type: "template_version_import" });
-  return started;
+  const push = (dir = copyOfTemplate()) =>
+    pushTemplate(started.client, { name: "spt-flow", dir, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+  return { ...started, signal: controller.signal, push };
 }
 
 function onlyVersion(fake: Awaited<ReturnType<typeof launch>>["fake"]) {
@@ -37,12 +45,8 @@ function onlyVersion(fake: Awaited<ReturnType<typeof launch>>["fake"]) {
 
 describe("pushTemplate interrupted while the version create is in flight", () => {
   it("of a new template: finds the version through the jobs and cancels its import", async () => {
-    const controller = new AbortController();
-    const { fake, client } = await abortingFake(controller);
-    const dir = copyOfTemplate();
-    const failure = await pushTemplate(client, { name: "spt-flow", dir, signal: controller.signal }).catch(
-      (e: unknown) => e,
-    );
+    const { fake, client, push } = await abortingFake();
+    const failure = await push();
     const version = onlyVersion(fake);
     expect(failure).toBeInstanceOf(TemplateImportCanceledError);
     expect((failure as TemplateImportCanceledError).version).toMatchObject({
@@ -54,17 +58,14 @@ describe("pushTemplate interrupted while the version create is in flight", () =>
   });
 
   it("of an existing template: finds the version by name and cancels its import", async () => {
-    const controller = new AbortController();
     let armed = false;
-    const { fake, client } = await abortingFake(controller, () => armed);
+    const { fake, client, push } = await abortingFake(() => armed);
     const dir = copyOfTemplate();
     const first = await pushTemplate(client, { name: "spt-flow", dir });
     fake.faults.holdJob({ type: "template_version_import" });
     armed = true;
     writeFileSync(join(dir, "extra.tf"), 'locals {\n  note = "changed"\n}\n');
-    const failure = await pushTemplate(client, { name: "spt-flow", dir, signal: controller.signal }).catch(
-      (e: unknown) => e,
-    );
+    const failure = await push(dir);
     const second = [...fake.state.templateVersions.values()].find((v) => v.id !== first.version.id)!;
     expect(failure).toBeInstanceOf(TemplateImportCanceledError);
     expect((failure as TemplateImportCanceledError).version).toMatchObject({
@@ -76,14 +77,9 @@ describe("pushTemplate interrupted while the version create is in flight", () =>
   });
 
   it("when the cancel is refused: says the version exists and its import was not canceled", async () => {
-    const controller = new AbortController();
-    const { fake, client } = await abortingFake(controller);
+    const { fake, push } = await abortingFake();
     fake.faults.failNext({ method: "PATCH", path: "/api/v2/templateversions/*/cancel", status: 400 });
-    const failure = await pushTemplate(client, {
-      name: "spt-flow",
-      dir: copyOfTemplate(),
-      signal: controller.signal,
-    }).catch((e: unknown) => e);
+    const failure = await push();
     const version = onlyVersion(fake);
     expect(failure).toBeInstanceOf(PushInterruptedError);
     expect((failure as PushInterruptedError).version).toEqual({ name: version.name, id: version.id });
@@ -97,19 +93,14 @@ describe("pushTemplate interrupted while the version create is in flight", () =>
   });
 
   it("when the look afterwards fails: names the version it could not check", async () => {
-    const controller = new AbortController();
-    const { fake, client } = await abortingFake(controller);
+    const { fake, push } = await abortingFake();
     fake.faults.failNext({
       method: "GET",
       path: "/api/v2/organizations/*/provisionerjobs",
       status: 500,
       times: 20,
     });
-    const failure = await pushTemplate(client, {
-      name: "spt-flow",
-      dir: copyOfTemplate(),
-      signal: controller.signal,
-    }).catch((e: unknown) => e);
+    const failure = await push();
     const version = onlyVersion(fake);
     expect(failure).toBeInstanceOf(PushInterruptedError);
     expect((failure as CoderAbortError).message).toContain(
@@ -118,14 +109,13 @@ describe("pushTemplate interrupted while the version create is in flight", () =>
   });
 
   it("in up: the interrupt at the push step names the canceled import", async () => {
-    const controller = new AbortController();
-    const { fake, client } = await abortingFake(controller);
+    const { fake, client, signal } = await abortingFake();
     const failure = await up({
       client,
       workspace: "ws",
       template: "tpl",
       templateDir: copyOfTemplate(),
-      signal: controller.signal,
+      signal,
     }).catch((e: unknown) => e);
     const version = onlyVersion(fake);
     expect(failure).toBeInstanceOf(UpInterruptedError);
