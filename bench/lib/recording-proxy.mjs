@@ -2,8 +2,8 @@
 // WebSocket upgrade, by endpoint. Both clients of a comparison (spt-coder and the coder CLI) go through the same
 // proxy, so their counts come from one method. Bodies and frames are piped through untouched.
 import { Agent, createServer, request as httpRequest } from "node:http";
-import { connect } from "node:net";
 import { endpointOf } from "./coder.mjs";
+import { joinUpgrade } from "./join-upgrade.mjs";
 
 /**
  * Starts the proxy on an ephemeral loopback port in front of `target` (an http:// URL). `url` is the proxy's
@@ -48,25 +48,7 @@ export async function startRecordingProxy(target) {
   // fresh connection, then join the two sockets byte for byte.
   server.on("upgrade", (req, socket, head) => {
     records.push({ method: req.method, endpoint: endpointOf(req.url), websocket: true, at: Date.now() });
-    const out = connect(port, upstream.hostname, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i];
-        lines.push(`${name}: ${name.toLowerCase() === "host" ? upstream.host : req.rawHeaders[i + 1]}`);
-      }
-      out.write(`${lines.join("\r\n")}\r\n\r\n`);
-      if (head.length) out.write(head);
-      out.pipe(socket);
-      socket.pipe(out);
-    });
-    const close = () => {
-      out.destroy();
-      socket.destroy();
-    };
-    out.on("error", close);
-    socket.on("error", close);
-    out.on("close", close);
-    socket.on("close", close);
+    joinUpgrade(req, socket, head, upstream);
   });
   server.on("connection", (socket) => {
     sockets.add(socket);

@@ -3,8 +3,9 @@
 // and the text frames the server sent. Both the SDK and the CLI of a scenario talk to Coder through it, so a
 // recording holds exactly what went over the wire, whichever part sent it.
 import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { joinUpgrade } from "../../../bench/lib/join-upgrade.mjs";
 
 /** One request and its answer, as seen on the wire (not yet normalised). */
 export interface Exchange {
@@ -86,27 +87,7 @@ export async function startRecorder(target: string): Promise<Recorder> {
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const record: Exchange = { ...where(req), status: 0, websocket: true, frames: [] };
     records.push(record);
-    const out = connect(port, upstream.hostname, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i] as string;
-        lines.push(`${name}: ${name.toLowerCase() === "host" ? upstream.host : req.rawHeaders[i + 1]}`);
-      }
-      out.write(`${lines.join("\r\n")}\r\n\r\n`);
-      if (head.length) out.write(head);
-      out.pipe(socket);
-      socket.pipe(out);
-    });
-    const reader = frameReader(record);
-    out.on("data", reader);
-    const close = () => {
-      out.destroy();
-      socket.destroy();
-    };
-    out.on("error", close);
-    socket.on("error", close);
-    out.on("close", close);
-    socket.on("close", close);
+    joinUpgrade(req, socket, head, upstream).on("data", frameReader(record));
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
