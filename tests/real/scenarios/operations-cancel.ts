@@ -1,6 +1,9 @@
-// Canceling provisioner jobs: a template import that no provisioner can take (pending), and a workspace build
-// while it runs (its log shows a slow step under way). Each cancel follows an event, never a timer.
-import { packTemplate } from "@spt-coder/sdk";
+// Canceling provisioner jobs: a template import that no provisioner can take (pending), an import whose version
+// create answer an abort cut off, and a workspace build while it runs (its log shows a slow step under way). Each
+// cancel follows an event, never a timer.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createCoderClient, packTemplate, pushTemplate, TemplateImportCanceledError } from "@spt-coder/sdk";
 import { expect } from "vitest";
 import { onLogLine, push } from "./operations-steps.js";
 import type { Scenario } from "./scenario.js";
@@ -49,6 +52,47 @@ export const cancelScenarios: Scenario[] = [
       // The template keeps its active version.
       const tpl = await ctx.client.templates.get(pushed.template.id);
       expect(tpl.active_version_id).toBe(pushed.version.id);
+      await deleteTemplate(ctx, template);
+    },
+  },
+  {
+    name: "push-interrupted",
+    key: "pint",
+    title:
+      "a push aborted while its version create is answered: the version is found by name, its import canceled",
+    budgetMs: 120_000,
+    async run(ctx) {
+      const template = ctx.name("tpl");
+      const dir = ctx.templateDir("pint");
+      const first = await push(ctx, template, dir);
+      writeFileSync(join(dir, "extra.tf"), 'locals {\n  note = "changed"\n}\n');
+      // The server makes the version and queues its import; the abort comes as its answer arrives, so the
+      // client never reads it (as a Ctrl-C would while the request is in flight).
+      const controller = new AbortController();
+      const cutting: typeof fetch = async (input, init) => {
+        // The SDK's transport always passes a Request (its body is read by the fetch, so it is looked at first).
+        const create =
+          input instanceof Request && input.method === "POST" && input.url.endsWith("/templateversions");
+        const answer = await fetch(input, init);
+        if (create) {
+          controller.abort();
+          throw new DOMException("The operation was aborted.", "AbortError");
+        }
+        return answer;
+      };
+      const client = createCoderClient({ url: ctx.client.url, token: ctx.token, fetch: cutting });
+      const failure = await pushTemplate(client, {
+        name: template,
+        dir,
+        variables: { agent_binary: ctx.agentBinary },
+        signal: controller.signal,
+      }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(TemplateImportCanceledError);
+      const version = (failure as TemplateImportCanceledError).version;
+      const left = await ctx.client.templateVersions.get(version.id);
+      expect(left.job.status).toMatch(/^cancel/);
+      const tpl = await ctx.client.templates.get(first.template.id);
+      expect(tpl.active_version_id).toBe(first.version.id);
       await deleteTemplate(ctx, template);
     },
   },
