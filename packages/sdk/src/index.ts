@@ -7,6 +7,7 @@
 
 export * from "./archive/index.js";
 export type { ClientHooks, CoderWarning, RequestTrace, RetryInfo } from "./client/hooks.js";
+export { createNodeFetch } from "./client/node-fetch.js";
 export type {
   DialOptions,
   RefusedUpgrade,

@@ -3,7 +3,8 @@ import { CoderInvalidJsonError, CoderResponseTooLargeError } from "../errors/bas
 /** The most decoded bytes one answer may have by default: 32 MiB, far above any Coder answer, far below harm. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+/** The statuses whose answers never have a body (the Fetch standard's null-body statuses a client can see). */
+export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 /**
  * Reads the whole body of `response` into memory, stopping with {@link CoderResponseTooLargeError} as soon as more

@@ -100,6 +100,8 @@ export interface UpManyOptions {
   token?: string | undefined;
   /** A shared client; the HTTP cap then does not apply, but its 429 pacing is still shared by every item. */
   client?: CoderClient | undefined;
+  /** The `fetch` under the HTTP cap of the client `upMany` makes (e.g. `createNodeFetch()`); default the global one. */
+  fetch?: typeof fetch | undefined;
   /** Organization name or id; default: the default organization. */
   org?: string | undefined;
   /** Workspace builds in flight at most; default: the online provisioner daemons, else {@link DEFAULT_FLEET_BUILDS}. */

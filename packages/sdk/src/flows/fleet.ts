@@ -48,7 +48,7 @@ export async function upMany(specs: FleetSpec[], options: UpManyOptions = {}): P
     createCoderClient({
       url: options.url ?? "",
       token: options.token,
-      fetch: limitedFetch(requestCap ?? DEFAULT_FLEET_REQUESTS),
+      fetch: limitedFetch(requestCap ?? DEFAULT_FLEET_REQUESTS, options.fetch),
       onWarning: (w) => emit({ type: "fleet", level: "warning", message: w.message }),
     });
 

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CoderWarning, RetryInfo } from "../../src/client/hooks.js";
+import { createNodeFetch } from "../../src/client/node-fetch.js";
 import { createTransport, type TransportOptions } from "../../src/client/transport.js";
 import {
   CoderAbortError,
@@ -271,7 +272,11 @@ describe.concurrent("transport", () => {
   });
 });
 
-describe("transport over real loopback sockets", () => {
+// Both transports a client may use: the global fetch (undici) and Node's own HTTP client, which the CLI uses.
+describe.each([
+  ["global fetch", undefined],
+  ["createNodeFetch", createNodeFetch()],
+])("transport over real loopback sockets (%s)", (_name, send) => {
   const servers: Server[] = [];
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
@@ -296,6 +301,7 @@ describe("transport over real loopback sockets", () => {
       maxRetryAfterMs: 1000,
       userAgent: "t",
       hooks: {},
+      fetch: send,
     });
     const failure = await fetch(new Request(`${url}/api/v2/buildinfo`)).catch((e) => e);
     expect(failure).toBeInstanceOf(CoderConnectionError);
@@ -323,6 +329,7 @@ describe("transport over real loopback sockets", () => {
       maxRetryAfterMs: 1000,
       userAgent: "t",
       hooks: {},
+      fetch: send,
     });
     const failure = await fetch(new Request(`${coder}/api/v2/hop`)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CoderRedirectError);
