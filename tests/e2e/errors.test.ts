@@ -56,6 +56,18 @@ describe("errors, without a terminal", () => {
     expect(sawToken).toBe(false);
   });
 
+  it("sends its requests through Node's own HTTP client, not fetch (bench 10: a short run pays undici's start)", async () => {
+    const headers: Array<Record<string, unknown>> = [];
+    const seen = (req: { headers: Record<string, unknown> }) => headers.push(req.headers);
+    html.on("request", seen);
+    await runCli(["up", "--repo", REPO], { env: cliEnv(home, { CODER_URL: htmlUrl }) });
+    html.off("request", seen);
+    expect(headers.length).toBeGreaterThan(0);
+    // undici's fetch marks every request with the Fetch standard's `sec-fetch-mode`; node:http sends no such header.
+    for (const h of headers) expect(h).not.toHaveProperty("sec-fetch-mode");
+    expect(headers[0]?.["accept-encoding"]).toBe("gzip, deflate, br");
+  });
+
   it("a refused connection says so (exit 2)", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

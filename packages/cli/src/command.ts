@@ -77,6 +77,11 @@ export interface Ctx {
   keepSecrets(values: Iterable<string>): void;
   /** All of standard input, as text (a token piped in); at most 64 KiB. */
   readStdin(): Promise<string>;
+  /**
+   * The `fetch` every request of the run goes through: Node's own HTTP client (`createNodeFetch`; a CLI run is a
+   * short process, and undici's start and exit cost it the most), or the test hook.
+   */
+  httpFetch(): Promise<typeof fetch>;
   /** A client with the CLI's hooks: warnings on stderr, request traces with `--verbose`. */
   connect(opts: { url: string; token?: string | undefined }): Promise<CoderClient>;
   /** Starts Ctrl-C (SIGTERM, SIGHUP) handling; call `dispose()` when the operation ends. */

@@ -35,14 +35,14 @@ export async function serverNames(io: Io, words: readonly string[], current: str
   try {
     const config = await resolveConfig({ flags: {}, env: io.env, home: io.home });
     if (!config.url || !config.token) return [];
-    const { createCoderClient, resolveOrganization } = await import("@spt-coder/sdk");
+    const { createCoderClient, createNodeFetch, resolveOrganization } = await import("@spt-coder/sdk");
     const deadline = deadlineMs(io.env);
     const client = createCoderClient({
       url: config.url.value,
       token: config.token.value,
       timeoutMs: deadline,
       maxRetries: 0,
-      ...(io.fetch ? { fetch: io.fetch } : {}),
+      fetch: io.fetch ?? createNodeFetch(),
     });
     const call = { signal: AbortSignal.timeout(deadline) };
     if (wantsWorkspace) {

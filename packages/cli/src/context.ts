@@ -56,6 +56,11 @@ export function createContext(io: Io, args: GlobalArgs, json: boolean, state: Ru
     sdk ??= import("@spt-coder/sdk");
     return sdk;
   };
+  let transport: typeof fetch | undefined;
+  const httpFetch = async () => {
+    transport ??= io.fetch ?? (await loadSdk()).createNodeFetch();
+    return transport;
+  };
   return {
     stdout: (text) => io.stdout.write(text),
     stderr: (text) => io.stderr.write(text),
@@ -91,13 +96,14 @@ export function createContext(io: Io, args: GlobalArgs, json: boolean, state: Ru
     },
     keepSecrets: (values) => secret("value", values),
     readStdin: () => readAll(io.stdin()),
+    httpFetch,
     connect: async ({ url, token }) => {
       secret("token", [token]);
       const { createCoderClient } = await loadSdk();
       return createCoderClient({
         url,
         ...(token ? { token } : {}),
-        ...(io.fetch ? { fetch: io.fetch } : {}),
+        fetch: await httpFetch(),
         ...(io.webSocket ? { webSocket: io.webSocket } : {}),
         userAgent: `spt-coder/${VERSION}`,
         onWarning: (w) => warn(w.message),

@@ -101,6 +101,7 @@ export const fleetCommand = defineCommand<FleetArgs>({
       summary = await sdk.upMany(specs, {
         url: session.url,
         token: session.token,
+        fetch: await ctx.httpFetch(),
         org: session.org,
         concurrency,
         dryRun: args.dryRun,
