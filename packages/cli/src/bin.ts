@@ -3,6 +3,7 @@
  * else; every other run loads main.js (yargs and the command list) and the SDK only once a command needs it.
  */
 import { readFileSync } from "node:fs";
+import nodeModule from "node:module";
 import { VERSION } from "./version.js";
 
 const args = process.argv.slice(2);
@@ -16,6 +17,9 @@ if (major < 20 || (major === 20 && minor < 19)) {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else {
+  // Node 22.1+ keeps the compiled chunks in its compile cache (in the temporary folder; NODE_DISABLE_COMPILE_CACHE=1
+  // turns it off), so later runs skip compiling ~460 kB: a warm `up` on Node 24 ends ~12 ms sooner. Node 20 has none.
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const { main, processIo, exitWhenWritten } = await import("./main.js");
   // A reader that goes away (`| head`) is no reason to crash with EPIPE: what is left is simply not read.
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
