@@ -309,6 +309,31 @@ describe.each([
     expect(failure.message).not.toContain(TOKEN);
   });
 
+  it("runs out of time on an answer whose body stops coming, and closes that connection", async () => {
+    let closed: () => void = () => {};
+    const connectionClosed = new Promise<void>((r) => {
+      closed = r;
+    });
+    const url = await listen((_req, res) => {
+      res.socket?.on("close", closed);
+      res.writeHead(200, { "content-type": "application/json" }).write('{"partial":'); // never ends
+    });
+    const { fetch } = createTransport({
+      baseUrl: url,
+      token: TOKEN,
+      timeoutMs: 200,
+      maxRetries: 0,
+      maxRateLimitRetries: 0,
+      maxRetryAfterMs: 1000,
+      userAgent: "t",
+      hooks: {},
+      fetch: send,
+    });
+    const failure = await fetch(new Request(`${url}/api/v2/buildinfo`)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(CoderTimeoutError);
+    await connectionClosed;
+  });
+
   it("follows a redirect on the deployment's origin, and refuses one to another origin", async () => {
     const seenTokens: Array<string | undefined> = [];
     const other = await listen((req, res) => {
