@@ -151,6 +151,8 @@ export async function tempHome(): Promise<string> {
 export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
+    // The run's own temporary folder (tests/support/temp-root.ts): Node 22+ keeps the CLI's compile cache there.
+    TMPDIR: tmpdir(),
     HOME: home,
     XDG_CONFIG_HOME: join(home, ".config"),
     CODER_CONFIG_DIR: join(home, ".config", "coderv2"),
