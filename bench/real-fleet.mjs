@@ -19,6 +19,12 @@ const COUNT = SMOKE ? 2 : Number(process.env.SPT_BENCH_FLEET_COUNT ?? 50);
 const ROUNDS = SMOKE ? 1 : Number(process.env.SPT_BENCH_FLEET_ROUNDS ?? 3);
 const SUBJECTS = (process.env.SPT_BENCH_FLEET_SUBJECTS ?? "upmany,apply,scaletest,burst,loop").split(",");
 const AGENT_MIB = 160; // one local-process agent's RSS, as seen on the lab
+/**
+ * The coder binary that runs scaletest: `SPT_BENCH_SCALETEST_BIN` when set (a build of the same commit whose
+ * scaletest can copy the CLI's wrapped transport, since upstream's fails before its first workspace; the section
+ * says so), else the lab's.
+ */
+const SCALETEST_BIN = process.env.SPT_BENCH_SCALETEST_BIN;
 
 const session = await labSession("real-fleet");
 if (!session) process.exit(0);
@@ -45,7 +51,7 @@ const SUBJECT = {
     // All at once (its fastest), as the owner (no users to make), and no clean-up of its own: the workspaces
     // are read before they are deleted, as every subject's are.
     command: (tpl) => [
-      lab.coderBin,
+      SCALETEST_BIN ?? lab.coderBin,
       [
         "exp",
         "scaletest",
@@ -212,6 +218,7 @@ const current = Object.fromEntries(
           ? Object.fromEntries(Object.keys(list[0].stages).map((k) => [k, each((r) => r.stages?.[k])]))
           : undefined,
         rounds: list.length,
+        ...(s === "scaletest" && SCALETEST_BIN ? { fixedClient: true } : {}),
       },
     ];
   }),

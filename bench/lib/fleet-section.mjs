@@ -80,6 +80,7 @@ export function fleetSection({ data, current, daemons, count, version }) {
   const scaletestBroken = Object.values(data).some((e) =>
     /neither HeaderTransport nor Transport/.test(e.subjects.scaletest?.error ?? ""),
   );
+  const scaletestFixed = Object.values(data).some((e) => e.subjects.scaletest?.fixedClient);
   const stages = current.upmany?.stages;
   const body = `${count} workspaces of \`tests/real/templates/local-agent\` (${count} agent processes on this machine), Coder ${version} at a loopback URL with its built-in provisioner; the daemon count is the server's own (\`CODER_PROVISIONER_DAEMONS\`): an external \`coder provisioner start\` needs the \`external_provisioner_daemons\` feature of a premium licence. ${roundsOf(data)}, the subjects in a rotating order, every fleet deleted before the next. The wall time runs until every agent is ready (\`ready_at\`): \`upMany\` waits for ready agents, scaletest for connected ones, the loop and the all-at-once client for none (their time then ends at the last \`ready_at\`). Requests through one recording proxy for all; CPU time and peak RSS from GNU time (for the loop: all its processes' CPU, the largest one's RSS). **Daemons**: from the provisioner jobs list (\`GET /organizations/{org}/provisionerjobs\`) over the fleet's window, the share of the daemons' time spent on the fleet's own builds, on every other job (other engineers' work on the same lab, and \`coder create\`'s dry-runs), and idle: idle near 0% means the provisioners set the pace, not the client. The machine may be shared with other work (2 CPUs, ${count} agents on top): load averages beside the figures.
 
@@ -90,6 +91,12 @@ ${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}${
   scaletestBroken
     ? `
 This Coder's \`coder exp scaletest create-workspaces\` cannot run at all: the CLI wraps every client's transport in a telemetry round tripper (\`cli/root.go\`, \`createHTTPClient\`), and the scaletest copies each runner's client through \`loadtestutil.DupClientCopyingHeaders\`, which accepts only an \`*http.Transport\` or a \`codersdk.HeaderTransport\` (\`scaletest/loadtestutil/client.go\`); it fails before its first workspace. What it would do before it waits is measured instead: every create request sent at once (a few lines of \`fetch\`, \`bench/lib/burst-child.mjs\`), so that Coder's queue holds the whole fleet from the start and no daemon ever waits for a client; the targets compare with that.
+`
+    : ""
+}${
+  scaletestFixed
+    ? `
+Upstream's \`coder exp scaletest create-workspaces\` cannot run on this Coder: the CLI wraps every client's transport in a telemetry round tripper (\`cli/root.go\`, \`createHTTPClient\`), and the scaletest copies each runner's client through \`loadtestutil.DupClientCopyingHeaders\`, which accepts only an \`*http.Transport\` or a \`codersdk.HeaderTransport\` (\`scaletest/loadtestutil/client.go\`), so it fails before its first workspace. The scaletest rows come from a build of the same commit (\`SPT_BENCH_SCALETEST_BIN\`, on this machine only) where that function starts from a fresh default transport when it meets a wrapped one; nothing else differs, and the server is the same.
 `
     : ""
 }${
