@@ -12,24 +12,27 @@ import { NULL_BODY_STATUSES } from "./body.js";
  * `redirect: "manual"` semantics (a redirect is returned, never followed), the body buffered, the answer's body
  * streamed and decoded (gzip, deflate, br) as fetch does. Failures reject as fetch's do: `TypeError("fetch
  * failed", { cause })` with the socket error as the cause, and the signal's reason on an abort. Idle keep-alive
- * connections do not hold the process open. Not a general-purpose fetch: no CORS, cookies, or caches.
+ * connections do not hold the process open, and Node's own proxy support applies (Node 24.5+: NODE_USE_ENV_PROXY=1
+ * with HTTP_PROXY / HTTPS_PROXY / NO_PROXY). Not a general-purpose fetch: no CORS, cookies, or caches.
  *
  * @example createCoderClient({ url, token, fetch: createNodeFetch() })
  */
 export function createNodeFetch(): typeof fetch {
-  const agents = new Map<
+  // Node's global agents: keep-alive (idle sockets unref'd), and on Node 24.5+ with NODE_USE_ENV_PROXY=1 they go
+  // through HTTP(S)_PROXY as fetch does there; an agent of our own would not. https (and so TLS) is loaded only
+  // for an https URL.
+  const clients = new Map<
     string,
     Promise<{ agent: HttpAgent; request: typeof import("node:http").request }>
   >();
-  // One keep-alive agent per scheme, loaded on first use: https (and so TLS) costs nothing to a plain-http run.
   const clientFor = (protocol: string) => {
-    let client = agents.get(protocol);
+    let client = clients.get(protocol);
     if (!client) {
       client = (protocol === "https:" ? import("node:https") : import("node:http")).then((mod) => ({
-        agent: new mod.Agent({ keepAlive: true }),
+        agent: mod.globalAgent,
         request: mod.request,
       }));
-      agents.set(protocol, client);
+      clients.set(protocol, client);
     }
     return client;
   };

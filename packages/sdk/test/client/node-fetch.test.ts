@@ -41,6 +41,34 @@ const bodyOf = (req: IncomingMessage) =>
     req.on("end", () => resolve(Buffer.concat(chunks)));
   });
 
+/**
+ * Runs `script` in a Node process of its own with `createNodeFetch` in scope (the module bundled to plain
+ * JavaScript: Node 20 cannot run TypeScript); its exit code and trimmed output.
+ */
+async function inChild(script: string, env: Record<string, string> = {}) {
+  const bundled = await build({
+    entryPoints: [fileURLToPath(new URL("../../src/client/node-fetch.ts", import.meta.url))],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    write: false,
+  });
+  const dir = await mkdtemp(join(tmpdir(), "node-fetch-"));
+  await writeFile(join(dir, "node-fetch.mjs"), bundled.outputFiles[0]?.text ?? "");
+  await writeFile(join(dir, "main.mjs"), `import { createNodeFetch } from "./node-fetch.mjs";\n${script}\n`);
+  const child = spawn(process.execPath, [join(dir, "main.mjs")], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  const code = await new Promise((resolve) => child.on("exit", resolve));
+  await rm(dir, { recursive: true, force: true });
+  return { code, out: out.trim() };
+}
+
 describe("createNodeFetch", () => {
   it("answers with status, headers (repeated ones kept) and body, sending the request's headers", async () => {
     let seen: IncomingMessage | undefined;
@@ -169,27 +197,30 @@ describe("createNodeFetch", () => {
 
   it("lets a process end on its own with an idle keep-alive connection", async () => {
     const { url } = await listen((_req, res) => res.writeHead(200).end("{}"));
-    // The child runs the module bundled to plain JavaScript (Node 20 cannot run TypeScript).
-    const bundled = await build({
-      entryPoints: [fileURLToPath(new URL("../../src/client/node-fetch.ts", import.meta.url))],
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      write: false,
-    });
-    const dir = await mkdtemp(join(tmpdir(), "node-fetch-"));
-    await writeFile(join(dir, "node-fetch.mjs"), bundled.outputFiles[0]?.text ?? "");
-    const script = `import { createNodeFetch } from "./node-fetch.mjs";
-      const r = await createNodeFetch()(${JSON.stringify(`${url}/x`)}); await r.text(); console.log("done");`;
-    await writeFile(join(dir, "main.mjs"), script);
-    const child = spawn(process.execPath, [join(dir, "main.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
     // With a referenced idle socket the child never exits and the test runs into its timeout.
-    const code = await new Promise((resolve) => child.on("exit", resolve));
-    await rm(dir, { recursive: true, force: true });
-    expect({ code, out: out.trim() }).toEqual({ code: 0, out: "done" });
+    const result = await inChild(`const r = await createNodeFetch()(${JSON.stringify(`${url}/x`)});
+      console.log(await r.text());`);
+    expect(result).toEqual({ code: 0, out: "{}" });
   });
+
+  // Node 24.5+ sends its global agents' requests through HTTP_PROXY when NODE_USE_ENV_PROXY=1, as its fetch does.
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  it.skipIf(major < 24 || (major === 24 && minor < 5))(
+    "goes through HTTP_PROXY where Node's proxy support is on (NODE_USE_ENV_PROXY=1, Node 24.5+)",
+    async () => {
+      const target = await listen((_req, res) => res.writeHead(200).end("from the target"));
+      const proxied: string[] = [];
+      const proxy = await listen((req, res) => {
+        proxied.push(req.url ?? "");
+        res.writeHead(200).end("from the proxy");
+      });
+      const result = await inChild(
+        `const r = await createNodeFetch()(${JSON.stringify(`${target.url}/api/v2/buildinfo`)});
+        console.log(await r.text());`,
+        { NODE_USE_ENV_PROXY: "1", HTTP_PROXY: proxy.url, NO_PROXY: "" },
+      );
+      expect(result).toEqual({ code: 0, out: "from the proxy" });
+      expect(proxied).toEqual([`${target.url}/api/v2/buildinfo`]);
+    },
+  );
 });
