@@ -1,4 +1,4 @@
-import type { Agent as HttpAgent, IncomingMessage, RequestOptions } from "node:http";
+import type { IncomingMessage, RequestOptions } from "node:http";
 import { pipeline, Readable } from "node:stream";
 import { NULL_BODY_STATUSES } from "./body.js";
 
@@ -18,25 +18,6 @@ import { NULL_BODY_STATUSES } from "./body.js";
  * @example createCoderClient({ url, token, fetch: createNodeFetch() })
  */
 export function createNodeFetch(): typeof fetch {
-  // Node's global agents: keep-alive (idle sockets unref'd), and on Node 24.5+ with NODE_USE_ENV_PROXY=1 they go
-  // through HTTP(S)_PROXY as fetch does there; an agent of our own would not. https (and so TLS) is loaded only
-  // for an https URL.
-  const clients = new Map<
-    string,
-    Promise<{ agent: HttpAgent; request: typeof import("node:http").request }>
-  >();
-  const clientFor = (protocol: string) => {
-    let client = clients.get(protocol);
-    if (!client) {
-      client = (protocol === "https:" ? import("node:https") : import("node:http")).then((mod) => ({
-        agent: mod.globalAgent,
-        request: mod.request,
-      }));
-      clients.set(protocol, client);
-    }
-    return client;
-  };
-
   const nodeFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
     const signal = init?.signal ?? request.signal;
@@ -51,8 +32,11 @@ export function createNodeFetch(): typeof fetch {
       headers[name] = value;
     });
     if (body) headers["content-length"] = String(body.byteLength);
-    const { agent, request: send } = await clientFor(url.protocol);
-    const options: RequestOptions = { method: request.method, headers, agent, signal };
+    // No agent of our own: Node's global ones keep connections alive (idle sockets unref'd) and, on Node 24.5+ with
+    // NODE_USE_ENV_PROXY=1, go through HTTP(S)_PROXY as fetch does there. https (and TLS) loads only when needed.
+    const { request: send } =
+      url.protocol === "https:" ? await import("node:https") : await import("node:http");
+    const options: RequestOptions = { method: request.method, headers, signal };
 
     const answer = await new Promise<IncomingMessage>((resolve, reject) => {
       const outgoing = send(url, options, resolve);

@@ -282,6 +282,20 @@ describe.each([
     await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   });
 
+  /** A transport to `baseUrl` over this run's fetch, without retries. */
+  const over = (baseUrl: string, timeoutMs = 2000) =>
+    createTransport({
+      baseUrl,
+      token: TOKEN,
+      timeoutMs,
+      maxRetries: 0,
+      maxRateLimitRetries: 0,
+      maxRetryAfterMs: 1000,
+      userAgent: "t",
+      hooks: {},
+      fetch: send,
+    });
+
   async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
     const server = createServer(handler);
     servers.push(server);
@@ -292,17 +306,7 @@ describe.each([
   it("maps a refused connection to CoderConnectionError('refused')", async () => {
     const url = await listen(() => {});
     await new Promise((r) => servers.pop()!.close(r));
-    const { fetch } = createTransport({
-      baseUrl: url,
-      token: TOKEN,
-      timeoutMs: 2000,
-      maxRetries: 0,
-      maxRateLimitRetries: 0,
-      maxRetryAfterMs: 1000,
-      userAgent: "t",
-      hooks: {},
-      fetch: send,
-    });
+    const { fetch } = over(url);
     const failure = await fetch(new Request(`${url}/api/v2/buildinfo`)).catch((e) => e);
     expect(failure).toBeInstanceOf(CoderConnectionError);
     expect(failure.reason).toBe("refused");
@@ -318,17 +322,7 @@ describe.each([
       res.socket?.on("close", closed);
       res.writeHead(200, { "content-type": "application/json" }).write('{"partial":'); // never ends
     });
-    const { fetch } = createTransport({
-      baseUrl: url,
-      token: TOKEN,
-      timeoutMs: 200,
-      maxRetries: 0,
-      maxRateLimitRetries: 0,
-      maxRetryAfterMs: 1000,
-      userAgent: "t",
-      hooks: {},
-      fetch: send,
-    });
+    const { fetch } = over(url, 200);
     const failure = await fetch(new Request(`${url}/api/v2/buildinfo`)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CoderTimeoutError);
     await connectionClosed;
@@ -345,17 +339,7 @@ describe.each([
       if (req.url?.startsWith("/api/v2/hop")) res.writeHead(302, { location: "/api/v2/users/me" }).end();
       else res.writeHead(307, { location: `${other}/steal` }).end();
     });
-    const { fetch } = createTransport({
-      baseUrl: coder,
-      token: TOKEN,
-      timeoutMs: 2000,
-      maxRetries: 0,
-      maxRateLimitRetries: 0,
-      maxRetryAfterMs: 1000,
-      userAgent: "t",
-      hooks: {},
-      fetch: send,
-    });
+    const { fetch } = over(coder);
     const failure = await fetch(new Request(`${coder}/api/v2/hop`)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CoderRedirectError);
     expect((failure as CoderRedirectError).target).toBe(other);
